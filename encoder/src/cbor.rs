@@ -427,10 +427,13 @@ pub fn split_array(data: &[u8]) -> Result<Vec<&[u8]>> {
     Ok(out)
 }
 
+/// One map entry as raw encoded (key, value) slices.
+pub type RawEntry<'a> = (&'a [u8], &'a [u8]);
+
 /// Split a CBOR map starting at `data[pos..]` into raw (key, value) encoded
 /// slices; returns them and the position after the map. Duplicate keys
 /// (compared by canonical encoding) are an error.
-pub fn split_map(data: &[u8], pos: usize) -> Result<(Vec<(&[u8], &[u8])>, usize)> {
+pub fn split_map(data: &[u8], pos: usize) -> Result<(Vec<RawEntry<'_>>, usize)> {
     let (major, _, n, mut pos) = read_head(data, pos)?;
     if major != MAJOR_MAP {
         return Err(Error::Malformed("expected a map"));

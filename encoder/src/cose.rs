@@ -376,10 +376,10 @@ pub fn sign_with(envelope: &[u8], key: &SigningKey, opts: &SignOptions) -> Resul
     };
     let tbs = sig_structure(&protected, &parts.digest_payload);
     let mut signature = key.sign_raw(&tbs)?;
-    if opts.corrupt_signature {
-        if let Some(last) = signature.last_mut() {
-            *last ^= 0x01;
-        }
+    if opts.corrupt_signature
+        && let Some(last) = signature.last_mut()
+    {
+        *last ^= 0x01;
     }
     let payload = if opts.attached_payload {
         Value::Bytes(parts.digest_payload.clone())

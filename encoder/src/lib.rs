@@ -9,6 +9,8 @@
 //! Everything returns [`Result`] on bad input; nothing is meant to panic.
 //! This crate must not depend on `suit-verify` (the verifier dev-depends on it).
 
+#![warn(missing_docs)]
+
 pub mod cbor;
 pub mod cose;
 pub mod suit;
@@ -83,7 +85,7 @@ pub fn to_hex(b: &[u8]) -> String {
 /// Parse hex (upper or lower case; ASCII whitespace is skipped).
 pub fn from_hex(s: &str) -> Result<Vec<u8>> {
     let digits: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace()).collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(Error::Malformed("odd number of hex digits"));
     }
     let val = |c: u8| -> Result<u8> {
