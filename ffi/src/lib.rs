@@ -1,0 +1,2 @@
+//! C ABI for suit-verify (in progress).
+#![no_std]

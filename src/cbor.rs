@@ -1,0 +1,551 @@
+//! CBOR: a strict, borrowing reader for signed SUIT content.
+//!
+//! A thin layer over [`minicbor::Decoder`] that refuses everything SUIT's
+//! deterministic encoding (RFC 8949 §4.2.1, draft §8.1) rules out, before
+//! minicbor ever sees it:
+//!
+//! - indefinite lengths, non-shortest integers, lengths and tags;
+//! - floats, `undefined` and unassigned simple values;
+//! - lengths larger than the rest of the input (a byte string that claims
+//!   2^64 bytes is [`ErrorKind::CborLengthExceedsInput`], never an allocation);
+//! - map keys out of bytewise order or repeated;
+//! - nesting deeper than [`MAX_CBOR_DEPTH`](crate::limits::MAX_CBOR_DEPTH),
+//!   and more items than the envelope's [`Budget`].
+//!
+//! Results borrow from the input (`&'a [u8]`), not from the reader. Skipping
+//! an item ([`Reader::skip`]) is iterative with a fixed-size stack: no
+//! recursion is driven by input. Error offsets are absolute positions in the
+//! envelope (each reader knows the offset of its slice).
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::limits::{Budget, MAX_CBOR_DEPTH};
+use minicbor::Decoder;
+
+/// CBOR major types.
+pub(crate) mod major {
+    pub(crate) const UINT: u8 = 0;
+    pub(crate) const NINT: u8 = 1;
+    pub(crate) const BYTES: u8 = 2;
+    pub(crate) const TEXT: u8 = 3;
+    pub(crate) const ARRAY: u8 = 4;
+    pub(crate) const MAP: u8 = 5;
+    pub(crate) const TAG: u8 = 6;
+    pub(crate) const SIMPLE: u8 = 7;
+}
+
+/// The head of a CBOR item: major type and argument, already checked for
+/// shortest form and against the remaining input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Head {
+    /// Major type, 0..=7.
+    pub major: u8,
+    /// The argument: value, length, count or tag number. For major type 7 it
+    /// is the simple value (20 false, 21 true, 22 null).
+    pub arg: u64,
+    /// Bytes the head occupies.
+    pub len: usize,
+}
+
+/// A strict CBOR reader over one slice of the envelope.
+pub struct Reader<'a, 'b> {
+    d: Decoder<'a>,
+    base: usize,
+    budget: &'b mut Budget,
+}
+
+impl<'a, 'b> Reader<'a, 'b> {
+    /// A reader over `bytes`, which start at absolute offset `base` in the
+    /// envelope. Every item read spends one unit of `budget`.
+    pub fn new(bytes: &'a [u8], base: usize, budget: &'b mut Budget) -> Self {
+        Reader {
+            d: Decoder::new(bytes),
+            base,
+            budget,
+        }
+    }
+
+    /// The whole slice this reader walks.
+    #[must_use]
+    pub fn input(&self) -> &'a [u8] {
+        self.d.input()
+    }
+
+    /// Current position, relative to the slice.
+    #[must_use]
+    pub fn position(&self) -> usize {
+        self.d.position()
+    }
+
+    /// Current position, absolute in the envelope.
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        self.base.saturating_add(self.position())
+    }
+
+    /// Absolute offset of the slice start.
+    #[must_use]
+    pub fn base(&self) -> usize {
+        self.base
+    }
+
+    /// Whether every byte has been read.
+    #[must_use]
+    pub fn at_end(&self) -> bool {
+        self.position() >= self.input().len()
+    }
+
+    /// Bytes not yet read.
+    #[must_use]
+    pub fn remaining(&self) -> usize {
+        self.input().len().saturating_sub(self.position())
+    }
+
+    /// The budget, for a nested reader over a sub-slice.
+    pub fn budget(&mut self) -> &mut Budget {
+        self.budget
+    }
+
+    /// An error of `kind` at the current position.
+    #[must_use]
+    pub fn err(&self, kind: ErrorKind) -> Error {
+        kind.at(self.offset())
+    }
+
+    /// Fail unless every byte has been read.
+    ///
+    /// # Errors
+    /// [`ErrorKind::CborTrailingBytes`].
+    pub fn finish(&self) -> Result<()> {
+        if self.at_end() {
+            Ok(())
+        } else {
+            Err(self.err(ErrorKind::CborTrailingBytes))
+        }
+    }
+
+    /// The slice `[start, end)` of this reader's input.
+    #[must_use]
+    pub fn slice(&self, start: usize, end: usize) -> &'a [u8] {
+        self.input().get(start..end).unwrap_or(&[])
+    }
+
+    /// Decode and check the head at the current position without consuming it.
+    ///
+    /// # Errors
+    /// Truncation, reserved values, indefinite lengths, non-shortest forms,
+    /// unsupported simple values and lengths beyond the input.
+    pub fn peek(&self) -> Result<Head> {
+        let input = self.input();
+        let pos = self.position();
+        let at = |k: ErrorKind| k.at(self.offset());
+        let rest = input.get(pos..).unwrap_or(&[]);
+        let (&ib, tail) = rest
+            .split_first()
+            .ok_or_else(|| at(ErrorKind::CborTruncated))?;
+        let major = ib >> 5;
+        let info = ib & 0x1f;
+        let (arg, extra): (u64, usize) = match info {
+            0..=23 => (u64::from(info), 0),
+            24..=27 => {
+                let n = 1usize << (info - 24);
+                let bytes = tail.get(..n).ok_or_else(|| at(ErrorKind::CborTruncated))?;
+                let mut v: u64 = 0;
+                for &b in bytes {
+                    v = (v << 8) | u64::from(b);
+                }
+                let min = match n {
+                    1 => 24,
+                    2 => 0x100,
+                    4 => 0x1_0000,
+                    _ => 0x1_0000_0000,
+                };
+                // Major 7 with a 1-byte argument is a simple value (must be
+                // >= 32); floats (info 25..27) are refused below anyway.
+                if v < min && major != major::SIMPLE {
+                    return Err(at(ErrorKind::CborNotShortest));
+                }
+                (v, n)
+            }
+            31 => {
+                return Err(at(match major {
+                    major::BYTES | major::TEXT | major::ARRAY | major::MAP => {
+                        ErrorKind::CborIndefiniteLength
+                    }
+                    _ => ErrorKind::CborMalformed,
+                }));
+            }
+            _ => return Err(at(ErrorKind::CborMalformed)),
+        };
+        let len = 1usize.saturating_add(extra);
+        let after = rest.len().saturating_sub(len);
+        match major {
+            major::BYTES | major::TEXT | major::ARRAY => {
+                if arg > after as u64 {
+                    return Err(at(ErrorKind::CborLengthExceedsInput));
+                }
+            }
+            major::MAP => {
+                if arg.saturating_mul(2) > after as u64 {
+                    return Err(at(ErrorKind::CborLengthExceedsInput));
+                }
+            }
+            major::SIMPLE => match (info, arg) {
+                (20..=22, _) => {}
+                _ => return Err(at(ErrorKind::CborUnsupportedSimple)),
+            },
+            _ => {}
+        }
+        Ok(Head { major, arg, len })
+    }
+
+    /// Check and consume the head of the next item (spending budget);
+    /// for strings this leaves the payload unread, see [`Self::bytes`].
+    fn head(&mut self) -> Result<Head> {
+        let h = self.peek()?;
+        self.budget.spend(self.offset())?;
+        Ok(h)
+    }
+
+    fn expect(&mut self, major: u8) -> Result<Head> {
+        let h = self.peek()?;
+        if h.major != major {
+            return Err(self.err(ErrorKind::CborUnexpectedType));
+        }
+        self.budget.spend(self.offset())?;
+        Ok(h)
+    }
+
+    fn mc<T>(&self, r: core::result::Result<T, minicbor::decode::Error>) -> Result<T> {
+        r.map_err(|e| {
+            let kind = if e.is_end_of_input() {
+                ErrorKind::CborTruncated
+            } else {
+                ErrorKind::CborMalformed
+            };
+            kind.at(self.offset())
+        })
+    }
+
+    /// The major type of the next item (checked head).
+    ///
+    /// # Errors
+    /// As [`Self::peek`].
+    pub fn peek_major(&self) -> Result<u8> {
+        self.peek().map(|h| h.major)
+    }
+
+    /// Whether the next item is `null`.
+    #[must_use]
+    pub fn next_is_null(&self) -> bool {
+        matches!(
+            self.peek(),
+            Ok(Head {
+                major: major::SIMPLE,
+                arg: 22,
+                ..
+            })
+        )
+    }
+
+    /// An unsigned integer.
+    ///
+    /// # Errors
+    /// Wrong type or malformed input.
+    pub fn uint(&mut self) -> Result<u64> {
+        self.expect(major::UINT)?;
+        let r = self.d.u64();
+        self.mc(r)
+    }
+
+    /// An integer (major 0 or 1) that fits an `i64`.
+    ///
+    /// # Errors
+    /// Wrong type, [`ErrorKind::CborIntegerRange`], malformed input.
+    pub fn int(&mut self) -> Result<i64> {
+        let h = self.peek()?;
+        if h.major != major::UINT && h.major != major::NINT {
+            return Err(self.err(ErrorKind::CborUnexpectedType));
+        }
+        let at = self.offset();
+        self.budget.spend(at)?;
+        let r = self.d.int();
+        let v = self.mc(r)?;
+        i64::try_from(v).map_err(|_| ErrorKind::CborIntegerRange.at(at))
+    }
+
+    /// A definite byte string, borrowed from the input.
+    ///
+    /// # Errors
+    /// Wrong type, truncation.
+    pub fn bytes(&mut self) -> Result<&'a [u8]> {
+        self.expect(major::BYTES)?;
+        let r = self.d.bytes();
+        self.mc(r)
+    }
+
+    /// A byte string together with its absolute offset and the absolute
+    /// offset of its content: `(whole item incl. head, content, content offset)`.
+    ///
+    /// # Errors
+    /// As [`Self::bytes`].
+    pub fn bytes_with_head(&mut self) -> Result<(&'a [u8], &'a [u8], usize)> {
+        let start = self.position();
+        let h = self.peek()?;
+        let content = self.bytes()?;
+        let end = self.position();
+        let content_off = self.base.saturating_add(start).saturating_add(h.len);
+        Ok((self.slice(start, end), content, content_off))
+    }
+
+    /// A definite text string (valid UTF-8), borrowed from the input.
+    ///
+    /// # Errors
+    /// Wrong type, truncation, [`ErrorKind::CborInvalidUtf8`].
+    pub fn text(&mut self) -> Result<&'a str> {
+        self.expect(major::TEXT)?;
+        let at = self.offset();
+        let r = self.d.str();
+        r.map_err(|e| {
+            if e.is_end_of_input() {
+                ErrorKind::CborTruncated.at(at)
+            } else {
+                ErrorKind::CborInvalidUtf8.at(at)
+            }
+        })
+    }
+
+    /// The count of a definite array.
+    ///
+    /// # Errors
+    /// Wrong type or malformed input.
+    pub fn array(&mut self) -> Result<usize> {
+        let h = self.expect(major::ARRAY)?;
+        let r = self.d.array();
+        self.mc(r)?;
+        usize::try_from(h.arg).map_err(|_| self.err(ErrorKind::CborLengthExceedsInput))
+    }
+
+    /// The entry count of a definite map.
+    ///
+    /// # Errors
+    /// Wrong type or malformed input.
+    pub fn map(&mut self) -> Result<usize> {
+        let h = self.expect(major::MAP)?;
+        let r = self.d.map();
+        self.mc(r)?;
+        usize::try_from(h.arg).map_err(|_| self.err(ErrorKind::CborLengthExceedsInput))
+    }
+
+    /// A tag number.
+    ///
+    /// # Errors
+    /// Wrong type or malformed input.
+    pub fn tag(&mut self) -> Result<u64> {
+        let h = self.expect(major::TAG)?;
+        let r = self.d.tag();
+        self.mc(r)?;
+        Ok(h.arg)
+    }
+
+    /// A boolean.
+    ///
+    /// # Errors
+    /// Wrong type.
+    pub fn bool(&mut self) -> Result<bool> {
+        let h = self.expect(major::SIMPLE)?;
+        match h.arg {
+            20 | 21 => {
+                let r = self.d.bool();
+                self.mc(r)
+            }
+            _ => Err(self.err(ErrorKind::CborUnexpectedType)),
+        }
+    }
+
+    /// `null`.
+    ///
+    /// # Errors
+    /// Wrong type.
+    pub fn null(&mut self) -> Result<()> {
+        let h = self.expect(major::SIMPLE)?;
+        if h.arg != 22 {
+            return Err(self.err(ErrorKind::CborUnexpectedType));
+        }
+        let r = self.d.null();
+        self.mc(r)
+    }
+
+    /// Read a map key that must be an integer, checking that its encoding
+    /// sorts strictly after `prev` (the previous key's byte range).
+    ///
+    /// # Errors
+    /// Type, order and duplicate errors.
+    pub fn int_key(&mut self, prev: &mut Option<(usize, usize)>) -> Result<i64> {
+        let start = self.position();
+        let key_at = self.offset();
+        let k = self.int()?;
+        self.check_key_order(prev, start, key_at)?;
+        Ok(k)
+    }
+
+    /// Check that the key just read (from relative `start` to the current
+    /// position) sorts strictly after `prev`, then make it `prev`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::CborUnsortedKeys`], [`ErrorKind::CborDuplicateKey`].
+    pub fn check_key_order(
+        &self,
+        prev: &mut Option<(usize, usize)>,
+        start: usize,
+        key_at: usize,
+    ) -> Result<()> {
+        let end = self.position();
+        if let Some((ps, pe)) = *prev {
+            match self.slice(ps, pe).cmp(self.slice(start, end)) {
+                core::cmp::Ordering::Less => {}
+                core::cmp::Ordering::Equal => return Err(ErrorKind::CborDuplicateKey.at(key_at)),
+                core::cmp::Ordering::Greater => return Err(ErrorKind::CborUnsortedKeys.at(key_at)),
+            }
+        }
+        *prev = Some((start, end));
+        Ok(())
+    }
+
+    /// Skip one item of any type, checking it as strictly as the typed reads
+    /// (including map key order inside it). Iterative, depth-bounded.
+    ///
+    /// Returns the skipped item's bytes.
+    ///
+    /// # Errors
+    /// Any CBOR error, [`ErrorKind::LimitCborDepth`], budget errors.
+    pub fn skip(&mut self) -> Result<&'a [u8]> {
+        let item_start = self.position();
+        let mut levels = [SkipLevel::EMPTY; MAX_CBOR_DEPTH];
+        let mut depth = 0usize;
+        if let Some(l) = levels.get_mut(0) {
+            l.remaining = 1;
+        }
+        loop {
+            let lvl = levels
+                .get_mut(depth)
+                .ok_or_else(|| self.err(ErrorKind::LimitCborDepth))?;
+            if lvl.remaining == 0 {
+                if depth == 0 {
+                    return Ok(self.slice(item_start, self.position()));
+                }
+                depth = depth.saturating_sub(1);
+                self.item_done(levels.get_mut(depth))?;
+                continue;
+            }
+            lvl.remaining = lvl.remaining.saturating_sub(1);
+            let is_key = lvl.map && lvl.started % 2 == 0;
+            lvl.started = lvl.started.saturating_add(1);
+            if is_key {
+                lvl.key_start = self.position();
+            }
+            let h = self.head()?;
+            let children = match h.major {
+                major::UINT | major::NINT => {
+                    let r = self.d.int();
+                    self.mc(r)?;
+                    0
+                }
+                major::BYTES => {
+                    let r = self.d.bytes();
+                    self.mc(r)?;
+                    0
+                }
+                major::TEXT => {
+                    let at = self.offset();
+                    self.d.str().map_err(|e| {
+                        if e.is_end_of_input() {
+                            ErrorKind::CborTruncated.at(at)
+                        } else {
+                            ErrorKind::CborInvalidUtf8.at(at)
+                        }
+                    })?;
+                    0
+                }
+                major::ARRAY => {
+                    let r = self.d.array();
+                    self.mc(r)?;
+                    h.arg
+                }
+                major::MAP => {
+                    let r = self.d.map();
+                    self.mc(r)?;
+                    h.arg.saturating_mul(2)
+                }
+                major::TAG => {
+                    let r = self.d.tag();
+                    self.mc(r)?;
+                    1
+                }
+                _ => {
+                    // peek() admitted only false, true and null: one byte.
+                    self.d.set_position(self.position().saturating_add(h.len));
+                    0
+                }
+            };
+            if children == 0 {
+                self.item_done(levels.get_mut(depth))?;
+            } else {
+                depth = depth.saturating_add(1);
+                let next = levels
+                    .get_mut(depth)
+                    .ok_or_else(|| self.err(ErrorKind::LimitCborDepth))?;
+                *next = SkipLevel {
+                    remaining: children,
+                    started: 0,
+                    map: h.major == major::MAP,
+                    key_start: 0,
+                    prev_key: None,
+                };
+            }
+        }
+    }
+
+    /// Bookkeeping when an item at a level completed: in a map, a completed
+    /// key (even index) must sort after the previous key.
+    fn item_done(&self, lvl: Option<&mut SkipLevel>) -> Result<()> {
+        let Some(l) = lvl else {
+            return Err(self.err(ErrorKind::LimitCborDepth));
+        };
+        if l.map && l.started % 2 == 1 {
+            let key_at = self.base.saturating_add(l.key_start);
+            self.check_key_order(&mut l.prev_key, l.key_start, key_at)?;
+        }
+        Ok(())
+    }
+}
+
+/// One level of [`Reader::skip`]'s explicit stack.
+#[derive(Clone, Copy)]
+struct SkipLevel {
+    remaining: u64,
+    started: u64,
+    map: bool,
+    key_start: usize,
+    prev_key: Option<(usize, usize)>,
+}
+
+impl SkipLevel {
+    const EMPTY: SkipLevel = SkipLevel {
+        remaining: 0,
+        started: 0,
+        map: false,
+        key_start: 0,
+        prev_key: None,
+    };
+}
+
+/// Check that `bytes` (at absolute `base`) hold exactly one well-formed,
+/// deterministically encoded item and nothing after it.
+///
+/// # Errors
+/// Any CBOR error, [`ErrorKind::CborTrailingBytes`].
+pub fn check_single_item(bytes: &[u8], base: usize, budget: &mut Budget) -> Result<()> {
+    let mut r = Reader::new(bytes, base, budget);
+    r.skip()?;
+    r.finish()
+}

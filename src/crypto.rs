@@ -1,0 +1,342 @@
+//! Crypto behind two small capabilities: hashing and signature verification.
+//!
+//! The processor never names a crypto crate. It asks a [`Crypto`] value for a
+//! [`Hasher`] by [`DigestAlg`] and to verify a signature by [`SigAlg`], so a C
+//! platform can plug in hardware crypto or PSA (the C ABI's crypto callbacks)
+//! and a build can drop an algorithm it does not need. [`RustCrypto`] is the
+//! default backend: SHA-256 always (`sha2`), SHA-384/512 with feature
+//! `sha512`, Ed25519 with feature `ed25519` (`ed25519-compact`), ECDSA P-256
+//! with feature `p256`.
+//!
+//! A verification failure is one opaque [`Invalid`]: no reason codes leak
+//! (RustCrypto's `signature::Error` rationale).
+
+/// COSE algorithm identifiers used by SUIT (IANA COSE Algorithms registry).
+pub mod alg {
+    /// SHA-256 (SUIT_Digest).
+    pub const SHA256: i64 = -16;
+    /// SHA-384 (SUIT_Digest).
+    pub const SHA384: i64 = -43;
+    /// SHA-512 (SUIT_Digest).
+    pub const SHA512: i64 = -44;
+    /// ECDSA with SHA-256, curve from the key (manifest-37 examples).
+    pub const ES256: i64 = -7;
+    /// ECDSA P-256 with SHA-256, fully specified (suit-mti).
+    pub const ESP256: i64 = -9;
+    /// EdDSA, polymorphic (legacy).
+    pub const EDDSA: i64 = -8;
+    /// Ed25519, fully specified (suit-mti).
+    pub const ED25519: i64 = -19;
+}
+
+/// Largest digest any supported algorithm produces (SHA-512).
+pub const MAX_DIGEST: usize = 64;
+
+/// A SUIT_Digest algorithm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DigestAlg {
+    /// SHA-256 (-16), mandatory.
+    Sha256,
+    /// SHA-384 (-43), feature `sha512` in the default backend.
+    Sha384,
+    /// SHA-512 (-44), feature `sha512` in the default backend.
+    Sha512,
+}
+
+impl DigestAlg {
+    /// From a COSE algorithm id; `None` for ids SUIT does not allow here.
+    #[must_use]
+    pub const fn from_cose(id: i64) -> Option<DigestAlg> {
+        match id {
+            alg::SHA256 => Some(DigestAlg::Sha256),
+            alg::SHA384 => Some(DigestAlg::Sha384),
+            alg::SHA512 => Some(DigestAlg::Sha512),
+            _ => None,
+        }
+    }
+
+    /// The COSE id.
+    #[must_use]
+    pub const fn cose_id(self) -> i64 {
+        match self {
+            DigestAlg::Sha256 => alg::SHA256,
+            DigestAlg::Sha384 => alg::SHA384,
+            DigestAlg::Sha512 => alg::SHA512,
+        }
+    }
+
+    /// Output length in bytes.
+    #[must_use]
+    pub const fn len(self) -> usize {
+        match self {
+            DigestAlg::Sha256 => 32,
+            DigestAlg::Sha384 => 48,
+            DigestAlg::Sha512 => 64,
+        }
+    }
+}
+
+/// A COSE signature algorithm this crate can check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SigAlg {
+    /// ES256 (-7).
+    Es256,
+    /// ESP256 (-9).
+    Esp256,
+    /// EdDSA (-8).
+    EdDsa,
+    /// Ed25519 (-19).
+    Ed25519,
+}
+
+impl SigAlg {
+    /// From a COSE algorithm id.
+    #[must_use]
+    pub const fn from_cose(id: i64) -> Option<SigAlg> {
+        match id {
+            alg::ES256 => Some(SigAlg::Es256),
+            alg::ESP256 => Some(SigAlg::Esp256),
+            alg::EDDSA => Some(SigAlg::EdDsa),
+            alg::ED25519 => Some(SigAlg::Ed25519),
+            _ => None,
+        }
+    }
+
+    /// The COSE id.
+    #[must_use]
+    pub const fn cose_id(self) -> i64 {
+        match self {
+            SigAlg::Es256 => alg::ES256,
+            SigAlg::Esp256 => alg::ESP256,
+            SigAlg::EdDsa => alg::EDDSA,
+            SigAlg::Ed25519 => alg::ED25519,
+        }
+    }
+
+    /// The key type this algorithm needs.
+    #[must_use]
+    pub const fn key_type(self) -> KeyType {
+        match self {
+            SigAlg::Es256 | SigAlg::Esp256 => KeyType::P256,
+            SigAlg::EdDsa | SigAlg::Ed25519 => KeyType::Ed25519,
+        }
+    }
+}
+
+/// The type of a trusted public key; each type is bound to its algorithms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum KeyType {
+    /// Ed25519, 32 raw bytes; verifies -8 and -19 only.
+    Ed25519 = 1,
+    /// P-256, SEC1 encoded (65 bytes uncompressed or 33 compressed); verifies -7 and -9 only.
+    P256 = 2,
+}
+
+/// A signature did not verify (deliberately without a reason).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Invalid;
+
+/// Incremental hashing.
+pub trait Hasher {
+    /// Absorb `data`.
+    fn update(&mut self, data: &[u8]);
+    /// Write the digest into `out` and return its length (at most [`MAX_DIGEST`]).
+    fn finish(self, out: &mut [u8; MAX_DIGEST]) -> usize;
+}
+
+/// The crypto a verifier needs. Implement it to use other backends.
+pub trait Crypto {
+    /// The streaming hasher type.
+    type Hasher: Hasher;
+
+    /// A fresh hasher, or `None` if the algorithm is not available.
+    fn hasher(&self, alg: DigestAlg) -> Option<Self::Hasher>;
+
+    /// Whether `alg` is available in this build.
+    fn supports(&self, alg: SigAlg) -> bool;
+
+    /// Verify `signature` over the concatenation of `message` parts with
+    /// public key `key` (already checked to be of `alg.key_type()`).
+    ///
+    /// # Errors
+    /// [`Invalid`] for a bad key encoding, bad signature encoding or a
+    /// signature that does not verify.
+    fn verify(
+        &self,
+        alg: SigAlg,
+        key: &[u8],
+        message: &[&[u8]],
+        signature: &[u8],
+    ) -> Result<(), Invalid>;
+}
+
+/// The default backend: RustCrypto `sha2`, `ed25519-compact` and `p256`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RustCrypto;
+
+/// [`RustCrypto`]'s hasher.
+#[derive(Clone)]
+pub enum RustHasher {
+    /// SHA-256.
+    Sha256(sha2::Sha256),
+    /// SHA-384.
+    #[cfg(feature = "sha512")]
+    Sha384(sha2::Sha384),
+    /// SHA-512.
+    #[cfg(feature = "sha512")]
+    Sha512(sha2::Sha512),
+}
+
+impl Hasher for RustHasher {
+    fn update(&mut self, data: &[u8]) {
+        use sha2::Digest;
+        match self {
+            RustHasher::Sha256(h) => h.update(data),
+            #[cfg(feature = "sha512")]
+            RustHasher::Sha384(h) => h.update(data),
+            #[cfg(feature = "sha512")]
+            RustHasher::Sha512(h) => h.update(data),
+        }
+    }
+
+    fn finish(self, out: &mut [u8; MAX_DIGEST]) -> usize {
+        use sha2::Digest;
+        fn put(out: &mut [u8; MAX_DIGEST], d: &[u8]) -> usize {
+            for (o, b) in out.iter_mut().zip(d) {
+                *o = *b;
+            }
+            d.len().min(MAX_DIGEST)
+        }
+        match self {
+            RustHasher::Sha256(h) => put(out, &h.finalize()),
+            #[cfg(feature = "sha512")]
+            RustHasher::Sha384(h) => put(out, &h.finalize()),
+            #[cfg(feature = "sha512")]
+            RustHasher::Sha512(h) => put(out, &h.finalize()),
+        }
+    }
+}
+
+impl Crypto for RustCrypto {
+    type Hasher = RustHasher;
+
+    fn hasher(&self, alg: DigestAlg) -> Option<RustHasher> {
+        use sha2::Digest;
+        match alg {
+            DigestAlg::Sha256 => Some(RustHasher::Sha256(sha2::Sha256::new())),
+            #[cfg(feature = "sha512")]
+            DigestAlg::Sha384 => Some(RustHasher::Sha384(sha2::Sha384::new())),
+            #[cfg(feature = "sha512")]
+            DigestAlg::Sha512 => Some(RustHasher::Sha512(sha2::Sha512::new())),
+            #[cfg(not(feature = "sha512"))]
+            DigestAlg::Sha384 | DigestAlg::Sha512 => None,
+        }
+    }
+
+    fn supports(&self, alg: SigAlg) -> bool {
+        match alg.key_type() {
+            KeyType::Ed25519 => cfg!(feature = "ed25519"),
+            KeyType::P256 => cfg!(feature = "p256"),
+        }
+    }
+
+    #[allow(unused_variables)]
+    fn verify(
+        &self,
+        alg: SigAlg,
+        key: &[u8],
+        message: &[&[u8]],
+        signature: &[u8],
+    ) -> Result<(), Invalid> {
+        match alg.key_type() {
+            #[cfg(feature = "ed25519")]
+            KeyType::Ed25519 => {
+                let pk = ed25519_compact::PublicKey::from_slice(key).map_err(|_| Invalid)?;
+                let sig = ed25519_compact::Signature::from_slice(signature).map_err(|_| Invalid)?;
+                let mut st = pk.verify_incremental(&sig).map_err(|_| Invalid)?;
+                for part in message {
+                    st.absorb(part);
+                }
+                st.verify().map_err(|_| Invalid)
+            }
+            #[cfg(feature = "p256")]
+            KeyType::P256 => {
+                use p256::ecdsa::signature::hazmat::PrehashVerifier;
+                use sha2::Digest;
+                let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| Invalid)?;
+                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| Invalid)?;
+                let mut h = sha2::Sha256::new();
+                for part in message {
+                    h.update(part);
+                }
+                let digest = h.finalize();
+                vk.verify_prehash(&digest, &sig).map_err(|_| Invalid)
+            }
+            #[allow(unreachable_patterns)]
+            _ => Err(Invalid),
+        }
+    }
+}
+
+/// Constant-time equality of two byte strings of public, equal length.
+/// Different lengths compare unequal (lengths are not secret).
+#[must_use]
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut acc: u8 = 0;
+    for (x, y) in a.iter().zip(b) {
+        acc |= x ^ y;
+    }
+    // Keep the compiler from turning the fold into an early exit.
+    core::hint::black_box(acc) == 0
+}
+
+/// Hash `parts` with `alg`, writing into `out`.
+///
+/// # Errors
+/// `None` if the backend lacks `alg`.
+pub(crate) fn digest_parts<C: Crypto>(
+    crypto: &C,
+    alg: DigestAlg,
+    parts: &[&[u8]],
+    out: &mut [u8; MAX_DIGEST],
+) -> Option<usize> {
+    let mut h = crypto.hasher(alg)?;
+    for p in parts {
+        h.update(p);
+    }
+    Some(h.finish(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ct_eq_basics() {
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"ab"));
+        assert!(ct_eq(b"", b""));
+    }
+
+    #[test]
+    fn sha256_abc() {
+        let mut out = [0u8; MAX_DIGEST];
+        let n = digest_parts(&RustCrypto, DigestAlg::Sha256, &[b"a", b"bc"], &mut out);
+        assert_eq!(n, Some(32));
+        assert_eq!(out[..4], [0xba, 0x78, 0x16, 0xbf]);
+    }
+
+    #[test]
+    fn key_types_bind_algorithms() {
+        assert_eq!(SigAlg::Es256.key_type(), KeyType::P256);
+        assert_eq!(SigAlg::Esp256.key_type(), KeyType::P256);
+        assert_eq!(SigAlg::EdDsa.key_type(), KeyType::Ed25519);
+        assert_eq!(SigAlg::Ed25519.key_type(), KeyType::Ed25519);
+        assert_eq!(SigAlg::from_cose(-35), None);
+    }
+}

@@ -1,0 +1,180 @@
+//! Incremental image verification: a component's image in chunks of any size.
+//!
+//! An [`ImageVerifier`] owns a copy of the expected digest and size (no
+//! borrow of the manifest outlives its creation, which the C ABI relies on),
+//! takes the image in chunks from a radio, a flash read loop or a DMA buffer,
+//! and ends in a [`Verified`] token or a mismatch error.
+//!
+//! With image-size set it hashes exactly that many bytes, refuses bytes past
+//! it and reports a short image as [`ErrorKind::ImageSizeMismatch`]; without
+//! it (IETF example 4, component 1) it hashes everything it is given.
+
+use crate::crypto::{Crypto, DigestAlg, Hasher, MAX_DIGEST, ct_eq};
+use crate::digest::{OwnedDigest, SuitDigest};
+use crate::error::{ErrorKind, Result};
+
+/// Proof that an image matched its digest and size. Only
+/// [`ImageVerifier::finish`] makes one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Verified {
+    len: u64,
+    alg: DigestAlg,
+}
+
+impl Verified {
+    /// Bytes hashed.
+    #[must_use]
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the image was empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The digest algorithm used.
+    #[must_use]
+    pub fn alg(&self) -> DigestAlg {
+        self.alg
+    }
+}
+
+/// Streaming digest-and-size check. See the module docs.
+#[derive(Clone)]
+pub struct ImageVerifier<H: Hasher> {
+    hasher: H,
+    expected: OwnedDigest,
+    size: Option<u64>,
+    seen: u64,
+}
+
+impl<H: Hasher> ImageVerifier<H> {
+    /// A verifier for `digest` and, when set, `size`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::AuthUnsupportedDigest`] when the backend lacks the algorithm.
+    pub fn new<C: Crypto<Hasher = H>>(
+        crypto: &C,
+        digest: &SuitDigest<'_>,
+        size: Option<u64>,
+    ) -> Result<Self> {
+        Self::from_owned(crypto, OwnedDigest::from_digest(digest), size)
+    }
+
+    /// A verifier for an owned digest.
+    ///
+    /// # Errors
+    /// [`ErrorKind::AuthUnsupportedDigest`] when the backend lacks the algorithm.
+    pub fn from_owned<C: Crypto<Hasher = H>>(
+        crypto: &C,
+        expected: OwnedDigest,
+        size: Option<u64>,
+    ) -> Result<Self> {
+        let hasher = crypto
+            .hasher(expected.alg)
+            .ok_or(ErrorKind::AuthUnsupportedDigest.here())?;
+        Ok(ImageVerifier {
+            hasher,
+            expected,
+            size,
+            seen: 0,
+        })
+    }
+
+    /// Feed the next chunk.
+    ///
+    /// # Errors
+    /// [`ErrorKind::ImageSizeMismatch`] when the chunk would go past
+    /// image-size; the verifier keeps its state and refuses the chunk.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<()> {
+        let n = u64::try_from(chunk.len()).map_err(|_| ErrorKind::ImageSizeMismatch.here())?;
+        let total = self
+            .seen
+            .checked_add(n)
+            .ok_or(ErrorKind::ImageSizeMismatch.here())?;
+        if let Some(size) = self.size {
+            if total > size {
+                return Err(ErrorKind::ImageSizeMismatch.here());
+            }
+        }
+        self.hasher.update(chunk);
+        self.seen = total;
+        Ok(())
+    }
+
+    /// Bytes still expected (`None` without image-size).
+    #[must_use]
+    pub fn remaining(&self) -> Option<u64> {
+        self.size.map(|s| s.saturating_sub(self.seen))
+    }
+
+    /// Bytes accepted so far.
+    #[must_use]
+    pub fn seen(&self) -> u64 {
+        self.seen
+    }
+
+    /// Finish: compare size and digest (constant time).
+    ///
+    /// # Errors
+    /// [`ErrorKind::ImageSizeMismatch`] for a short image,
+    /// [`ErrorKind::ImageDigestMismatch`] for a wrong digest.
+    pub fn finish(self) -> Result<Verified> {
+        if let Some(size) = self.size {
+            if self.seen != size {
+                return Err(ErrorKind::ImageSizeMismatch.here());
+            }
+        }
+        let mut out = [0u8; MAX_DIGEST];
+        let n = self.hasher.finish(&mut out);
+        if !ct_eq(out.get(..n).unwrap_or(&[]), self.expected.as_bytes()) {
+            return Err(ErrorKind::ImageDigestMismatch.here());
+        }
+        Ok(Verified {
+            len: self.seen,
+            alg: self.expected.alg,
+        })
+    }
+}
+
+/// Verify an image held in NOR flash through `embedded-storage`, reading it
+/// in chunks of `buf.len()` bytes starting at `offset`.
+///
+/// Needs `size` (flash has no intrinsic image length).
+///
+/// # Errors
+/// [`ErrorKind::PlatformFailed`] for a flash read error, mismatch errors
+/// from [`ImageVerifier::finish`].
+#[cfg(feature = "embedded-storage")]
+pub fn verify_flash<H: Hasher, F: embedded_storage::nor_flash::ReadNorFlash>(
+    mut verifier: ImageVerifier<H>,
+    flash: &mut F,
+    offset: u32,
+    buf: &mut [u8],
+) -> Result<Verified> {
+    let mut pos = offset;
+    // Each pass reads at least one byte, so this ends after `size` bytes.
+    while let Some(left) = verifier.remaining().filter(|l| *l > 0) {
+        let want = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
+        let chunk = buf
+            .get_mut(..want)
+            .ok_or(ErrorKind::BufferTooSmall.here())?;
+        if chunk.is_empty() {
+            return Err(ErrorKind::BufferTooSmall.here());
+        }
+        flash
+            .read(pos, chunk)
+            .map_err(|_| ErrorKind::PlatformFailed.here())?;
+        verifier.update(chunk)?;
+        let step = u32::try_from(want).map_err(|_| ErrorKind::InvalidArgument.here())?;
+        pos = pos
+            .checked_add(step)
+            .ok_or(ErrorKind::InvalidArgument.here())?;
+    }
+    if verifier.remaining().is_none() {
+        return Err(ErrorKind::InvalidArgument.here());
+    }
+    verifier.finish()
+}

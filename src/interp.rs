@@ -1,0 +1,1139 @@
+//! The command-sequence processor (draft §6, §8.4.6-§8.4.10).
+//!
+//! A [`Processor`] runs the SUIT procedures on an [`Authenticated`] manifest:
+//! the update procedure (payload-fetch, install, validate), the invocation
+//! procedure (validate, load, invoke), or one section on request. Running a
+//! section means: clear the parameters, run the shared sequence, then run
+//! the section. The processor has no side effects of its own; every effect
+//! and question goes through [`Platform`].
+//!
+//! Semantics that are easy to get wrong, and how this processor does them:
+//!
+//! - parameters are per component (strict-order and soft-failure are
+//!   processor-wide); override always writes; a condition whose parameter
+//!   is unset fails;
+//! - a condition failure ends the current sequence: inside a try-each
+//!   alternative (soft-failure defaults to true there) the next alternative
+//!   runs; inside run-sequence (soft-failure defaults to false) run-sequence
+//!   fails, or ends quietly if the author set soft-failure; at the top it
+//!   rejects. A failing directive always aborts. Setting soft-failure
+//!   anywhere but directly in a try-each alternative or run-sequence aborts;
+//! - an unknown command fails like a condition; an unknown standard
+//!   parameter rejects; custom numbers are below -256 (-1..=-256 are
+//!   reserved) and never allowed in the shared sequence;
+//! - with index `true` or an array, every command (try-each and
+//!   run-sequence included) runs once per selected component, in order;
+//!   nested sequences see that one component, and the index in force before
+//!   the command is restored after it;
+//! - an index out of range rejects before any parameter is touched; with
+//!   more than one component a sequence must select one first;
+//! - the shared sequence may only check conditions, select components, set
+//!   parameters, and use try-each or run-sequence that obey the same rule;
+//! - by default ([`IdentityPolicy::AnyComponent`]) a vendor and a class
+//!   condition must have passed in the current section run before its first
+//!   directive with side effects (fetch, write, copy, swap, invoke, custom).
+//!
+//! Nesting of try-each and run-sequence is bounded by
+//! [`Limits::sequence_depth`] (at most
+//! [`MAX_SEQUENCE_DEPTH`](crate::limits::MAX_SEQUENCE_DEPTH)): the processor
+//! recurses once per level, so its stack is a constant bound.
+
+use crate::auth::Authenticated;
+use crate::cbor::{Reader, major};
+use crate::crypto::{Crypto, MAX_DIGEST, ct_eq};
+use crate::digest::{OwnedDigest, SuitDigest};
+use crate::error::{Error, ErrorKind, NO_OFFSET, Result};
+use crate::image::ImageVerifier;
+use crate::limits::{Budget, Limits, MAX_CUSTOM_PARAMETERS};
+use crate::manifest::{Bstr, Manifest, Severable, key};
+use crate::platform::{Component, Directive, Platform, PlatformError, Record, VendorId};
+
+/// Command numbers (draft §8.4.9, §8.4.10).
+pub mod cmd {
+    /// condition vendor-identifier.
+    pub const VENDOR_IDENTIFIER: i64 = 1;
+    /// condition class-identifier.
+    pub const CLASS_IDENTIFIER: i64 = 2;
+    /// condition image-match.
+    pub const IMAGE_MATCH: i64 = 3;
+    /// condition component-slot.
+    pub const COMPONENT_SLOT: i64 = 5;
+    /// condition check-content.
+    pub const CHECK_CONTENT: i64 = 6;
+    /// directive set-component-index.
+    pub const SET_COMPONENT_INDEX: i64 = 12;
+    /// condition abort.
+    pub const ABORT: i64 = 14;
+    /// directive try-each.
+    pub const TRY_EACH: i64 = 15;
+    /// directive write.
+    pub const WRITE: i64 = 18;
+    /// directive override-parameters.
+    pub const OVERRIDE_PARAMETERS: i64 = 20;
+    /// directive fetch.
+    pub const FETCH: i64 = 21;
+    /// directive copy.
+    pub const COPY: i64 = 22;
+    /// directive invoke.
+    pub const INVOKE: i64 = 23;
+    /// condition device-identifier.
+    pub const DEVICE_IDENTIFIER: i64 = 24;
+    /// directive swap.
+    pub const SWAP: i64 = 31;
+    /// directive run-sequence.
+    pub const RUN_SEQUENCE: i64 = 32;
+    /// Custom commands and parameters are numbered below this.
+    pub const CUSTOM_BELOW: i64 = -256;
+}
+
+/// Parameter numbers (draft §8.4.8).
+pub mod param {
+    /// vendor-id.
+    pub const VENDOR_ID: i64 = 1;
+    /// class-id.
+    pub const CLASS_ID: i64 = 2;
+    /// image-digest.
+    pub const IMAGE_DIGEST: i64 = 3;
+    /// use-before (update-management).
+    pub const USE_BEFORE: i64 = 4;
+    /// component-slot.
+    pub const COMPONENT_SLOT: i64 = 5;
+    /// strict-order.
+    pub const STRICT_ORDER: i64 = 12;
+    /// soft-failure.
+    pub const SOFT_FAILURE: i64 = 13;
+    /// image-size.
+    pub const IMAGE_SIZE: i64 = 14;
+    /// content.
+    pub const CONTENT: i64 = 18;
+    /// encryption-info (firmware-encryption).
+    pub const ENCRYPTION_INFO: i64 = 19;
+    /// uri.
+    pub const URI: i64 = 21;
+    /// source-component.
+    pub const SOURCE_COMPONENT: i64 = 22;
+    /// invoke-args.
+    pub const INVOKE_ARGS: i64 = 23;
+    /// device-id.
+    pub const DEVICE_ID: i64 = 24;
+    /// fetch-arguments.
+    pub const FETCH_ARGUMENTS: i64 = 25;
+}
+
+/// CBOR tag of a PEN vendor id.
+const TAG_PEN: u64 = 112;
+
+/// When directives with side effects are allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum IdentityPolicy {
+    /// Default: a vendor and a class condition have passed (for any
+    /// component) in the current section run.
+    AnyComponent = 0,
+    /// Strict: both have passed for the very component the directive touches.
+    PerComponent = 1,
+    /// Relaxed: no requirement (the manifest's own checks decide).
+    Relaxed = 2,
+}
+
+/// Processor options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// See [`IdentityPolicy`].
+    pub identity: IdentityPolicy,
+    /// Run every condition, but only ask [`Platform::supports`] for directives.
+    pub dry_run: bool,
+    /// Call [`Platform::invoke`] for the invoke directive (default: return
+    /// the component to boot in [`Outcome::Complete`] instead).
+    pub invoke_callback: bool,
+    /// Work limits.
+    pub limits: Limits,
+}
+
+impl Options {
+    /// Defaults: identity checked for any component, real run, no invoke callback.
+    pub const DEFAULT: Options = Options {
+        identity: IdentityPolicy::AnyComponent,
+        dry_run: false,
+        invoke_callback: false,
+        limits: Limits::DEFAULT,
+    };
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options::DEFAULT
+    }
+}
+
+/// What to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Procedure {
+    /// payload-fetch, install, validate (absent sections are skipped).
+    Update,
+    /// validate, load, invoke (absent sections are skipped).
+    Invoke,
+    /// One section by manifest key (7, 8, 9, 16, 20); it must be present.
+    Section(i64),
+    /// The shared sequence alone.
+    Shared,
+}
+
+/// The component the invocation procedure chose to boot.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Boot<'a> {
+    /// Component index.
+    pub component: usize,
+    /// invoke-args, if set.
+    pub args: Option<&'a [u8]>,
+}
+
+/// How a run ended (errors are the `Err` side).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome<'a> {
+    /// Every section ran to the end. `boot` is the invoke directive's target.
+    Complete {
+        /// The component to boot, if an invoke directive ran.
+        boot: Option<Boot<'a>>,
+    },
+    /// The platform answered "not yet"; run the procedure again later.
+    Pending,
+}
+
+/// Where the last failure happened (for reports and the C ABI).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FailureDetail {
+    /// Manifest key of the section (0 = shared sequence).
+    pub section: i64,
+    /// Command number.
+    pub command: i64,
+    /// Component index, if one was selected.
+    pub component: Option<usize>,
+}
+
+/// A vendor-id parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum VendorParam<'a> {
+    Uuid(&'a [u8; 16]),
+    Pen(&'a [u8]),
+}
+
+/// One component's parameters, borrowed from the manifest.
+#[derive(Clone, Copy, Debug, Default)]
+struct Params<'a> {
+    vendor: Option<VendorParam<'a>>,
+    class: Option<&'a [u8; 16]>,
+    device: Option<&'a [u8; 16]>,
+    digest: Option<Bstr<'a>>,
+    slot: Option<u64>,
+    size: Option<u64>,
+    content: Option<&'a [u8]>,
+    uri: Option<&'a str>,
+    source: Option<u64>,
+    invoke_args: Option<&'a [u8]>,
+    fetch_args: Option<&'a [u8]>,
+    custom: [Option<(i64, &'a [u8])>; MAX_CUSTOM_PARAMETERS],
+}
+
+/// The component index in force.
+#[derive(Clone, Copy, Debug)]
+enum Index<'a> {
+    Unset,
+    One(usize),
+    All,
+    List(&'a [u8]),
+}
+
+/// Why a command did not complete.
+#[derive(Clone, Copy, Debug)]
+enum Fail {
+    /// A condition failed (soft-failure may absorb it).
+    Condition(Error),
+    /// Abort: a directive failed, malformed input, a limit, or "not yet".
+    Hard(Error),
+}
+
+impl From<Error> for Fail {
+    fn from(e: Error) -> Fail {
+        Fail::Hard(e)
+    }
+}
+
+type Step = core::result::Result<(), Fail>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FrameKind {
+    Top,
+    TryEachAlternative,
+    RunSequence,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Frame {
+    kind: FrameKind,
+    soft_failure: bool,
+    shared: bool,
+    depth: usize,
+}
+
+/// An argument item: its encoded bytes and absolute offset.
+#[derive(Clone, Copy, Debug)]
+struct Item<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+/// Runs procedures on one authenticated manifest for at most `N` components.
+pub struct Processor<
+    'a,
+    'p,
+    P: Platform,
+    C: Crypto,
+    const N: usize = { crate::limits::DEFAULT_COMPONENTS },
+> {
+    auth: &'p Authenticated<'a>,
+    platform: &'p mut P,
+    crypto: &'p C,
+    options: Options,
+    params: [Params<'a>; N],
+    count: usize,
+    index: Index<'a>,
+    commands: Budget,
+    items: Budget,
+    vendor_ok: u32,
+    class_ok: u32,
+    strict_order: bool,
+    section: i64,
+    boot: Option<Boot<'a>>,
+    detail: FailureDetail,
+}
+
+impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> {
+    /// A processor for `auth`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::LimitComponents`] when the manifest lists more than `N`
+    /// (or 32) components.
+    pub fn new(
+        auth: &'p Authenticated<'a>,
+        platform: &'p mut P,
+        crypto: &'p C,
+        options: Options,
+    ) -> Result<Self> {
+        let count = auth.manifest().component_count();
+        if count > N || count > 32 {
+            return Err(ErrorKind::LimitComponents.here());
+        }
+        let limits = options.limits.clamped();
+        Ok(Processor {
+            auth,
+            platform,
+            crypto,
+            options: Options { limits, ..options },
+            params: [Params::default(); N],
+            count,
+            index: Index::Unset,
+            commands: Budget::new(limits.commands, ErrorKind::LimitCommands),
+            items: Budget::new(limits.cbor_items, ErrorKind::LimitCborItems),
+            vendor_ok: 0,
+            class_ok: 0,
+            strict_order: true,
+            section: 0,
+            boot: None,
+            detail: FailureDetail::default(),
+        })
+    }
+
+    /// Where the last failure happened.
+    #[must_use]
+    pub fn failure_detail(&self) -> FailureDetail {
+        self.detail
+    }
+
+    /// Run `procedure`. Budgets restart with each call.
+    ///
+    /// # Errors
+    /// [`ErrorKind::UnsupportedExtension`] before anything runs when the
+    /// manifest uses a companion-draft member; any command's error.
+    pub fn run(&mut self, procedure: Procedure) -> Result<Outcome<'a>> {
+        self.commands = Budget::new(self.options.limits.commands, ErrorKind::LimitCommands);
+        self.items = Budget::new(self.options.limits.cbor_items, ErrorKind::LimitCborItems);
+        self.boot = None;
+        self.detail = FailureDetail::default();
+        let m = *self.auth.manifest();
+        if let Some(e) = m.first_extension() {
+            return Err(e);
+        }
+        let r = match procedure {
+            Procedure::Update => {
+                self.sections(&m, &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE])
+            }
+            Procedure::Invoke => self.sections(&m, &[key::VALIDATE, key::LOAD, key::INVOKE]),
+            Procedure::Section(k) => match m.section(k) {
+                Severable::Present(seq) if is_command_section(k) => self.section(&m, k, Some(seq)),
+                Severable::Missing if is_command_section(k) => {
+                    Err(ErrorKind::SeveredMemberMissing.here())
+                }
+                _ => Err(ErrorKind::SectionAbsent.here()),
+            },
+            Procedure::Shared => self.section(&m, 0, None),
+        };
+        match r {
+            Ok(()) => Ok(Outcome::Complete { boot: self.boot }),
+            Err(e) if e.kind() == ErrorKind::Pending => Ok(Outcome::Pending),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// An image verifier for component `c` from the parameters the last run
+    /// left (typically after [`Procedure::Shared`]).
+    ///
+    /// # Errors
+    /// [`ErrorKind::ComponentIndexOutOfRange`], [`ErrorKind::ParameterUnset`]
+    /// when no image-digest is set for `c`.
+    pub fn image_verifier(&mut self, c: usize) -> Result<ImageVerifier<C::Hasher>> {
+        let p = self
+            .params
+            .get(c)
+            .filter(|_| c < self.count)
+            .ok_or(ErrorKind::ComponentIndexOutOfRange.here())?;
+        let (digest, size) = (p.digest, p.size);
+        let d = digest.ok_or(ErrorKind::ParameterUnset.here())?;
+        let sd = SuitDigest::decode(d.bytes, d.start(), &mut self.items)?;
+        ImageVerifier::from_owned(self.crypto, OwnedDigest::from_digest(&sd), size)
+    }
+
+    fn sections(&mut self, m: &Manifest<'a>, keys: &[i64]) -> Result<()> {
+        for &k in keys {
+            match m.section(k) {
+                Severable::Present(seq) => self.section(m, k, Some(seq))?,
+                Severable::Missing => return Err(ErrorKind::SeveredMemberMissing.here()),
+                Severable::Absent => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Clear parameters, run the shared sequence, then `seq`.
+    fn section(&mut self, m: &Manifest<'a>, k: i64, seq: Option<Bstr<'a>>) -> Result<()> {
+        self.params = [Params::default(); N];
+        self.index = if self.count == 1 {
+            Index::One(0)
+        } else {
+            Index::Unset
+        };
+        self.vendor_ok = 0;
+        self.class_ok = 0;
+        self.strict_order = true;
+        if let Some(shared) = m.shared_sequence() {
+            self.section = 0;
+            let top = Frame {
+                kind: FrameKind::Top,
+                soft_failure: false,
+                shared: true,
+                depth: 0,
+            };
+            self.sequence(shared, top).map_err(unwrap_fail)?;
+        }
+        if let Some(seq) = seq {
+            self.section = k;
+            self.index = if self.count == 1 {
+                Index::One(0)
+            } else {
+                Index::Unset
+            };
+            let top = Frame {
+                kind: FrameKind::Top,
+                soft_failure: false,
+                shared: false,
+                depth: 0,
+            };
+            self.sequence(seq, top).map_err(unwrap_fail)?;
+        }
+        Ok(())
+    }
+
+    /// Run one command sequence.
+    fn sequence(&mut self, seq: Bstr<'a>, mut frame: Frame) -> Step {
+        let base = seq.start();
+        let (n, mut pos) = {
+            let mut r = Reader::new(seq.bytes, base, &mut self.items);
+            let at = r.offset();
+            let n = r.array().map_err(|e| malformed(e, at))?;
+            (n, r.position())
+        };
+        if n == 0 || n % 2 != 0 {
+            return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(base)));
+        }
+        for _ in 0..n / 2 {
+            let rest = seq.bytes.get(pos..).unwrap_or(&[]);
+            let at = base.saturating_add(pos);
+            let (command, arg, used) = {
+                let mut r = Reader::new(rest, at, &mut self.items);
+                let command = r.int().map_err(|e| malformed(e, at))?;
+                let arg_at = r.offset();
+                let arg = r.skip()?;
+                (
+                    command,
+                    Item {
+                        bytes: arg,
+                        offset: arg_at,
+                    },
+                    r.position(),
+                )
+            };
+            pos = pos.saturating_add(used);
+            match self.command(command, at, arg, &mut frame) {
+                Ok(()) => {}
+                Err(Fail::Hard(e)) => return Err(Fail::Hard(e)),
+                Err(Fail::Condition(e)) => {
+                    return match (frame.kind, frame.soft_failure) {
+                        (FrameKind::TryEachAlternative, true) => Err(Fail::Condition(e)),
+                        (FrameKind::TryEachAlternative, false) => Err(Fail::Hard(e)),
+                        (FrameKind::RunSequence, true) => Ok(()),
+                        _ => Err(Fail::Condition(e)),
+                    };
+                }
+            }
+        }
+        if pos != seq.bytes.len() {
+            return Err(Fail::Hard(
+                ErrorKind::CborTrailingBytes.at(base.saturating_add(pos)),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Run one command for every selected component.
+    fn command(&mut self, command: i64, at: usize, arg: Item<'a>, frame: &mut Frame) -> Step {
+        self.commands.spend(at)?;
+        self.detail = FailureDetail {
+            section: self.section,
+            command,
+            component: None,
+        };
+        if command == cmd::SET_COMPONENT_INDEX {
+            return self.set_index(arg);
+        }
+        let saved = self.index;
+        let r = self.for_each_selected(command, at, arg, frame);
+        self.index = saved;
+        r
+    }
+
+    fn for_each_selected(
+        &mut self,
+        command: i64,
+        at: usize,
+        arg: Item<'a>,
+        frame: &mut Frame,
+    ) -> Step {
+        match self.index {
+            Index::Unset => Err(Fail::Hard(ErrorKind::ComponentNotSelected.at(at))),
+            Index::One(c) => self.on_component(command, at, arg, frame, c),
+            Index::All => {
+                for c in 0..self.count {
+                    self.index = Index::All;
+                    self.on_component(command, at, arg, frame, c)?;
+                }
+                Ok(())
+            }
+            Index::List(list) => {
+                let (n, mut pos) = {
+                    let mut r = Reader::new(list, 0, &mut self.items);
+                    (r.array()?, r.position())
+                };
+                for _ in 0..n {
+                    let c = {
+                        let mut r = Reader::new(list.get(pos..).unwrap_or(&[]), 0, &mut self.items);
+                        let c = r.uint()?;
+                        pos = pos.saturating_add(r.position());
+                        usize::try_from(c)
+                            .map_err(|_| ErrorKind::ComponentIndexOutOfRange.at(at))?
+                    };
+                    self.index = Index::List(list);
+                    self.on_component(command, at, arg, frame, c)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn on_component(
+        &mut self,
+        command: i64,
+        at: usize,
+        arg: Item<'a>,
+        frame: &mut Frame,
+        c: usize,
+    ) -> Step {
+        self.detail.component = Some(c);
+        if c > 0 {
+            // Every component iteration after the first counts as a command.
+            self.commands.spend(at)?;
+        }
+        let (r, policy) = match command {
+            cmd::OVERRIDE_PARAMETERS => (self.override_parameters(arg, c, frame), 0),
+            cmd::TRY_EACH => (self.nested(arg, c, frame, FrameKind::TryEachAlternative), 0),
+            cmd::RUN_SEQUENCE => (self.nested(arg, c, frame, FrameKind::RunSequence), 0),
+            _ => {
+                let policy = match reporting_policy(arg) {
+                    Some(p) => p,
+                    None if command < cmd::CUSTOM_BELOW => 0,
+                    None => return Err(Fail::Hard(ErrorKind::InvalidParameter.at(arg.offset))),
+                };
+                (self.simple(command, at, arg, frame, c), policy)
+            }
+        };
+        let failure = match r {
+            Ok(()) => None,
+            Err(Fail::Condition(e) | Fail::Hard(e)) => Some(e.kind()),
+        };
+        let offset = u32::try_from(at).unwrap_or(NO_OFFSET);
+        let record = Record {
+            section: self.section,
+            offset,
+            component: c,
+            command,
+            policy,
+            failure,
+        };
+        self.platform.report(&record);
+        r
+    }
+
+    fn component(&self, c: usize) -> core::result::Result<Component<'a>, Fail> {
+        let id = self
+            .auth
+            .manifest()
+            .component_id(c)
+            .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.here()))?;
+        Ok(Component { index: c, id })
+    }
+
+    fn params(&self, c: usize) -> core::result::Result<&Params<'a>, Fail> {
+        self.params
+            .get(c)
+            .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.here()))
+    }
+
+    fn set_index(&mut self, arg: Item<'a>) -> Step {
+        let mut r = Reader::new(arg.bytes, arg.offset, &mut self.items);
+        let at = arg.offset;
+        let check = |v: u64| -> core::result::Result<usize, Fail> {
+            usize::try_from(v)
+                .ok()
+                .filter(|v| *v < self.count)
+                .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(at)))
+        };
+        self.index = match r.peek_major()? {
+            major::UINT => Index::One(check(r.uint()?)?),
+            major::SIMPLE => {
+                if r.bool()? {
+                    Index::All
+                } else {
+                    return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at)));
+                }
+            }
+            major::ARRAY => {
+                let n = r.array()?;
+                if n == 0 {
+                    return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at)));
+                }
+                for _ in 0..n {
+                    check(r.uint()?)?;
+                }
+                Index::List(arg.bytes)
+            }
+            _ => return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at))),
+        };
+        Ok(())
+    }
+
+    fn override_parameters(&mut self, arg: Item<'a>, c: usize, frame: &mut Frame) -> Step {
+        let mut r = Reader::new(arg.bytes, arg.offset, &mut self.items);
+        let at = arg.offset;
+        let n = r.map().map_err(|e| malformed(e, at))?;
+        if n == 0 {
+            return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at)));
+        }
+        let mut p = *self
+            .params
+            .get(c)
+            .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(at)))?;
+        let mut prev = None;
+        let mut strict = self.strict_order;
+        for _ in 0..n {
+            let key_at = r.offset();
+            let k = r.int_key(&mut prev)?;
+            let bad = Fail::Hard(ErrorKind::InvalidParameter.at(key_at));
+            match k {
+                param::VENDOR_ID => {
+                    p.vendor = Some(match r.peek_major()? {
+                        major::BYTES => VendorParam::Uuid(r.bytes()?.try_into().map_err(|_| bad)?),
+                        major::TAG if r.tag()? == TAG_PEN => VendorParam::Pen(r.bytes()?),
+                        _ => return Err(bad),
+                    });
+                }
+                param::CLASS_ID => p.class = Some(r.bytes()?.try_into().map_err(|_| bad)?),
+                param::DEVICE_ID => p.device = Some(r.bytes()?.try_into().map_err(|_| bad)?),
+                param::IMAGE_DIGEST => {
+                    let (_, content, off) = r.bytes_with_head()?;
+                    SuitDigest::decode(content, off, r.budget())?;
+                    p.digest = Some(Bstr {
+                        bytes: content,
+                        offset: u32::try_from(off).unwrap_or(NO_OFFSET),
+                    });
+                }
+                param::COMPONENT_SLOT => p.slot = Some(r.uint()?),
+                param::STRICT_ORDER => strict = r.bool()?,
+                param::SOFT_FAILURE => {
+                    let v = r.bool()?;
+                    if frame.kind == FrameKind::Top {
+                        return Err(Fail::Hard(ErrorKind::SoftFailureMisplaced.at(key_at)));
+                    }
+                    frame.soft_failure = v;
+                }
+                param::IMAGE_SIZE => p.size = Some(r.uint()?),
+                param::CONTENT => p.content = Some(r.bytes()?),
+                param::URI => p.uri = Some(r.text()?),
+                param::SOURCE_COMPONENT => p.source = Some(r.uint()?),
+                param::INVOKE_ARGS => p.invoke_args = Some(r.bytes()?),
+                param::FETCH_ARGUMENTS => p.fetch_args = Some(r.bytes()?),
+                param::USE_BEFORE | param::ENCRYPTION_INFO | 26..=30 => {
+                    return Err(Fail::Hard(ErrorKind::UnsupportedExtension.at(key_at)));
+                }
+                k if k < cmd::CUSTOM_BELOW => {
+                    if frame.shared {
+                        return Err(Fail::Hard(ErrorKind::CustomInSharedSequence.at(key_at)));
+                    }
+                    let v = r.skip()?;
+                    let slot = p
+                        .custom
+                        .iter()
+                        .position(|s| matches!(s, Some((ck, _)) if *ck == k))
+                        .or_else(|| p.custom.iter().position(Option::is_none))
+                        .ok_or(Fail::Hard(ErrorKind::LimitCustomParameters.at(key_at)))?;
+                    if let Some(s) = p.custom.get_mut(slot) {
+                        *s = Some((k, v));
+                    }
+                }
+                _ => return Err(Fail::Hard(ErrorKind::UnknownParameter.at(key_at))),
+            }
+        }
+        r.finish()?;
+        self.strict_order = strict;
+        if let Some(slot) = self.params.get_mut(c) {
+            *slot = p;
+        }
+        Ok(())
+    }
+
+    fn nested(&mut self, arg: Item<'a>, c: usize, frame: &Frame, kind: FrameKind) -> Step {
+        let depth = frame.depth.saturating_add(1);
+        if depth > self.options.limits.sequence_depth {
+            return Err(Fail::Hard(ErrorKind::LimitSequenceDepth.at(arg.offset)));
+        }
+        let inner = |soft| Frame {
+            kind,
+            soft_failure: soft,
+            shared: frame.shared,
+            depth,
+        };
+        self.index = Index::One(c);
+        let at = arg.offset;
+        if kind == FrameKind::RunSequence {
+            let seq = {
+                let mut r = Reader::new(arg.bytes, at, &mut self.items);
+                let (_, content, off) = r.bytes_with_head().map_err(|e| malformed(e, at))?;
+                Bstr {
+                    bytes: content,
+                    offset: u32::try_from(off).unwrap_or(NO_OFFSET),
+                }
+            };
+            return self.sequence(seq, inner(false));
+        }
+        // try-each: [2* bstr, ? null]
+        let (n, mut pos) = {
+            let mut r = Reader::new(arg.bytes, at, &mut self.items);
+            (r.array().map_err(|e| malformed(e, at))?, r.position())
+        };
+        let mut alternatives = 0usize;
+        let mut trailing_null = false;
+        {
+            let mut r = Reader::new(
+                arg.bytes.get(pos..).unwrap_or(&[]),
+                at.saturating_add(pos),
+                &mut self.items,
+            );
+            for i in 0..n {
+                if r.next_is_null() && i.saturating_add(1) == n {
+                    trailing_null = true;
+                    r.null()?;
+                } else if r.peek_major()? == major::BYTES {
+                    r.bytes()?;
+                    alternatives = alternatives.saturating_add(1);
+                } else {
+                    return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(r.offset())));
+                }
+            }
+        }
+        if alternatives < 2 {
+            return Err(Fail::Hard(ErrorKind::TryEachTooFew.at(at)));
+        }
+        if alternatives > self.options.limits.alternatives {
+            return Err(Fail::Hard(ErrorKind::LimitAlternatives.at(at)));
+        }
+        let mut last = ErrorKind::TryEachFailed.at(at);
+        for _ in 0..alternatives {
+            let seq = {
+                let mut r = Reader::new(
+                    arg.bytes.get(pos..).unwrap_or(&[]),
+                    at.saturating_add(pos),
+                    &mut self.items,
+                );
+                let (_, content, off) = r.bytes_with_head()?;
+                pos = pos.saturating_add(r.position());
+                Bstr {
+                    bytes: content,
+                    offset: u32::try_from(off).unwrap_or(NO_OFFSET),
+                }
+            };
+            self.index = Index::One(c);
+            match self.sequence(seq, inner(true)) {
+                Ok(()) => return Ok(()),
+                Err(Fail::Condition(e)) => last = e,
+                Err(hard) => return Err(hard),
+            }
+        }
+        let _ = last;
+        if trailing_null {
+            Ok(())
+        } else {
+            Err(Fail::Condition(ErrorKind::TryEachFailed.at(at)))
+        }
+    }
+
+    /// Conditions, directives and custom commands on component `c`.
+    fn simple(&mut self, command: i64, at: usize, arg: Item<'a>, frame: &Frame, c: usize) -> Step {
+        let comp = self.component(c)?;
+        let p = *self.params(c)?;
+        let cond = |k: ErrorKind| Fail::Condition(k.at(at));
+        let unset = Fail::Condition(ErrorKind::ParameterUnset.at(at));
+        match command {
+            cmd::VENDOR_IDENTIFIER => {
+                let id = match p.vendor.ok_or(unset)? {
+                    VendorParam::Uuid(u) => VendorId::Uuid(u),
+                    VendorParam::Pen(b) => VendorId::Pen(b),
+                };
+                if !self
+                    .platform
+                    .check_vendor(comp, id)
+                    .map_err(|e| plat(e, at))?
+                {
+                    return Err(cond(ErrorKind::VendorMismatch));
+                }
+                self.vendor_ok |= bit(c);
+                Ok(())
+            }
+            cmd::CLASS_IDENTIFIER => {
+                let id = p.class.ok_or(unset)?;
+                if !self
+                    .platform
+                    .check_class(comp, id)
+                    .map_err(|e| plat(e, at))?
+                {
+                    return Err(cond(ErrorKind::ClassMismatch));
+                }
+                self.class_ok |= bit(c);
+                Ok(())
+            }
+            cmd::DEVICE_IDENTIFIER => {
+                let id = p.device.ok_or(unset)?;
+                if !self
+                    .platform
+                    .check_device(comp, id)
+                    .map_err(|e| plat(e, at))?
+                {
+                    return Err(cond(ErrorKind::DeviceMismatch));
+                }
+                Ok(())
+            }
+            cmd::IMAGE_MATCH => {
+                let d = p.digest.ok_or(unset)?;
+                self.image_match(comp, d, p.size, at)
+            }
+            cmd::COMPONENT_SLOT => {
+                let want = p.slot.ok_or(unset)?;
+                let have = self
+                    .platform
+                    .component_slot(comp)
+                    .map_err(|e| plat(e, at))?;
+                if have == want {
+                    Ok(())
+                } else {
+                    Err(cond(ErrorKind::SlotMismatch))
+                }
+            }
+            cmd::CHECK_CONTENT => {
+                let content = p.content.ok_or(unset)?;
+                self.check_content(comp, content, at)
+            }
+            cmd::ABORT => Err(cond(ErrorKind::Aborted)),
+            cmd::FETCH | cmd::WRITE | cmd::COPY | cmd::SWAP | cmd::INVOKE => {
+                self.directive(command, at, frame, comp, &p)
+            }
+            k if k < cmd::CUSTOM_BELOW => {
+                if frame.shared {
+                    return Err(Fail::Hard(ErrorKind::CustomInSharedSequence.at(at)));
+                }
+                self.identity_gate(c, at)?;
+                let ok = self
+                    .platform
+                    .custom(comp, k, arg.bytes)
+                    .map_err(|e| plat(e, at))?;
+                if ok {
+                    Ok(())
+                } else {
+                    Err(cond(ErrorKind::CustomConditionFailed))
+                }
+            }
+            _ => Err(cond(ErrorKind::UnknownCommand)),
+        }
+    }
+
+    fn identity_gate(&self, c: usize, at: usize) -> Step {
+        let ok = match self.options.identity {
+            IdentityPolicy::Relaxed => true,
+            IdentityPolicy::AnyComponent => self.vendor_ok != 0 && self.class_ok != 0,
+            IdentityPolicy::PerComponent => self.vendor_ok & self.class_ok & bit(c) != 0,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Fail::Hard(ErrorKind::IdentityUnchecked.at(at)))
+        }
+    }
+
+    fn directive(
+        &mut self,
+        command: i64,
+        at: usize,
+        frame: &Frame,
+        comp: Component<'a>,
+        p: &Params<'a>,
+    ) -> Step {
+        if frame.shared {
+            return Err(Fail::Hard(ErrorKind::DirectiveInSharedSequence.at(at)));
+        }
+        self.identity_gate(comp.index, at)?;
+        let hard_unset = Fail::Hard(ErrorKind::ParameterUnset.at(at));
+        let (directive, source) = match command {
+            cmd::FETCH => (Directive::Fetch, None),
+            cmd::WRITE => (Directive::Write, None),
+            cmd::INVOKE => (Directive::Invoke, None),
+            cmd::COPY | cmd::SWAP => {
+                let s = p.source.ok_or(hard_unset)?;
+                let s = usize::try_from(s)
+                    .ok()
+                    .filter(|s| *s < self.count)
+                    .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(at)))?;
+                let d = if command == cmd::COPY {
+                    Directive::Copy
+                } else {
+                    Directive::Swap
+                };
+                (d, Some(self.component(s)?))
+            }
+            _ => return Err(Fail::Condition(ErrorKind::UnknownCommand.at(at))),
+        };
+        if self.options.dry_run {
+            if !self.platform.supports(directive, comp) {
+                return Err(Fail::Hard(ErrorKind::PlatformUnsupported.at(at)));
+            }
+            if directive == Directive::Invoke {
+                self.boot = Some(Boot {
+                    component: comp.index,
+                    args: p.invoke_args,
+                });
+            }
+            return Ok(());
+        }
+        let r = match (directive, source) {
+            (Directive::Fetch, _) => {
+                let uri = p.uri.ok_or(hard_unset)?;
+                if uri.starts_with('#') {
+                    return self.integrated(comp, uri, p, at);
+                }
+                self.platform.fetch(comp, uri, p.fetch_args)
+            }
+            (Directive::Write, _) => {
+                let content = p.content.ok_or(hard_unset)?;
+                self.platform.write(comp, content)
+            }
+            (Directive::Copy, Some(src)) => self.platform.copy(comp, src),
+            (Directive::Swap, Some(src)) => self.platform.swap(comp, src),
+            (Directive::Invoke, _) => {
+                self.boot = Some(Boot {
+                    component: comp.index,
+                    args: p.invoke_args,
+                });
+                if self.options.invoke_callback {
+                    self.platform.invoke(comp, p.invoke_args)
+                } else {
+                    Ok(())
+                }
+            }
+            _ => Err(PlatformError::Unsupported),
+        };
+        r.map_err(|e| plat(e, at))
+    }
+
+    /// A fetch whose uri names an integrated payload: served from the
+    /// envelope; checked against image-digest (its only integrity) first.
+    fn integrated(&mut self, comp: Component<'a>, uri: &str, p: &Params<'a>, at: usize) -> Step {
+        let env = self.auth.envelope();
+        let span = env
+            .payload(uri)
+            .ok_or(Fail::Hard(ErrorKind::PayloadMissing.at(at)))?;
+        let data = span.get(env.as_unverified_bytes());
+        if let Some(d) = p.digest {
+            let sd = SuitDigest::decode(d.bytes, d.start(), &mut self.items)?;
+            let mut v = ImageVerifier::new(self.crypto, &sd, p.size)?;
+            v.update(data).map_err(|e| Fail::Hard(e.kind().at(at)))?;
+            v.finish().map_err(|e| Fail::Hard(e.kind().at(at)))?;
+        }
+        self.platform.write(comp, data).map_err(|e| plat(e, at))
+    }
+
+    fn image_match(
+        &mut self,
+        comp: Component<'a>,
+        d: Bstr<'a>,
+        size: Option<u64>,
+        at: usize,
+    ) -> Step {
+        let sd = SuitDigest::decode(d.bytes, d.start(), &mut self.items)?;
+        let cond = |k: ErrorKind| Fail::Condition(k.at(at));
+        if let (Some(len), Some(size)) = (
+            self.platform
+                .component_size(comp)
+                .map_err(|e| plat(e, at))?,
+            size,
+        ) {
+            if len != size {
+                return Err(cond(ErrorKind::ImageSizeMismatch));
+            }
+        }
+        let mut out = [0u8; MAX_DIGEST];
+        if let Some(n) = self
+            .platform
+            .component_digest(comp, sd.alg, size, &mut out)
+            .map_err(|e| plat(e, at))?
+        {
+            return if ct_eq(out.get(..n).unwrap_or(&[]), sd.bytes) {
+                Ok(())
+            } else {
+                Err(cond(ErrorKind::ImageDigestMismatch))
+            };
+        }
+        let mut v = ImageVerifier::new(self.crypto, &sd, size)?;
+        let mut buf = [0u8; 128];
+        let mut offset: u64 = 0;
+        loop {
+            let want = match v.remaining() {
+                Some(0) => break,
+                Some(left) => usize::try_from(left).unwrap_or(usize::MAX).min(buf.len()),
+                None => buf.len(),
+            };
+            let chunk = buf.get_mut(..want).unwrap_or(&mut []);
+            let got = self
+                .platform
+                .read(comp, offset, chunk)
+                .map_err(|e| plat(e, at))?;
+            if got == 0 {
+                break;
+            }
+            let data = chunk
+                .get(..got)
+                .ok_or(Fail::Hard(ErrorKind::PlatformFailed.at(at)))?;
+            v.update(data).map_err(|e| cond(e.kind()))?;
+            offset = offset.saturating_add(u64::try_from(got).unwrap_or(u64::MAX));
+        }
+        v.finish().map(|_| ()).map_err(|e| cond(e.kind()))
+    }
+
+    /// check-content: constant-time comparison of the component's first
+    /// `content.len()` bytes with `content`.
+    fn check_content(&mut self, comp: Component<'a>, content: &[u8], at: usize) -> Step {
+        let mut buf = [0u8; 64];
+        let mut diff: u8 = 0;
+        let mut done = 0usize;
+        while done < content.len() {
+            let want = content.len().saturating_sub(done).min(buf.len());
+            let chunk = buf.get_mut(..want).unwrap_or(&mut []);
+            let off = u64::try_from(done).unwrap_or(u64::MAX);
+            let got = self
+                .platform
+                .read(comp, off, chunk)
+                .map_err(|e| plat(e, at))?;
+            if got == 0 {
+                return Err(Fail::Condition(ErrorKind::ContentMismatch.at(at)));
+            }
+            let have = chunk.get(..got).unwrap_or(&[]);
+            let expect = content.get(done..done.saturating_add(got)).unwrap_or(&[]);
+            if have.len() != expect.len() {
+                return Err(Fail::Condition(ErrorKind::ContentMismatch.at(at)));
+            }
+            if !ct_eq(have, expect) {
+                diff |= 1;
+            }
+            done = done.saturating_add(got);
+        }
+        if core::hint::black_box(diff) == 0 {
+            Ok(())
+        } else {
+            Err(Fail::Condition(ErrorKind::ContentMismatch.at(at)))
+        }
+    }
+}
+
+fn is_command_section(k: i64) -> bool {
+    matches!(
+        k,
+        key::VALIDATE | key::LOAD | key::INVOKE | key::PAYLOAD_FETCH | key::INSTALL
+    )
+}
+
+fn bit(c: usize) -> u32 {
+    u32::try_from(c)
+        .ok()
+        .and_then(|c| 1u32.checked_shl(c))
+        .unwrap_or(0)
+}
+
+fn plat(e: PlatformError, at: usize) -> Fail {
+    Fail::Hard(e.kind().at(at))
+}
+
+/// A CBOR type error where a sequence or argument was expected.
+fn malformed(e: Error, at: usize) -> Fail {
+    if e.kind() == ErrorKind::CborUnexpectedType {
+        Fail::Hard(ErrorKind::SequenceMalformed.at(at))
+    } else {
+        Fail::Hard(e)
+    }
+}
+
+fn unwrap_fail(f: Fail) -> Error {
+    match f {
+        Fail::Condition(e) | Fail::Hard(e) => e,
+    }
+}
+
+/// A reporting policy argument (uint), if the argument is one.
+fn reporting_policy(arg: Item<'_>) -> Option<u64> {
+    let mut b = Budget::new(1, ErrorKind::LimitCborItems);
+    let mut r = Reader::new(arg.bytes, arg.offset, &mut b);
+    r.uint().ok()
+}

@@ -1,0 +1,95 @@
+//! # suit-verify
+//!
+//! A `no_std`, zero-heap verifier and processor for IETF SUIT firmware-update
+//! manifests (draft-ietf-suit-manifest-37): it decides whether an update may
+//! be installed or an image booted.
+//!
+//! ## Data flow
+//!
+//! ```text
+//!  untrusted bytes
+//!        │  Envelope::parse            (envelope)  tag 107, extents only
+//!        ▼
+//!  Envelope<'a> ──► authenticate ──────► (auth)     digest, COSE_Sign1, policy
+//!                        │                          then manifest decode (manifest)
+//!                        ▼
+//!               Authenticated<'a>  ──► Processor::run (interp) ──► Platform calls
+//!                                            │
+//!                                            ▼
+//!                                  ImageVerifier (image): chunked digest + size
+//! ```
+//!
+//! Layers, named after the specification's nouns:
+//!
+//! - [`cbor`]: strict borrowing reader (deterministic encoding only, bounded
+//!   depth, iterative skip);
+//! - [`cose`]: COSE_Sign1 and the Sig_structure, built without copying;
+//! - [`envelope`]: the untrusted envelope, recorded as byte ranges;
+//! - [`auth`]: digest, signatures, key store and policy;
+//! - [`manifest`]: the authenticated manifest's members;
+//! - [`interp`]: the command-sequence processor, over a [`Platform`];
+//! - [`image`]: incremental image verification;
+//! - [`crypto`]: hashing and signature traits with RustCrypto defaults.
+//!
+//! ## Guarantees
+//!
+//! - `#![no_std]`, no `alloc`, no global state, `#![forbid(unsafe_code)]`.
+//! - No panic is reachable from input: no `unwrap`, indexing or unchecked
+//!   arithmetic in library code (enforced by clippy lints), every loop over
+//!   input is bounded by a [`limits`] constant, no recursion is driven by
+//!   input.
+//! - Nothing inside the manifest is decoded before its digest and a
+//!   signature have passed; only [`authenticate`] produces [`Authenticated`].
+//! - Every failure is an [`Error`]: a stable numbered [`ErrorKind`] (the C ABI
+//!   uses the same numbers) and a byte offset.
+//!
+//! ## Example
+//!
+//! ```
+//! use suit_verify::{authenticate, Envelope, KeyStore, Policy, RustCrypto, TrustedKey};
+//! # fn demo(envelope_bytes: &[u8], device_key: &[u8; 32]) -> Result<(), suit_verify::Error> {
+//! let keys = [TrustedKey::ed25519(device_key)];
+//! let envelope = Envelope::parse(envelope_bytes)?;
+//! let auth = authenticate(&envelope, &KeyStore::new(&keys)?, &Policy::min_sequence(7), &RustCrypto)?;
+//! assert!(auth.sequence_number() >= 7);
+//! # Ok(()) }
+//! ```
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic,
+        clippy::arithmetic_side_effects
+    )
+)]
+
+#[cfg(test)]
+extern crate std;
+
+pub mod auth;
+pub mod cbor;
+pub mod cose;
+pub mod crypto;
+pub mod digest;
+pub mod envelope;
+pub mod error;
+pub mod image;
+pub mod interp;
+pub mod limits;
+pub mod manifest;
+pub mod platform;
+
+pub use auth::{Authenticated, KeyStore, Policy, TrustedKey, authenticate};
+pub use crypto::{Crypto, KeyType, RustCrypto};
+pub use envelope::Envelope;
+pub use error::{Error, ErrorKind, Result};
+pub use image::{ImageVerifier, Verified};
+pub use interp::{Options, Outcome, Procedure, Processor};
+pub use limits::Limits;
+pub use platform::{Platform, PlatformError};

@@ -1,0 +1,220 @@
+//! The platform: every effect and every question about the device.
+//!
+//! The processor ([`crate::interp`]) has no side effects of its own; it asks
+//! the device through this trait (the nrfconnect suit-processor model).
+//! Every method has a conservative default ("not supported"), so a
+//! bootloader implements only identity, slot and image reads, and an
+//! updater adds fetch and write.
+//!
+//! Each answer is a [`PlatformResult`]; [`PlatformError::Pending`] ("not yet":
+//! data still arriving) stops the procedure with
+//! [`Outcome::Pending`](crate::interp::Outcome::Pending), holding no
+//! borrowed state, and the caller runs the procedure again later.
+
+use crate::crypto::{DigestAlg, MAX_DIGEST};
+use crate::error::ErrorKind;
+use crate::manifest::ComponentId;
+
+/// Why the platform did not do what was asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlatformError {
+    /// The device does not support this operation or component.
+    Unsupported,
+    /// The device tried and failed.
+    Failed,
+    /// Not yet: data is still arriving; run the procedure again later.
+    Pending,
+}
+
+impl PlatformError {
+    /// The error kind this maps to.
+    #[must_use]
+    pub const fn kind(self) -> ErrorKind {
+        match self {
+            PlatformError::Unsupported => ErrorKind::PlatformUnsupported,
+            PlatformError::Failed => ErrorKind::PlatformFailed,
+            PlatformError::Pending => ErrorKind::Pending,
+        }
+    }
+}
+
+/// A platform answer.
+pub type PlatformResult<T> = core::result::Result<T, PlatformError>;
+
+/// A component as the platform sees it: its index in `common.components`
+/// and its identifier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Component<'a> {
+    /// Index in the manifest's component list.
+    pub index: usize,
+    /// The identifier (`[* bstr]`).
+    pub id: ComponentId<'a>,
+}
+
+/// A vendor identifier as the manifest gives it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VendorId<'a> {
+    /// A 16-byte UUID.
+    Uuid(&'a [u8; 16]),
+    /// An IANA Private Enterprise Number as CBOR PEN (tag 112): the relative
+    /// OID bytes.
+    Pen(&'a [u8]),
+}
+
+/// The directives a platform may be asked to perform (for dry runs and
+/// reports).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Directive {
+    /// fetch (21).
+    Fetch = 21,
+    /// write (18).
+    Write = 18,
+    /// copy (22).
+    Copy = 22,
+    /// swap (31).
+    Swap = 31,
+    /// invoke (23).
+    Invoke = 23,
+}
+
+/// What the processor reports after each command (the suit-report record
+/// fields: section, offset, component, and the outcome).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// Manifest key of the section being run (0 = shared sequence).
+    pub section: i64,
+    /// Absolute offset of the command in the envelope.
+    pub offset: u32,
+    /// Component index the command ran for.
+    pub component: usize,
+    /// The command number.
+    pub command: i64,
+    /// The reporting policy bits from the manifest (0 for flow control).
+    pub policy: u64,
+    /// `None` on success, or why it failed.
+    pub failure: Option<ErrorKind>,
+}
+
+/// The device interface. See the module docs.
+pub trait Platform {
+    /// Does the device match vendor `id` for `component`? A device may match
+    /// several vendor ids.
+    fn check_vendor(&mut self, component: Component<'_>, id: VendorId<'_>) -> PlatformResult<bool> {
+        let _ = (component, id);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Does the device match class UUID `id` for `component`?
+    fn check_class(&mut self, component: Component<'_>, id: &[u8; 16]) -> PlatformResult<bool> {
+        let _ = (component, id);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Does the device match device UUID `id` for `component`?
+    fn check_device(&mut self, component: Component<'_>, id: &[u8; 16]) -> PlatformResult<bool> {
+        let _ = (component, id);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// The slot the component currently refers to.
+    fn component_slot(&mut self, component: Component<'_>) -> PlatformResult<u64> {
+        let _ = component;
+        Err(PlatformError::Unsupported)
+    }
+
+    /// The length of the component's current content when it is intrinsic
+    /// (a file), or `None` for a slot larger than its image.
+    fn component_size(&mut self, component: Component<'_>) -> PlatformResult<Option<u64>> {
+        let _ = component;
+        Ok(None)
+    }
+
+    /// Fast path: the digest of the component's first `size` bytes (or all
+    /// of it), if the device already knows it (hardware, a cache). Write it
+    /// into `out` and return its length, or `Ok(None)` to have the
+    /// processor read and hash the content itself.
+    fn component_digest(
+        &mut self,
+        component: Component<'_>,
+        alg: DigestAlg,
+        size: Option<u64>,
+        out: &mut [u8; MAX_DIGEST],
+    ) -> PlatformResult<Option<usize>> {
+        let _ = (component, alg, size, out);
+        Ok(None)
+    }
+
+    /// Read the component's content at `offset` into `buf`; return the bytes
+    /// read, 0 at the end.
+    fn read(
+        &mut self,
+        component: Component<'_>,
+        offset: u64,
+        buf: &mut [u8],
+    ) -> PlatformResult<usize> {
+        let _ = (component, offset, buf);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Fetch `uri` into `component`.
+    fn fetch(
+        &mut self,
+        component: Component<'_>,
+        uri: &str,
+        args: Option<&[u8]>,
+    ) -> PlatformResult<()> {
+        let _ = (component, uri, args);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Write `data` (content parameter or an integrated payload) into `component`.
+    fn write(&mut self, component: Component<'_>, data: &[u8]) -> PlatformResult<()> {
+        let _ = (component, data);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Copy `source` into `component`.
+    fn copy(&mut self, component: Component<'_>, source: Component<'_>) -> PlatformResult<()> {
+        let _ = (component, source);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Swap the contents of `component` and `source`.
+    fn swap(&mut self, component: Component<'_>, source: Component<'_>) -> PlatformResult<()> {
+        let _ = (component, source);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Transfer execution to `component`. Called only when the caller asked
+    /// for it ([`crate::interp::Options::invoke_callback`]); by default the
+    /// invocation procedure returns the component to boot instead.
+    fn invoke(&mut self, component: Component<'_>, args: Option<&[u8]>) -> PlatformResult<()> {
+        let _ = (component, args);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// A custom command (number below -256) with its encoded argument.
+    /// `Ok(true)` passes, `Ok(false)` fails like a condition.
+    fn custom(
+        &mut self,
+        component: Component<'_>,
+        command: i64,
+        arg: &[u8],
+    ) -> PlatformResult<bool> {
+        let _ = (component, command, arg);
+        Err(PlatformError::Unsupported)
+    }
+
+    /// Would `directive` be possible for `component`? Asked instead of
+    /// performing it in a dry run.
+    fn supports(&mut self, directive: Directive, component: Component<'_>) -> bool {
+        let _ = (directive, component);
+        true
+    }
+
+    /// Reporting hook: called after every command.
+    fn report(&mut self, record: &Record) {
+        let _ = record;
+    }
+}
