@@ -1,0 +1,553 @@
+//! Issue 2: one test per rejection on the way from bytes to an authenticated
+//! manifest. Every test names the error it expects.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use common::*;
+use suit_encoder::cbor::{Value, encode, head};
+use suit_encoder::cose::{SignOptions, sign, sign_with};
+use suit_encoder::suit::{EnvelopeBuilder, Manifest};
+use suit_encoder::test_keys;
+use suit_verify::{ErrorKind as K, Policy};
+
+fn ed() -> suit_encoder::cose::SigningKey {
+    test_keys::ed25519_a()
+}
+
+#[test]
+fn accepts_own_envelopes_for_every_algorithm() {
+    for key in test_keys::all() {
+        for &alg in key.allowed_algs() {
+            let env = sign(&unsigned(manifest(9)), &key, alg, None).unwrap();
+            assert_eq!(
+                auth_kind(&env, &[&key], &Policy::DEFAULT),
+                Ok(9),
+                "alg {alg}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bad_digest() {
+    // Sign, then change one byte of the manifest (the sequence number).
+    let env = signed_with(manifest(3), &ed());
+    let parts = envelope_entries(&env);
+    let mut tampered = parts.clone();
+    let m = &mut tampered[1].1;
+    let pos = m.windows(2).position(|w| w == [0x02, 0x03]).unwrap();
+    m[pos + 1] = 0x04;
+    assert_eq!(
+        auth_kind(&envelope_from(&tampered), &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthDigestMismatch)
+    );
+}
+
+#[test]
+fn bad_signature() {
+    let mut o = SignOptions::new(-19);
+    o.corrupt_signature = true;
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthSignatureInvalid)
+    );
+}
+
+#[test]
+fn wrong_key() {
+    let env = signed_with(manifest(1), &test_keys::ed25519_b());
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthSignatureInvalid)
+    );
+    let env = signed_with(manifest(1), &test_keys::p256_b());
+    assert_eq!(
+        auth_kind(&env, &[&test_keys::p256_a()], &Policy::DEFAULT),
+        Err(K::AuthSignatureInvalid)
+    );
+}
+
+#[test]
+fn key_of_the_wrong_algorithm_is_never_tried() {
+    // ES256 block, only an Ed25519 key trusted: no key of that type.
+    let p = test_keys::p256_a();
+    let env = sign(&unsigned(manifest(1)), &p, -7, None).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUntrustedKey)
+    );
+    // An Ed25519 signature labelled ES256: the Ed25519 key must not verify it.
+    let mut o = SignOptions::new(-7);
+    o.protected = Some(Value::int_map(vec![(1, Value::int(-7))]));
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUntrustedKey)
+    );
+    assert_eq!(
+        auth_kind(&env, &[&ed(), &p], &Policy::DEFAULT),
+        Err(K::AuthSignatureInvalid)
+    );
+}
+
+#[test]
+fn alg_in_the_unprotected_header_only() {
+    let mut o = SignOptions::new(-19);
+    o.protected = Some(Value::Map(vec![]));
+    o.unprotected = Value::int_map(vec![(1, Value::int(-19))]);
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUnsupportedAlgorithm)
+    );
+}
+
+#[test]
+fn unknown_algorithm() {
+    let mut o = SignOptions::new(-19);
+    o.protected = Some(Value::int_map(vec![(1, Value::int(-35))]));
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUnsupportedAlgorithm)
+    );
+}
+
+#[test]
+fn attached_payload() {
+    let mut o = SignOptions::new(-19);
+    o.attached_payload = true;
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthAttachedPayload)
+    );
+}
+
+#[test]
+fn unknown_critical_header() {
+    let mut o = SignOptions::new(-19);
+    o.protected = Some(Value::int_map(vec![
+        (1, Value::int(-19)),
+        (2, Value::Array(vec![Value::int(99)])),
+        (99, Value::Uint(1)),
+    ]));
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUnknownCritical)
+    );
+    // A critical label we understand (kid) is fine.
+    o.protected = Some(Value::int_map(vec![
+        (1, Value::int(-19)),
+        (2, Value::Array(vec![Value::int(4)])),
+        (4, Value::bytes(b"k1".to_vec())),
+    ]));
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    let (t, raw) = trusted(&ed());
+    let keys = [suit_verify::TrustedKey::new(t, &raw)
+        .unwrap()
+        .with_kid(b"k1")];
+    let e = suit_verify::Envelope::parse(&env).unwrap();
+    let store = suit_verify::KeyStore::new(&keys).unwrap();
+    let r = suit_verify::authenticate(&e, &store, &Policy::DEFAULT, &suit_verify::RustCrypto);
+    assert_eq!(r.map(|a| a.sequence_number()).map_err(|e| e.kind()), Ok(1));
+}
+
+#[test]
+fn no_signature() {
+    assert_eq!(
+        auth_kind(&unsigned(manifest(1)), &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthNoSignature)
+    );
+}
+
+#[test]
+fn kid_selects_the_key() {
+    let a = ed();
+    let b = test_keys::ed25519_b();
+    let env = sign(&unsigned(manifest(4)), &b, -19, Some(b"kid-b")).unwrap();
+    let (ta, ra) = trusted(&a);
+    let (tb, rb) = trusted(&b);
+    let check = |keys: &[suit_verify::TrustedKey<'_>]| {
+        let e = suit_verify::Envelope::parse(&env).unwrap();
+        suit_verify::authenticate(
+            &e,
+            &suit_verify::KeyStore::new(keys).unwrap(),
+            &Policy::DEFAULT,
+            &suit_verify::RustCrypto,
+        )
+        .map(|a| a.signers())
+        .map_err(|e| e.kind())
+    };
+    let ka = suit_verify::TrustedKey::new(ta, &ra).unwrap();
+    let kb = suit_verify::TrustedKey::new(tb, &rb).unwrap();
+    // Right key under another kid: not tried.
+    assert_eq!(
+        check(&[ka, kb.with_kid(b"other")]),
+        Err(K::AuthUntrustedKey)
+    );
+    assert_eq!(
+        check(&[ka.with_kid(b"kid-b"), kb]),
+        Err(K::AuthSignatureInvalid)
+    );
+    assert_eq!(check(&[ka, kb.with_kid(b"kid-b")]), Ok(0b10));
+}
+
+#[test]
+fn required_signers_policy() {
+    let a = ed();
+    let b = test_keys::p256_a();
+    let once = signed_with(manifest(2), &a);
+    let twice = sign(&once, &b, b.default_alg(), None).unwrap();
+    let all = Policy {
+        required_signers: 0b11,
+        ..Policy::DEFAULT
+    };
+    assert_eq!(
+        auth_kind(&once, &[&a, &b], &all),
+        Err(K::AuthRequiredSignerMissing)
+    );
+    assert_eq!(auth_kind(&twice, &[&a, &b], &all), Ok(2));
+    // Default policy: one is enough; an extra block by an unknown key is ignored.
+    let extra = sign(&once, &test_keys::ed25519_b(), -19, None).unwrap();
+    assert_eq!(auth_kind(&extra, &[&a], &Policy::DEFAULT), Ok(2));
+}
+
+#[test]
+fn version_2() {
+    let m = Manifest {
+        version: 2,
+        ..manifest(1)
+    };
+    assert_eq!(
+        auth_kind(&signed_with(m, &ed()), &[&ed()], &Policy::DEFAULT),
+        Err(K::ManifestVersion)
+    );
+}
+
+#[test]
+fn sequence_below_the_floor() {
+    let env = signed_with(manifest(6), &ed());
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::min_sequence(7)),
+        Err(K::SequenceRollback)
+    );
+    assert_eq!(auth_kind(&env, &[&ed()], &Policy::min_sequence(6)), Ok(6));
+}
+
+#[test]
+fn duplicate_key() {
+    let env = signed_with(manifest(1), &ed());
+    let p = envelope_entries(&env);
+    let dup = envelope_from(&[p[0].clone(), p[0].clone(), p[1].clone()]);
+    assert_eq!(
+        auth_kind(&dup, &[&ed()], &Policy::DEFAULT),
+        Err(K::CborDuplicateKey)
+    );
+}
+
+#[test]
+fn unsorted_keys() {
+    let env = signed_with(manifest(1), &ed());
+    let p = envelope_entries(&env);
+    let swapped = envelope_from(&[p[1].clone(), p[0].clone()]);
+    assert_eq!(
+        auth_kind(&swapped, &[&ed()], &Policy::DEFAULT),
+        Err(K::CborUnsortedKeys)
+    );
+}
+
+#[test]
+fn indefinite_length() {
+    let env = signed_with(manifest(1), &ed());
+    let p = envelope_entries(&env);
+    let mut out = vec![0xd8, 0x6b, 0xbf];
+    for (k, v) in &p {
+        out.extend(k);
+        out.extend(v);
+    }
+    out.push(0xff);
+    assert_eq!(
+        auth_kind(&out, &[&ed()], &Policy::DEFAULT),
+        Err(K::CborIndefiniteLength)
+    );
+}
+
+#[test]
+fn non_shortest_integer() {
+    let env = signed_with(manifest(1), &ed());
+    let mut p = envelope_entries(&env);
+    p[0].0 = vec![0x18, 0x02]; // key 2 in two bytes
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::CborNotShortest)
+    );
+}
+
+#[test]
+fn trailing_byte() {
+    let mut env = signed_with(manifest(1), &ed());
+    env.push(0x00);
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::CborTrailingBytes)
+    );
+}
+
+#[test]
+fn truncated_at_every_length() {
+    let env = signed_with(manifest(1), &ed());
+    for n in 0..env.len() {
+        assert!(
+            auth_kind(&env[..n], &[&ed()], &Policy::DEFAULT).is_err(),
+            "accepted at {n}"
+        );
+    }
+}
+
+#[test]
+fn nesting_beyond_the_limit() {
+    // A deeply nested value in the (unauthenticated) unprotected header.
+    let mut v = Value::Uint(0);
+    for _ in 0..suit_verify::limits::MAX_CBOR_DEPTH + 1 {
+        v = Value::Array(vec![v]);
+    }
+    let mut o = SignOptions::new(-19);
+    o.unprotected = Value::int_map(vec![(99, v)]);
+    let env = sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::LimitCborDepth)
+    );
+}
+
+#[test]
+fn huge_declared_length() {
+    // An integrated payload whose bstr claims 2^64-1 bytes.
+    let mut out = vec![0xd8, 0x6b, 0xa1, 0x61, b'x', 0x5b];
+    out.extend([0xff; 8]);
+    out.extend([0u8; 16]);
+    let r = suit_verify::Envelope::parse(&out)
+        .map(|_| ())
+        .map_err(|e| e.kind());
+    assert_eq!(r, Err(K::CborLengthExceedsInput));
+    // And a manifest bstr that claims more than is there.
+    let env = signed_with(manifest(1), &ed());
+    let mut p = envelope_entries(&env);
+    let len = p[1].1.len();
+    let mut v = head(2, 1 << 40);
+    v.extend(&p[1].1[3..len]);
+    p[1].1 = v;
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::CborLengthExceedsInput)
+    );
+}
+
+#[test]
+fn missing_tag() {
+    let env = signed_with(manifest(1), &ed());
+    assert_eq!(
+        auth_kind(&env[2..], &[&ed()], &Policy::DEFAULT),
+        Err(K::EnvelopeMissingTag)
+    );
+    let mut other = env.clone();
+    other[1] = 0x6c; // tag 108
+    assert_eq!(
+        auth_kind(&other, &[&ed()], &Policy::DEFAULT),
+        Err(K::EnvelopeMissingTag)
+    );
+}
+
+#[test]
+fn unknown_envelope_key() {
+    let mut b = EnvelopeBuilder::new(manifest(1));
+    b.extra_envelope
+        .push((Value::Uint(5), Value::bytes(vec![0x01])));
+    let env = sign(&b.build().unwrap(), &ed(), -19, None).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::EnvelopeUnknownKey)
+    );
+}
+
+#[test]
+fn missing_wrapper_or_manifest() {
+    let env = signed_with(manifest(1), &ed());
+    let p = envelope_entries(&env);
+    assert_eq!(
+        auth_kind(&envelope_from(&p[1..]), &[&ed()], &Policy::DEFAULT),
+        Err(K::EnvelopeMissingAuth)
+    );
+    assert_eq!(
+        auth_kind(&envelope_from(&p[..1]), &[&ed()], &Policy::DEFAULT),
+        Err(K::EnvelopeMissingManifest)
+    );
+}
+
+fn with_text() -> Manifest {
+    let text = Value::Map(vec![(
+        Value::text("en"),
+        Value::int_map(vec![(
+            1,
+            Value::text("a manifest with a description long enough to sever"),
+        )]),
+    )]);
+    Manifest {
+        text: Some(text),
+        sever: vec![23],
+        ..manifest(5)
+    }
+}
+
+#[test]
+fn severed_member_whose_digest_differs() {
+    let env = signed_with(with_text(), &ed());
+    assert_eq!(auth_kind(&env, &[&ed()], &Policy::DEFAULT), Ok(5));
+    let mut p = envelope_entries(&env);
+    let t = p.iter_mut().find(|(k, _)| k == &[0x17]).unwrap();
+    let last = t.1.len() - 1;
+    t.1[last] ^= 0x20; // still valid UTF-8 text, different bytes
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::SeveredDigestMismatch)
+    );
+}
+
+#[test]
+fn severed_member_absent_is_not_an_error_yet() {
+    let env = signed_with(with_text(), &ed());
+    let p: Vec<_> = envelope_entries(&env)
+        .into_iter()
+        .filter(|(k, _)| k != &[0x17])
+        .collect();
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Ok(5)
+    );
+}
+
+#[test]
+fn envelope_member_the_manifest_did_not_sever() {
+    let env = signed_with(manifest(5), &ed());
+    let mut p = envelope_entries(&env);
+    p.push((vec![0x17], encode(&Value::bytes(vec![0xa0]))));
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::SeveredMemberUnexpected)
+    );
+}
+
+#[test]
+fn authentication_error_wins_over_a_malformed_manifest() {
+    // Replace the manifest with malformed CBOR (a reserved additional-info
+    // byte) of the same length: the digest no longer matches, and that is
+    // what must be reported, not the CBOR error inside.
+    let env = signed_with(manifest(1), &ed());
+    let mut p = envelope_entries(&env);
+    let m = &mut p[1].1;
+    let hl = if m[0] == 0x58 { 2 } else { 3 };
+    for b in &mut m[hl..] {
+        *b = 0x1c;
+    }
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthDigestMismatch)
+    );
+}
+
+#[test]
+fn malformed_inside_an_authentic_manifest_is_reported_after_authentication() {
+    // A manifest member the core does not define, correctly signed.
+    let mut m = manifest(1);
+    m.extra_manifest.push((99, Value::Uint(1)));
+    assert_eq!(
+        auth_kind(&signed_with(m, &ed()), &[&ed()], &Policy::DEFAULT),
+        Err(K::ManifestUnknownKey)
+    );
+    let mut m = manifest(1);
+    m.extra_common.push((3, Value::Uint(1)));
+    assert_eq!(
+        auth_kind(&signed_with(m, &ed()), &[&ed()], &Policy::DEFAULT),
+        Err(K::ManifestUnknownKey)
+    );
+    let m = Manifest {
+        components: vec![],
+        ..manifest(1)
+    };
+    assert_eq!(
+        auth_kind(&signed_with(m, &ed()), &[&ed()], &Policy::DEFAULT),
+        Err(K::ManifestMissingMember)
+    );
+}
+
+#[test]
+fn ed25519_non_canonical_s_is_rejected() {
+    // S' = S + L has the same value mod L but is not canonical.
+    const L: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+    let env = signed_with(manifest(1), &ed());
+    let blocks = suit_encoder::cose::sign1_blocks(&env).unwrap();
+    let sig = &blocks[0].signature;
+    let mut s = [0u8; 32];
+    let mut carry = 0u16;
+    for i in 0..32 {
+        let v = u16::from(sig[32 + i]) + u16::from(L[i]) + carry;
+        s[i] = v as u8;
+        carry = v >> 8;
+    }
+    assert_eq!(carry, 0);
+    let pos = env.windows(64).position(|w| w == sig.as_slice()).unwrap();
+    let mut bad = env.clone();
+    bad[pos + 32..pos + 64].copy_from_slice(&s);
+    assert_eq!(
+        auth_kind(&bad, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthSignatureInvalid)
+    );
+}
+
+#[test]
+fn too_many_blocks() {
+    let mut env = signed_with(manifest(1), &ed());
+    for _ in 0..suit_verify::limits::MAX_AUTH_BLOCKS {
+        env = sign(&env, &ed(), -19, None).unwrap();
+    }
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::LimitAuthBlocks)
+    );
+}
+
+#[test]
+fn bad_trusted_keys() {
+    assert_eq!(
+        suit_verify::TrustedKey::p256(&[4u8; 64])
+            .map(|_| ())
+            .map_err(|e| e.kind()),
+        Err(K::InvalidKey)
+    );
+    assert_eq!(
+        suit_verify::TrustedKey::new(suit_verify::KeyType::Ed25519, &[0u8; 31])
+            .map(|_| ())
+            .map_err(|e| e.kind()),
+        Err(K::InvalidKey)
+    );
+    let k = [suit_verify::TrustedKey::ed25519(&[0u8; 32]); suit_verify::limits::MAX_KEYS + 1];
+    assert_eq!(
+        suit_verify::KeyStore::new(&k)
+            .map(|_| ())
+            .map_err(|e| e.kind()),
+        Err(K::LimitKeys)
+    );
+}
