@@ -178,3 +178,79 @@ pub fn verify_flash<H: Hasher, F: embedded_storage::nor_flash::ReadNorFlash>(
     }
     verifier.finish()
 }
+
+#[cfg(all(test, feature = "embedded-storage"))]
+mod flash_tests {
+    use super::*;
+    use crate::crypto::{DigestAlg, RustCrypto};
+    use embedded_storage::nor_flash::{ErrorType, NorFlashError, NorFlashErrorKind, ReadNorFlash};
+    use sha2::Digest;
+
+    struct Flash {
+        mem: [u8; 300],
+        fail: bool,
+    }
+    #[derive(Debug)]
+    struct E;
+    impl NorFlashError for E {
+        fn kind(&self) -> NorFlashErrorKind {
+            NorFlashErrorKind::Other
+        }
+    }
+    impl ErrorType for Flash {
+        type Error = E;
+    }
+    impl ReadNorFlash for Flash {
+        const READ_SIZE: usize = 1;
+        fn read(&mut self, offset: u32, bytes: &mut [u8]) -> core::result::Result<(), E> {
+            if self.fail {
+                return Err(E);
+            }
+            let o = offset as usize;
+            bytes.copy_from_slice(&self.mem[o..o + bytes.len()]);
+            Ok(())
+        }
+        fn capacity(&self) -> usize {
+            self.mem.len()
+        }
+    }
+
+    #[test]
+    fn verifies_an_image_in_flash() {
+        let mut f = Flash {
+            mem: [0; 300],
+            fail: false,
+        };
+        for (i, b) in f.mem.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        let image = &f.mem[20..220];
+        let expected: [u8; 32] = sha2::Sha256::digest(image).into();
+        let d = SuitDigest {
+            alg: DigestAlg::Sha256,
+            bytes: &expected,
+        };
+        let mut buf = [0u8; 33];
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(200)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut f, 20, &mut buf).map(|v| v.len()),
+            Ok(200)
+        );
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(200)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut f, 21, &mut buf).map_err(|e| e.kind()),
+            Err(ErrorKind::ImageDigestMismatch)
+        );
+        let v = ImageVerifier::new(&RustCrypto, &d, None).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut f, 20, &mut buf).map_err(|e| e.kind()),
+            Err(ErrorKind::InvalidArgument)
+        );
+        f.fail = true;
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(200)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut f, 20, &mut buf).map_err(|e| e.kind()),
+            Err(ErrorKind::PlatformFailed)
+        );
+    }
+}

@@ -44,6 +44,8 @@ pub fn ietf_dependency_signer_key() -> Vec<u8> {
     hex::decode(hex.trim()).unwrap()
 }
 
+pub mod mock;
+
 use suit_encoder::cbor::Value;
 use suit_encoder::cose::{SigningKey, sign};
 use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence, param};

@@ -1,0 +1,1121 @@
+//! Issue 3: the processor's semantic rules and rejections, each with the
+//! error it must produce. Tests that depend on the identity gate name the
+//! policy they use.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+mod common;
+
+use common::mock::Mock;
+use common::*;
+use suit_encoder::cbor::Value;
+use suit_encoder::suit::{Command as C, EnvelopeBuilder, Manifest, Sequence, param};
+use suit_encoder::test_keys;
+use suit_verify::interp::IdentityPolicy;
+use suit_verify::platform::Directive;
+use suit_verify::{
+    Envelope, ErrorKind as K, KeyStore, Options, Outcome, PlatformError, Policy, Procedure,
+    Processor, RustCrypto, TrustedKey, authenticate,
+};
+
+const OTHER: &[u8] = b"another image";
+
+fn seq(cmds: Vec<C>) -> Sequence {
+    Sequence::new(cmds)
+}
+
+fn ovr(params: Vec<(i64, Value)>) -> C {
+    C::override_parameters(params)
+}
+
+/// Run `procedure` on envelope bytes (signed with ed25519_a), with `opts`.
+fn run_env(
+    env: &[u8],
+    m: &mut Mock,
+    procedure: Procedure,
+    opts: Options,
+) -> Result<Outcome<'static>, K> {
+    let env: &'static [u8] = Box::leak(env.to_vec().into_boxed_slice());
+    let key = test_keys::ed25519_a().public_raw();
+    let k: &'static [u8; 32] = Box::leak(Box::new(key.try_into().unwrap()));
+    let keys: &'static [TrustedKey<'static>] = Box::leak(Box::new([TrustedKey::ed25519(k)]));
+    let e = Envelope::parse(env).map_err(|e| e.kind())?;
+    let auth = authenticate(
+        &e,
+        &KeyStore::new(keys).unwrap(),
+        &Policy::DEFAULT,
+        &RustCrypto,
+    )
+    .map_err(|e| e.kind())?;
+    let auth: &'static _ = Box::leak(Box::new(auth));
+    let mut p = Processor::<_, _, 4>::new(auth, m, &RustCrypto, opts).map_err(|e| e.kind())?;
+    p.run(procedure).map_err(|e| e.kind())
+}
+
+fn run_with(
+    man: Manifest,
+    m: &mut Mock,
+    procedure: Procedure,
+    opts: Options,
+) -> Result<Outcome<'static>, K> {
+    run_env(
+        &signed_with(man, &test_keys::ed25519_a()),
+        m,
+        procedure,
+        opts,
+    )
+}
+
+fn run(man: Manifest, m: &mut Mock, procedure: Procedure) -> Result<Outcome<'static>, K> {
+    run_with(man, m, procedure, Options::DEFAULT)
+}
+
+/// A device whose component 0 holds `IMAGE`.
+fn device() -> Mock {
+    let mut m = Mock::ietf();
+    m.contents.insert(0, IMAGE.to_vec());
+    m
+}
+
+fn complete() -> Result<Outcome<'static>, K> {
+    Ok(Outcome::Complete { boot: None })
+}
+
+fn with_validate(cmds: Vec<C>) -> Manifest {
+    Manifest {
+        validate: Some(seq(cmds)),
+        invoke: None,
+        ..manifest(1)
+    }
+}
+
+fn two_components(shared: Vec<C>, validate: Vec<C>) -> Manifest {
+    Manifest {
+        components: vec![vec![vec![0]], vec![vec![1]]],
+        shared: Some(seq(shared)),
+        validate: Some(seq(validate)),
+        invoke: None,
+        ..manifest(1)
+    }
+}
+
+fn identity_for_all() -> Vec<C> {
+    vec![
+        C::set_component_index_all(),
+        ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
+        C::vendor_identifier(15),
+        C::class_identifier(15),
+    ]
+}
+
+// ---- image-match reads the component through the platform ------------------
+
+#[test]
+fn image_match_reads_and_hashes_the_component() {
+    assert_eq!(
+        run(
+            with_validate(vec![C::image_match(15)]),
+            &mut device(),
+            Procedure::Section(7)
+        ),
+        complete()
+    );
+    let mut m = device();
+    m.contents.insert(0, OTHER.to_vec());
+    assert_eq!(
+        run(
+            with_validate(vec![C::image_match(15)]),
+            &mut m,
+            Procedure::Section(7)
+        ),
+        Err(K::ImageSizeMismatch)
+    );
+    let mut m = device();
+    let mut tampered = IMAGE.to_vec();
+    tampered[3] ^= 1;
+    m.contents.insert(0, tampered);
+    assert_eq!(
+        run(
+            with_validate(vec![C::image_match(15)]),
+            &mut m,
+            Procedure::Section(7)
+        ),
+        Err(K::ImageDigestMismatch)
+    );
+}
+
+#[test]
+fn image_size_bounds_the_hashed_region_and_a_file_must_match_it() {
+    // A flash slot larger than the image: only image-size bytes are hashed.
+    let mut m = device();
+    let mut slot = IMAGE.to_vec();
+    slot.extend([0xff; 100]);
+    m.contents.insert(0, slot.clone());
+    assert_eq!(
+        run(
+            with_validate(vec![C::image_match(15)]),
+            &mut m,
+            Procedure::Section(7)
+        ),
+        complete()
+    );
+    // A file (intrinsic size) longer than image-size is a size mismatch.
+    let mut m = device();
+    m.contents.insert(0, slot);
+    m.intrinsic_size = true;
+    assert_eq!(
+        run(
+            with_validate(vec![C::image_match(15)]),
+            &mut m,
+            Procedure::Section(7)
+        ),
+        Err(K::ImageSizeMismatch)
+    );
+}
+
+// ---- parameters ------------------------------------------------------------
+
+#[test]
+fn a_condition_whose_parameter_is_unset_fails() {
+    let man = Manifest {
+        shared: Some(seq(vec![
+            ovr(vec![(1, param::uuid(&VENDOR))]),
+            C::vendor_identifier(15),
+        ])),
+        validate: Some(seq(vec![C::class_identifier(15)])),
+        invoke: None,
+        ..manifest(1)
+    };
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::ParameterUnset)
+    );
+    for c in [
+        C::component_slot(5),
+        C::check_content(15),
+        C::device_identifier(15),
+    ] {
+        let man = Manifest {
+            shared: Some(seq(vec![])),
+            ..with_validate(vec![c])
+        };
+        let man = Manifest {
+            shared: None,
+            ..man
+        };
+        assert_eq!(
+            run(man, &mut device(), Procedure::Section(7)),
+            Err(K::ParameterUnset)
+        );
+    }
+}
+
+#[test]
+fn override_always_writes() {
+    // The second override replaces the digest: image-match now fails.
+    let man = with_validate(vec![
+        ovr(vec![(3, param::image_digest_sha256(OTHER))]),
+        C::image_match(15),
+    ]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::ImageDigestMismatch)
+    );
+}
+
+#[test]
+fn parameters_are_per_component() {
+    // Component 1 has no image-digest: component 0's does not leak to it.
+    let shared = vec![
+        C::set_component_index(0),
+        ovr(vec![
+            (1, param::uuid(&VENDOR)),
+            (2, param::uuid(&CLASS)),
+            (3, param::image_digest_sha256(IMAGE)),
+            (14, Value::Uint(IMAGE.len() as u64)),
+        ]),
+        C::vendor_identifier(15),
+        C::class_identifier(15),
+    ];
+    let mut m = device();
+    m.contents.insert(1, IMAGE.to_vec());
+    let man = two_components(
+        shared.clone(),
+        vec![C::set_component_index(0), C::image_match(15)],
+    );
+    assert_eq!(run(man, &mut m, Procedure::Section(7)), complete());
+    let man = two_components(shared, vec![C::set_component_index(1), C::image_match(15)]);
+    assert_eq!(
+        run(man, &mut m, Procedure::Section(7)),
+        Err(K::ParameterUnset)
+    );
+}
+
+#[test]
+fn unknown_standard_parameter_rejects() {
+    for k in [6, 255, -1, -256] {
+        let man = with_validate(vec![ovr(vec![(k, Value::Uint(1))])]);
+        assert_eq!(
+            run(man, &mut device(), Procedure::Section(7)),
+            Err(K::UnknownParameter),
+            "param {k}"
+        );
+    }
+    // Companion-draft parameters are named as such.
+    let man = with_validate(vec![ovr(vec![(4, Value::Uint(1))])]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::UnsupportedExtension)
+    );
+}
+
+#[test]
+fn invalid_parameter_values_reject() {
+    for (k, v) in [
+        (1, Value::bytes(vec![1; 15])),
+        (2, Value::text("not a uuid")),
+        (3, Value::bytes(vec![0x82, 0x2f, 0x41, 0x00])),
+        (14, Value::int(-1)),
+    ] {
+        let man = with_validate(vec![ovr(vec![(k, v)])]);
+        let r = run(man, &mut device(), Procedure::Section(7));
+        assert!(
+            matches!(r, Err(K::InvalidParameter | K::CborUnexpectedType)),
+            "param {k}: {r:?}"
+        );
+    }
+}
+
+#[test]
+fn custom_parameters_are_stored_but_not_in_the_shared_sequence() {
+    let man = with_validate(vec![
+        ovr(vec![(-300, Value::bytes(vec![1, 2]))]),
+        C::image_match(15),
+    ]);
+    assert_eq!(run(man, &mut device(), Procedure::Section(7)), complete());
+    let mut man = manifest(1);
+    man.shared
+        .as_mut()
+        .unwrap()
+        .push(ovr(vec![(-300, Value::Uint(1))]));
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::CustomInSharedSequence)
+    );
+    // More than the table holds.
+    let many: Vec<_> = (0..=suit_verify::limits::MAX_CUSTOM_PARAMETERS as i64)
+        .map(|i| (-300 - i, Value::Uint(1)))
+        .collect();
+    let man = with_validate(vec![ovr(many)]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::LimitCustomParameters)
+    );
+}
+
+// ---- commands ----------------------------------------------------------------
+
+#[test]
+fn unknown_command_at_top_level_rejects() {
+    for c in [9, 10, 13, 99, -1, -256] {
+        let man = with_validate(vec![C {
+            cmd: c,
+            arg: Value::Uint(15),
+        }]);
+        assert_eq!(
+            run(man, &mut device(), Procedure::Section(7)),
+            Err(K::UnknownCommand),
+            "command {c}"
+        );
+    }
+}
+
+#[test]
+fn unknown_command_inside_try_each_moves_to_the_next_alternative() {
+    let man = with_validate(vec![C::try_each(
+        vec![
+            seq(vec![C {
+                cmd: 99,
+                arg: Value::Uint(0),
+            }]),
+            seq(vec![C::image_match(15)]),
+        ],
+        false,
+    )]);
+    assert_eq!(run(man, &mut device(), Procedure::Section(7)), complete());
+}
+
+#[test]
+fn custom_commands_go_to_the_platform() {
+    let man = with_validate(vec![C::custom(-300, Value::bytes(vec![7]))]);
+    let mut m = device();
+    m.custom_answer = Some(Ok(true));
+    assert_eq!(run(man.clone(), &mut m, Procedure::Section(7)), complete());
+    assert!(m.calls().contains(&"custom 0 -300"));
+    m.custom_answer = Some(Ok(false));
+    assert_eq!(
+        run(man.clone(), &mut m, Procedure::Section(7)),
+        Err(K::CustomConditionFailed)
+    );
+    m.custom_answer = Some(Err(PlatformError::Unsupported));
+    assert_eq!(
+        run(man, &mut m, Procedure::Section(7)),
+        Err(K::PlatformUnsupported)
+    );
+}
+
+#[test]
+fn custom_command_in_the_shared_sequence() {
+    let mut man = manifest(1);
+    man.shared
+        .as_mut()
+        .unwrap()
+        .push(C::custom(-300, Value::Null));
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::CustomInSharedSequence)
+    );
+}
+
+#[test]
+fn abort() {
+    assert_eq!(
+        run(
+            with_validate(vec![C::abort(0)]),
+            &mut device(),
+            Procedure::Section(7)
+        ),
+        Err(K::Aborted)
+    );
+}
+
+#[test]
+fn component_slot_and_device_identifier() {
+    let man = with_validate(vec![
+        ovr(vec![(5, Value::Uint(1)), (24, param::uuid(&[7; 16]))]),
+        C::component_slot(5),
+        C::device_identifier(15),
+    ]);
+    let mut m = device();
+    m.slots.insert(0, 1);
+    m.devices.push([7; 16]);
+    assert_eq!(run(man.clone(), &mut m, Procedure::Section(7)), complete());
+    m.devices.clear();
+    assert_eq!(
+        run(man.clone(), &mut m, Procedure::Section(7)),
+        Err(K::DeviceMismatch)
+    );
+    m.devices.push([7; 16]);
+    m.slots.insert(0, 0);
+    assert_eq!(
+        run(man, &mut m, Procedure::Section(7)),
+        Err(K::SlotMismatch)
+    );
+}
+
+#[test]
+fn check_content_compares_the_bytes() {
+    let man = with_validate(vec![
+        ovr(vec![(18, Value::bytes(IMAGE[..10].to_vec()))]),
+        C::check_content(15),
+    ]);
+    assert_eq!(run(man, &mut device(), Procedure::Section(7)), complete());
+    let man = with_validate(vec![
+        ovr(vec![(18, Value::bytes(b"firmware iX".to_vec()))]),
+        C::check_content(15),
+    ]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::ContentMismatch)
+    );
+    let mut long = IMAGE.to_vec();
+    long.push(0);
+    let man = with_validate(vec![
+        ovr(vec![(18, Value::bytes(long))]),
+        C::check_content(15),
+    ]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::ContentMismatch)
+    );
+}
+
+// ---- component index -----------------------------------------------------------
+
+#[test]
+fn with_several_components_a_sequence_must_select_one() {
+    let man = two_components(
+        vec![ovr(vec![(1, param::uuid(&VENDOR))])],
+        vec![C::image_match(15)],
+    );
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::ComponentNotSelected)
+    );
+}
+
+#[test]
+fn index_out_of_range_rejects_before_touching_parameters() {
+    let m = |idx: C| {
+        two_components(
+            vec![idx, ovr(vec![(1, param::uuid(&VENDOR))])],
+            vec![C::set_component_index(0)],
+        )
+    };
+    let mut d = device();
+    assert_eq!(
+        run(m(C::set_component_index(2)), &mut d, Procedure::Shared),
+        Err(K::ComponentIndexOutOfRange)
+    );
+    assert_eq!(
+        run(
+            m(C::set_component_index_list(&[0, 5])),
+            &mut d,
+            Procedure::Shared
+        ),
+        Err(K::ComponentIndexOutOfRange)
+    );
+    assert_eq!(
+        run(
+            m(C::set_component_index(u64::MAX)),
+            &mut d,
+            Procedure::Shared
+        ),
+        Err(K::ComponentIndexOutOfRange)
+    );
+    assert!(
+        d.records.iter().all(|r| r.command != 20),
+        "no override ran: {:?}",
+        d.records
+    );
+    // source-component out of range, too.
+    let man = Manifest {
+        install: Some(seq(vec![ovr(vec![(22, Value::Uint(3))]), C::copy(2)])),
+        ..manifest(1)
+    };
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(20)),
+        Err(K::ComponentIndexOutOfRange)
+    );
+}
+
+#[test]
+fn index_true_runs_every_command_per_component_including_nested() {
+    let mut shared = identity_for_all();
+    shared.extend([
+        C::set_component_index(0),
+        ovr(vec![(3, param::image_digest_sha256(IMAGE))]),
+        C::set_component_index(1),
+        ovr(vec![(3, param::image_digest_sha256(OTHER))]),
+    ]);
+    let validate = vec![
+        C::set_component_index_all(),
+        C::image_match(15),
+        C::try_each(
+            vec![seq(vec![C::image_match(15)]), seq(vec![C::abort(0)])],
+            false,
+        ),
+        C::run_sequence(seq(vec![C::image_match(15)])),
+    ];
+    let mut m = device();
+    m.contents.insert(1, OTHER.to_vec());
+    assert_eq!(
+        run(
+            two_components(shared.clone(), validate),
+            &mut m,
+            Procedure::Section(7)
+        ),
+        complete()
+    );
+    let matches: Vec<_> = m
+        .records
+        .iter()
+        .filter(|r| r.command == 3 && r.section == 7)
+        .map(|r| r.component)
+        .collect();
+    assert_eq!(
+        matches,
+        [0, 1, 0, 1, 0, 1],
+        "each command once per component, in order"
+    );
+    let try_each: Vec<_> = m
+        .records
+        .iter()
+        .filter(|r| r.command == 15)
+        .map(|r| r.component)
+        .collect();
+    assert_eq!(try_each, [0, 1]);
+    // An array index runs in the array's order.
+    let validate = vec![C::set_component_index_list(&[1, 0]), C::image_match(15)];
+    let mut m2 = device();
+    m2.contents.insert(1, OTHER.to_vec());
+    assert_eq!(
+        run(
+            two_components(shared, validate),
+            &mut m2,
+            Procedure::Section(7)
+        ),
+        complete()
+    );
+    let order: Vec<_> = m2
+        .records
+        .iter()
+        .filter(|r| r.command == 3)
+        .map(|r| r.component)
+        .collect();
+    assert_eq!(order, [1, 0]);
+}
+
+// ---- try-each, run-sequence and soft-failure ------------------------------------
+
+#[test]
+fn try_each_needs_two_alternatives() {
+    let one = with_validate(vec![C::try_each(
+        vec![seq(vec![C::image_match(15)])],
+        false,
+    )]);
+    assert_eq!(
+        run(one, &mut device(), Procedure::Section(7)),
+        Err(K::TryEachTooFew)
+    );
+    let one_and_null = with_validate(vec![C::try_each(vec![seq(vec![C::image_match(15)])], true)]);
+    assert_eq!(
+        run(one_and_null, &mut device(), Procedure::Section(7)),
+        Err(K::TryEachTooFew)
+    );
+}
+
+#[test]
+fn try_each_with_every_alternative_failing() {
+    let alts = || {
+        vec![
+            seq(vec![C::abort(0)]),
+            seq(vec![ovr(vec![(5, Value::Uint(9))]), C::component_slot(5)]),
+        ]
+    };
+    let mut m = device();
+    m.slots.insert(0, 0);
+    let man = with_validate(vec![C::try_each(alts(), false)]);
+    assert_eq!(
+        run(man, &mut m, Procedure::Section(7)),
+        Err(K::TryEachFailed)
+    );
+    // A trailing null succeeds anyway.
+    let man = with_validate(vec![C::try_each(alts(), true), C::image_match(15)]);
+    assert_eq!(run(man, &mut m, Procedure::Section(7)), complete());
+}
+
+#[test]
+fn soft_failure_false_inside_an_alternative_makes_its_failure_fatal() {
+    let man = with_validate(vec![C::try_each(
+        vec![
+            seq(vec![ovr(vec![(13, Value::Bool(false))]), C::abort(0)]),
+            seq(vec![C::image_match(15)]),
+        ],
+        false,
+    )]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::Aborted)
+    );
+}
+
+#[test]
+fn a_failing_directive_aborts_even_with_soft_failure() {
+    let man = Manifest {
+        install: Some(seq(vec![C::try_each(
+            vec![
+                seq(vec![ovr(vec![(21, Value::text("http://a"))]), C::fetch(2)]),
+                seq(vec![ovr(vec![(21, Value::text("http://b"))]), C::fetch(2)]),
+            ],
+            false,
+        )])),
+        ..manifest(1)
+    };
+    let mut m = device();
+    m.fail_directive = Some((Directive::Fetch, PlatformError::Failed));
+    assert_eq!(
+        run(man, &mut m, Procedure::Section(20)),
+        Err(K::PlatformFailed)
+    );
+    assert_eq!(
+        m.calls.iter().filter(|c| c.starts_with("fetch")).count(),
+        1,
+        "no second alternative"
+    );
+}
+
+#[test]
+fn run_sequence_without_and_with_soft_failure() {
+    let failing = |soft: bool| {
+        let mut body = vec![];
+        if soft {
+            body.push(ovr(vec![(13, Value::Bool(true))]));
+        }
+        body.push(C::abort(0));
+        with_validate(vec![C::run_sequence(seq(body)), C::image_match(15)])
+    };
+    assert_eq!(
+        run(failing(false), &mut device(), Procedure::Section(7)),
+        Err(K::Aborted)
+    );
+    let mut m = device();
+    assert_eq!(
+        run(failing(true), &mut m, Procedure::Section(7)),
+        complete()
+    );
+    assert!(
+        m.records.iter().any(|r| r.command == 3),
+        "execution continued after run-sequence"
+    );
+}
+
+#[test]
+fn soft_failure_outside_try_each_or_run_sequence_aborts() {
+    let man = with_validate(vec![ovr(vec![(13, Value::Bool(true))])]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::SoftFailureMisplaced)
+    );
+    let mut man = manifest(1);
+    man.shared
+        .as_mut()
+        .unwrap()
+        .push(ovr(vec![(13, Value::Bool(true))]));
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::SoftFailureMisplaced)
+    );
+}
+
+// ---- the shared sequence ---------------------------------------------------------
+
+#[test]
+fn directive_in_the_shared_sequence() {
+    for d in [
+        C::fetch(2),
+        C::write(2),
+        C::invoke(2),
+        C::copy(2),
+        C::swap(2),
+    ] {
+        let mut man = manifest(1);
+        man.shared.as_mut().unwrap().push(d);
+        assert_eq!(
+            run(man, &mut device(), Procedure::Shared),
+            Err(K::DirectiveInSharedSequence)
+        );
+    }
+    // ...also nested in try-each and run-sequence.
+    let mut man = manifest(1);
+    man.shared.as_mut().unwrap().push(C::try_each(
+        vec![seq(vec![C::fetch(2)]), seq(vec![C::abort(0)])],
+        false,
+    ));
+    assert_eq!(
+        run(man, &mut device(), Procedure::Shared),
+        Err(K::DirectiveInSharedSequence)
+    );
+    let mut man = manifest(1);
+    man.shared
+        .as_mut()
+        .unwrap()
+        .push(C::run_sequence(seq(vec![C::write(2)])));
+    assert_eq!(
+        run(man, &mut device(), Procedure::Shared),
+        Err(K::DirectiveInSharedSequence)
+    );
+}
+
+#[test]
+fn shared_sequence_alone_is_a_legal_request() {
+    let mut m = device();
+    assert_eq!(run(manifest(1), &mut m, Procedure::Shared), complete());
+    assert_eq!(m.calls(), ["vendor 0", "class 0"]);
+}
+
+// ---- the identity gate ----------------------------------------------------------
+
+fn fetch_manifest(shared: Vec<C>) -> Manifest {
+    Manifest {
+        shared: Some(seq(shared)),
+        install: Some(seq(vec![
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+        ])),
+        ..manifest(1)
+    }
+}
+
+#[test]
+fn directive_before_vendor_and_class_checks_policy_any_component() {
+    let no_class = vec![
+        ovr(vec![(1, param::uuid(&VENDOR))]),
+        C::vendor_identifier(15),
+    ];
+    let mut m = device();
+    assert_eq!(
+        run(fetch_manifest(no_class), &mut m, Procedure::Section(20)),
+        Err(K::IdentityUnchecked)
+    );
+    assert!(!m.calls.iter().any(|c| c.starts_with("fetch")));
+    assert_eq!(
+        run(
+            fetch_manifest(shared_for(IMAGE).0),
+            &mut device(),
+            Procedure::Section(20)
+        ),
+        complete()
+    );
+}
+
+#[test]
+fn identity_policy_relaxed_allows_unchecked_directives() {
+    let opts = Options {
+        identity: IdentityPolicy::Relaxed,
+        ..Options::DEFAULT
+    };
+    let mut m = device();
+    let man = Manifest {
+        shared: None,
+        ..fetch_manifest(vec![])
+    };
+    assert_eq!(
+        run_with(man.clone(), &mut m, Procedure::Section(20), opts),
+        complete()
+    );
+    assert!(m.calls().contains(&"fetch 0 http://x"));
+    // The same manifest under the default policy is refused.
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(20)),
+        Err(K::IdentityUnchecked)
+    );
+}
+
+#[test]
+fn an_empty_sequence_is_malformed() {
+    let man = Manifest {
+        shared: Some(seq(vec![])),
+        ..manifest(1)
+    };
+    assert_eq!(
+        run(man, &mut device(), Procedure::Shared),
+        Err(K::SequenceMalformed)
+    );
+}
+
+#[test]
+fn identity_policy_per_component_requires_the_touched_component() {
+    // Identity checked for component 0 only; fetch into component 1.
+    let shared = vec![
+        C::set_component_index(0),
+        ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
+        C::vendor_identifier(15),
+        C::class_identifier(15),
+    ];
+    let man = Manifest {
+        components: vec![vec![vec![0]], vec![vec![1]]],
+        shared: Some(seq(shared)),
+        install: Some(seq(vec![
+            C::set_component_index(1),
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+        ])),
+        validate: None,
+        invoke: None,
+        ..manifest(1)
+    };
+    // Default policy (any component): allowed, like IETF examples 4 and 5.
+    assert_eq!(
+        run(man.clone(), &mut device(), Procedure::Section(20)),
+        complete()
+    );
+    let strict = Options {
+        identity: IdentityPolicy::PerComponent,
+        ..Options::DEFAULT
+    };
+    assert_eq!(
+        run_with(man, &mut device(), Procedure::Section(20), strict),
+        Err(K::IdentityUnchecked)
+    );
+    let both = Manifest {
+        shared: Some(seq(identity_for_all())),
+        ..two_components(vec![], vec![])
+    };
+    let both = Manifest {
+        install: Some(seq(vec![
+            C::set_component_index(1),
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+        ])),
+        validate: None,
+        ..both
+    };
+    assert_eq!(
+        run_with(both, &mut device(), Procedure::Section(20), strict),
+        complete()
+    );
+}
+
+// ---- platform answers -------------------------------------------------------------
+
+#[test]
+fn platform_refusal_aborts() {
+    let man = fetch_manifest(shared_for(IMAGE).0);
+    for (e, k) in [
+        (PlatformError::Unsupported, K::PlatformUnsupported),
+        (PlatformError::Failed, K::PlatformFailed),
+    ] {
+        let mut m = device();
+        m.fail_directive = Some((Directive::Fetch, e));
+        assert_eq!(run(man.clone(), &mut m, Procedure::Section(20)), Err(k));
+    }
+    // Every directive's failure is reported.
+    for (d, c) in [
+        (Directive::Write, C::write(2)),
+        (Directive::Copy, C::copy(2)),
+        (Directive::Swap, C::swap(2)),
+    ] {
+        let man = Manifest {
+            install: Some(seq(vec![
+                ovr(vec![(18, Value::bytes(vec![1])), (22, Value::Uint(0))]),
+                c,
+            ])),
+            ..manifest(1)
+        };
+        let mut m = device();
+        m.fail_directive = Some((d, PlatformError::Failed));
+        assert_eq!(
+            run(man, &mut m, Procedure::Section(20)),
+            Err(K::PlatformFailed),
+            "{d:?}"
+        );
+    }
+}
+
+#[test]
+fn not_yet_then_a_successful_rerun() {
+    let env = signed_with(
+        Manifest {
+            install: Some(seq(vec![
+                ovr(vec![(21, Value::text("http://x"))]),
+                C::fetch(2),
+                C::image_match(15),
+            ])),
+            ..manifest(1)
+        },
+        &test_keys::ed25519_a(),
+    );
+    let mut m = device();
+    m.fetch_answers = vec![Err(PlatformError::Pending), Ok(())];
+    assert_eq!(
+        run_env(&env, &mut m, Procedure::Update, Options::DEFAULT),
+        Ok(Outcome::Pending)
+    );
+    assert_eq!(
+        run_env(&env, &mut m, Procedure::Update, Options::DEFAULT),
+        complete()
+    );
+    assert_eq!(m.calls.iter().filter(|c| c.starts_with("fetch")).count(), 2);
+}
+
+#[test]
+fn dry_run_checks_conditions_and_asks_about_directives() {
+    let man = Manifest {
+        install: Some(seq(vec![
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+            C::image_match(15),
+        ])),
+        ..manifest(1)
+    };
+    let dry = Options {
+        dry_run: true,
+        ..Options::DEFAULT
+    };
+    let mut m = device();
+    assert_eq!(
+        run_with(man.clone(), &mut m, Procedure::Update, dry),
+        complete()
+    );
+    assert!(m.calls().contains(&"supports Fetch 0"));
+    assert!(
+        !m.calls.iter().any(|c| c.starts_with("fetch")),
+        "nothing performed"
+    );
+    let mut m = device();
+    m.unsupported.push(Directive::Fetch);
+    assert_eq!(
+        run_with(man, &mut m, Procedure::Update, dry),
+        Err(K::PlatformUnsupported)
+    );
+}
+
+// ---- integrated payloads, severed members, extensions ------------------------------
+
+fn integrated(name: &str, payload: &[u8]) -> Vec<u8> {
+    let man = Manifest {
+        install: Some(seq(vec![
+            ovr(vec![(21, Value::text(name))]),
+            C::fetch(2),
+            C::image_match(15),
+        ])),
+        ..manifest(1)
+    };
+    let mut b = EnvelopeBuilder::new(man);
+    b.integrated.push(("#image".into(), payload.to_vec()));
+    suit_encoder::cose::sign(&b.build().unwrap(), &test_keys::ed25519_a(), -19, None).unwrap()
+}
+
+#[test]
+fn integrated_payload_is_served_from_the_envelope() {
+    let mut m = Mock::ietf();
+    assert_eq!(
+        run_env(
+            &integrated("#image", IMAGE),
+            &mut m,
+            Procedure::Section(20),
+            Options::DEFAULT
+        ),
+        complete()
+    );
+    assert_eq!(m.contents.get(&0).map(Vec::as_slice), Some(IMAGE));
+    // Its integrity comes from image-digest only: a different payload is refused before writing.
+    let mut m = Mock::ietf();
+    let r = run_env(
+        &integrated("#image", OTHER),
+        &mut m,
+        Procedure::Section(20),
+        Options::DEFAULT,
+    );
+    assert_eq!(r, Err(K::ImageSizeMismatch));
+    assert!(!m.calls.iter().any(|c| c.starts_with("write")));
+    let mut tampered = IMAGE.to_vec();
+    tampered[0] ^= 1;
+    let r = run_env(
+        &integrated("#image", &tampered),
+        &mut Mock::ietf(),
+        Procedure::Section(20),
+        Options::DEFAULT,
+    );
+    assert_eq!(r, Err(K::ImageDigestMismatch));
+    let r = run_env(
+        &integrated("#missing", IMAGE),
+        &mut Mock::ietf(),
+        Procedure::Section(20),
+        Options::DEFAULT,
+    );
+    assert_eq!(r, Err(K::PayloadMissing));
+}
+
+#[test]
+fn unsupported_companion_draft_members_are_named() {
+    for (k, v) in [
+        (6, Value::bstr_wrap(&Value::Array(vec![Value::Uint(1)]))),
+        (24, Sequence::new(vec![C::abort(0)]).to_bstr()),
+    ] {
+        let mut man = manifest(1);
+        man.extra_manifest.push((k, v));
+        let mut m = device();
+        assert_eq!(
+            run(man, &mut m, Procedure::Invoke),
+            Err(K::UnsupportedExtension),
+            "member {k}"
+        );
+        assert!(m.calls.is_empty());
+    }
+    let mut man = manifest(1);
+    man.extra_common.push((1, Value::Map(vec![])));
+    assert_eq!(
+        run(man, &mut device(), Procedure::Invoke),
+        Err(K::UnsupportedExtension)
+    );
+}
+
+#[test]
+fn absent_section_on_request() {
+    assert_eq!(
+        run(manifest(1), &mut device(), Procedure::Section(8)),
+        Err(K::SectionAbsent)
+    );
+    assert_eq!(
+        run(manifest(1), &mut device(), Procedure::Section(3)),
+        Err(K::SectionAbsent)
+    );
+}
+
+// ---- limits --------------------------------------------------------------------------
+
+#[test]
+fn each_processor_limit_is_enforced() {
+    // Nesting of run-sequence deeper than the limit.
+    let mut s = seq(vec![C::image_match(15)]);
+    for _ in 0..=suit_verify::limits::MAX_SEQUENCE_DEPTH {
+        s = seq(vec![C::run_sequence(s)]);
+    }
+    let man = with_validate(s.0);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::LimitSequenceDepth)
+    );
+    // Too many try-each alternatives.
+    let alts = (0..=suit_verify::limits::MAX_ALTERNATIVES)
+        .map(|_| seq(vec![C::abort(0)]))
+        .collect();
+    let man = with_validate(vec![C::try_each(alts, true)]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::LimitAlternatives)
+    );
+    // Too many commands executed.
+    let man = with_validate(vec![C::image_match(15); 600]);
+    let small = Options {
+        limits: suit_verify::Limits {
+            commands: 100,
+            ..suit_verify::Limits::DEFAULT
+        },
+        ..Options::DEFAULT
+    };
+    assert_eq!(
+        run_with(man, &mut device(), Procedure::Section(7), small),
+        Err(K::LimitCommands)
+    );
+    // More components than the processor holds (capacity 4 here).
+    let man = Manifest {
+        components: (0..5u8).map(|i| vec![vec![i]]).collect(),
+        ..manifest(1)
+    };
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::LimitComponents)
+    );
+}
+
+#[test]
+fn reports_carry_section_component_command_and_policy() {
+    let mut m = device();
+    assert_eq!(run(manifest(1), &mut m, Procedure::Section(7)), complete());
+    let last = m.records.last().unwrap();
+    assert_eq!(
+        (
+            last.section,
+            last.component,
+            last.command,
+            last.policy,
+            last.failure
+        ),
+        (7, 0, 3, 15, None)
+    );
+    let mut m = device();
+    m.contents.insert(0, OTHER.to_vec());
+    assert!(run(manifest(1), &mut m, Procedure::Section(7)).is_err());
+    assert_eq!(
+        m.records.last().unwrap().failure,
+        Some(K::ImageSizeMismatch)
+    );
+}
