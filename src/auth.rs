@@ -20,8 +20,8 @@
 //! authentication error is the one reported, because step 5 never runs.
 
 use crate::cose::{HeaderAlg, Sign1, TbsScratch};
-use crate::crypto::{Crypto, KeyType, SigAlg};
-use crate::digest::SuitDigest;
+use crate::crypto::{Crypto, KeyType, MAX_DIGEST, SigAlg, ct_eq, digest_parts};
+use crate::digest::{OwnedDigest, SuitDigest};
 use crate::envelope::Envelope;
 use crate::error::{ErrorKind, Result};
 use crate::limits::{Budget, Limits, MAX_KEYS};
@@ -174,6 +174,7 @@ pub struct Authenticated<'a> {
     envelope: Envelope<'a>,
     manifest: Manifest<'a>,
     signers: u32,
+    digest: OwnedDigest,
 }
 
 impl<'a> Authenticated<'a> {
@@ -200,6 +201,89 @@ impl<'a> Authenticated<'a> {
     pub fn sequence_number(&self) -> u64 {
         self.manifest.sequence_number()
     }
+
+    /// An owned record of this authentication (no borrow), for callers that
+    /// must keep it across calls, such as the C ABI. See [`reauthenticate`].
+    #[must_use]
+    pub fn receipt(&self) -> Receipt {
+        Receipt {
+            digest: self.digest,
+            signers: self.signers,
+            sequence_number: self.manifest.sequence_number(),
+        }
+    }
+}
+
+/// What one successful [`authenticate`] established, owned and `Copy`: the
+/// authenticated manifest digest, the signers mask and the sequence number.
+///
+/// Only [`Authenticated::receipt`] makes one, so holding a receipt proves a
+/// full authentication (digest, signature, policy) happened. It lets a caller
+/// that cannot keep the borrowing [`Authenticated`] (the C ABI keeps its state
+/// in caller storage between calls) get it back with [`reauthenticate`]
+/// without verifying a signature again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    digest: OwnedDigest,
+    signers: u32,
+    sequence_number: u64,
+}
+
+impl Receipt {
+    /// The sequence number of the authenticated manifest.
+    #[must_use]
+    pub fn sequence_number(&self) -> u64 {
+        self.sequence_number
+    }
+
+    /// Bit `i` set: key `i` of the key store verified a block.
+    #[must_use]
+    pub fn signers(&self) -> u32 {
+        self.signers
+    }
+}
+
+/// Re-open an envelope that an earlier [`authenticate`] accepted: hash its
+/// manifest bstr again and compare it, in constant time, with the digest the
+/// `receipt` remembers, then decode the manifest. No signature is verified;
+/// the signature verified at the first authentication covers this digest.
+///
+/// This serves callers whose manifest bytes live in storage they re-read on
+/// every call (RFC 9124 REQ.SEC.MFST.CONST): if the bytes changed since the
+/// check, the digest differs and nothing inside the manifest is decoded.
+///
+/// # Errors
+/// [`ErrorKind::AuthDigestMismatch`] when the manifest is not the one the
+/// receipt was issued for; [`ErrorKind::AuthUnsupportedDigest`] when the
+/// backend lacks the algorithm; manifest errors as in [`authenticate`].
+pub fn reauthenticate<'a, C: Crypto>(
+    envelope: &Envelope<'a>,
+    receipt: &Receipt,
+    crypto: &C,
+) -> Result<Authenticated<'a>> {
+    let mut out = [0u8; MAX_DIGEST];
+    let n = digest_parts(
+        crypto,
+        receipt.digest.alg,
+        &[envelope.manifest_bstr()],
+        &mut out,
+    )
+    .ok_or(ErrorKind::AuthUnsupportedDigest.here())?;
+    if !ct_eq(out.get(..n).unwrap_or(&[]), receipt.digest.as_bytes()) {
+        return Err(ErrorKind::AuthDigestMismatch.at(envelope.manifest_span().start()));
+    }
+    let limits = Limits::DEFAULT;
+    let mut budget = Budget::new(limits.cbor_items, ErrorKind::LimitCborItems);
+    let manifest = Manifest::parse(envelope, crypto, &mut budget)?;
+    if manifest.sequence_number() != receipt.sequence_number {
+        return Err(ErrorKind::AuthDigestMismatch.at(envelope.manifest_content_span().start()));
+    }
+    Ok(Authenticated {
+        envelope: *envelope,
+        manifest,
+        signers: receipt.signers,
+        digest: receipt.digest,
+    })
 }
 
 /// Authenticate `envelope` against `keys` under `policy`.
@@ -264,6 +348,7 @@ pub fn authenticate<'a, C: Crypto>(
         envelope: *envelope,
         manifest,
         signers,
+        digest: OwnedDigest::from_digest(&digest),
     })
 }
 
@@ -307,10 +392,10 @@ fn check_block<C: Crypto>(
         if key.key_type() != alg.key_type() {
             continue;
         }
-        if let Some(kid) = sign1.kid {
-            if key.kid() != Some(kid) {
-                continue;
-            }
+        if let Some(kid) = sign1.kid
+            && key.kid() != Some(kid)
+        {
+            continue;
         }
         tried = true;
         let verified = crypto
@@ -348,5 +433,70 @@ fn accept_signature(verified: bool) -> bool {
     #[cfg(not(suit_fuzzing_bypass))]
     {
         verified
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::RustCrypto;
+    use std::vec;
+    use std::vec::Vec;
+    use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest as M, Sequence};
+
+    fn signed(seq: u64) -> (Vec<u8>, [u8; 32]) {
+        let key = suit_encoder::test_keys::ed25519_a();
+        let m = M {
+            sequence_number: seq,
+            components: vec![vec![vec![0]]],
+            validate: Some(Sequence::new(vec![Command::abort(0)])),
+            ..M::default()
+        };
+        let env = EnvelopeBuilder::new(m).build().unwrap();
+        let env = suit_encoder::cose::sign(&env, &key, key.default_alg(), None).unwrap();
+        (env, key.public_raw().try_into().unwrap())
+    }
+
+    #[test]
+    fn reauthenticate_accepts_the_same_manifest_only() {
+        let (a, pk) = signed(3);
+        let (b, _) = signed(4);
+        let keys = [TrustedKey::ed25519(&pk)];
+        let store = KeyStore::new(&keys).unwrap();
+        let env = Envelope::parse(&a).unwrap();
+        let auth = authenticate(&env, &store, &Policy::DEFAULT, &RustCrypto).unwrap();
+        let receipt = auth.receipt();
+        assert_eq!(receipt.sequence_number(), 3);
+        assert_eq!(receipt.signers(), 1);
+
+        // The same bytes (here: a copy) re-open without a signature check.
+        let copy = a.clone();
+        let again =
+            reauthenticate(&Envelope::parse(&copy).unwrap(), &receipt, &RustCrypto).unwrap();
+        assert_eq!(again.sequence_number(), 3);
+        assert_eq!(again.signers(), 1);
+        assert_eq!(again.receipt(), receipt);
+
+        // Another validly signed manifest is not the one the receipt covers.
+        let other = Envelope::parse(&b).unwrap();
+        assert_eq!(
+            reauthenticate(&other, &receipt, &RustCrypto)
+                .map(|_| ())
+                .map_err(|e| e.kind()),
+            Err(ErrorKind::AuthDigestMismatch)
+        );
+
+        // A manifest changed after the check is refused before it is decoded.
+        let mut changed = a.clone();
+        let at = env.manifest_content_span().start() + 4; // the sequence number value
+        assert_eq!(changed[at], 0x03);
+        changed[at] ^= 0x01;
+        let e = Envelope::parse(&changed).unwrap();
+        assert_eq!(
+            reauthenticate(&e, &receipt, &RustCrypto)
+                .map(|_| ())
+                .map_err(|e| e.kind()),
+            Err(ErrorKind::AuthDigestMismatch)
+        );
     }
 }
