@@ -5,6 +5,17 @@
 //! `-C target-cpu=native` (it makes sha2's SHA-NI path ~150x slower on this
 //! toolchain; see PERFORMANCE.md).
 
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::arithmetic_side_effects,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::std_instead_of_core
+)]
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use sha2::Digest;
 use std::hint::black_box;

@@ -147,7 +147,12 @@ impl<'a, 'b> Reader<'a, 'b> {
         let (arg, extra): (u64, usize) = match info {
             0..=23 => (u64::from(info), 0),
             24..=27 => {
-                let n = 1usize << (info - 24);
+                let n: usize = match info {
+                    24 => 1,
+                    25 => 2,
+                    26 => 4,
+                    _ => 8,
+                };
                 let bytes = tail.get(..n).ok_or_else(|| at(ErrorKind::CborTruncated))?;
                 let mut v: u64 = 0;
                 for &b in bytes {
@@ -177,17 +182,13 @@ impl<'a, 'b> Reader<'a, 'b> {
             _ => return Err(at(ErrorKind::CborMalformed)),
         };
         let len = 1usize.saturating_add(extra);
-        let after = rest.len().saturating_sub(len);
+        let after = u64::try_from(rest.len().saturating_sub(len)).unwrap_or(u64::MAX);
         match major {
-            major::BYTES | major::TEXT | major::ARRAY => {
-                if arg > after as u64 {
-                    return Err(at(ErrorKind::CborLengthExceedsInput));
-                }
+            major::BYTES | major::TEXT | major::ARRAY if arg > after => {
+                return Err(at(ErrorKind::CborLengthExceedsInput));
             }
-            major::MAP => {
-                if arg.saturating_mul(2) > after as u64 {
-                    return Err(at(ErrorKind::CborLengthExceedsInput));
-                }
+            major::MAP if arg.saturating_mul(2) > after => {
+                return Err(at(ErrorKind::CborLengthExceedsInput));
             }
             major::SIMPLE => match (info, arg) {
                 (20..=22, _) => {}

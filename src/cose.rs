@@ -231,7 +231,7 @@ fn put(buf: &mut [u8], at: usize, src: &[u8]) -> usize {
 
 /// Encode a CBOR head (shortest form) into `buf` at `at`.
 pub(crate) fn put_head(buf: &mut [u8], at: usize, major: u8, len: usize) -> usize {
-    let v = len as u64;
+    let v = u64::try_from(len).unwrap_or(u64::MAX);
     let mt = major << 5;
     if v < 24 {
         put(buf, at, &[mt | v.to_be_bytes()[7]])

@@ -67,7 +67,7 @@ impl DigestAlg {
 
     /// Output length in bytes.
     #[must_use]
-    pub const fn len(self) -> usize {
+    pub const fn output_len(self) -> usize {
         match self {
             DigestAlg::Sha256 => 32,
             DigestAlg::Sha384 => 48,

@@ -14,7 +14,7 @@ use crate::limits::Budget;
 pub struct SuitDigest<'a> {
     /// The algorithm.
     pub alg: DigestAlg,
-    /// The expected digest, exactly `alg.len()` bytes.
+    /// The expected digest, exactly `alg.output_len()` bytes.
     pub bytes: &'a [u8],
 }
 
@@ -35,7 +35,7 @@ impl<'a> SuitDigest<'a> {
         let id = r.int()?;
         let alg = DigestAlg::from_cose(id).ok_or(ErrorKind::AuthUnsupportedDigest.at(alg_at))?;
         let bytes = r.bytes()?;
-        if bytes.len() != alg.len() {
+        if bytes.len() != alg.output_len() {
             return Err(ErrorKind::InvalidParameter.at(alg_at));
         }
         for _ in 2..n {
@@ -90,6 +90,6 @@ impl OwnedDigest {
     /// The digest bytes.
     #[must_use]
     pub fn as_bytes(&self) -> &[u8] {
-        self.bytes.get(..self.alg.len()).unwrap_or(&[])
+        self.bytes.get(..self.alg.output_len()).unwrap_or(&[])
     }
 }

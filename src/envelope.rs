@@ -48,15 +48,15 @@ impl Span {
     /// The bytes of this span in `bytes` (empty if out of range).
     #[must_use]
     pub fn get<'a>(&self, bytes: &'a [u8]) -> &'a [u8] {
-        let start = self.offset as usize;
-        let end = start.saturating_add(self.len as usize);
+        let start = usize::try_from(self.offset).unwrap_or(usize::MAX);
+        let end = start.saturating_add(usize::try_from(self.len).unwrap_or(usize::MAX));
         bytes.get(start..end).unwrap_or(&[])
     }
 
     /// Start as `usize`.
     #[must_use]
     pub fn start(&self) -> usize {
-        self.offset as usize
+        usize::try_from(self.offset).unwrap_or(usize::MAX)
     }
 
     /// Whether the span is empty (used for "absent").

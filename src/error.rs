@@ -40,6 +40,7 @@ macro_rules! error_kinds {
 
             /// The stable numeric code (also the C `SUIT_RESULT_*` value).
             #[must_use]
+            #[allow(clippy::as_conversions)] // a fieldless #[repr(u16)] enum's discriminant
             pub const fn code(self) -> u16 {
                 self as u16
             }
@@ -290,6 +291,7 @@ pub struct Error {
 impl Error {
     /// An error of `kind` at byte `offset` (saturated to `u32::MAX - 1`).
     #[must_use]
+    #[allow(clippy::as_conversions, clippy::cast_possible_truncation)] // bounded just above; const fn
     pub const fn new(kind: ErrorKind, offset: usize) -> Error {
         let offset = if offset >= NO_OFFSET as usize {
             NO_OFFSET - 1

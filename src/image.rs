@@ -94,10 +94,10 @@ impl<H: Hasher> ImageVerifier<H> {
             .seen
             .checked_add(n)
             .ok_or(ErrorKind::ImageSizeMismatch.here())?;
-        if let Some(size) = self.size {
-            if total > size {
-                return Err(ErrorKind::ImageSizeMismatch.here());
-            }
+        if let Some(size) = self.size
+            && total > size
+        {
+            return Err(ErrorKind::ImageSizeMismatch.here());
         }
         self.hasher.update(chunk);
         self.seen = total;
@@ -122,10 +122,10 @@ impl<H: Hasher> ImageVerifier<H> {
     /// [`ErrorKind::ImageSizeMismatch`] for a short image,
     /// [`ErrorKind::ImageDigestMismatch`] for a wrong digest.
     pub fn finish(self) -> Result<Verified> {
-        if let Some(size) = self.size {
-            if self.seen != size {
-                return Err(ErrorKind::ImageSizeMismatch.here());
-            }
+        if let Some(size) = self.size
+            && self.seen != size
+        {
+            return Err(ErrorKind::ImageSizeMismatch.here());
         }
         let mut out = [0u8; MAX_DIGEST];
         let n = self.hasher.finish(&mut out);

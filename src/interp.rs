@@ -628,13 +628,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         };
         self.index = match r.peek_major()? {
             major::UINT => Index::One(check(r.uint()?)?),
-            major::SIMPLE => {
-                if r.bool()? {
-                    Index::All
-                } else {
-                    return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at)));
-                }
-            }
+            major::SIMPLE if r.bool()? => Index::All,
             major::ARRAY => {
                 let n = r.array()?;
                 if n == 0 {
@@ -1020,10 +1014,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 .component_size(comp)
                 .map_err(|e| plat(e, at))?,
             size,
-        ) {
-            if len != size {
-                return Err(cond(ErrorKind::ImageSizeMismatch));
-            }
+        ) && len != size
+        {
+            return Err(cond(ErrorKind::ImageSizeMismatch));
         }
         let mut out = [0u8; MAX_DIGEST];
         if let Some(n) = self

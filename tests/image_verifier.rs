@@ -6,7 +6,13 @@
     clippy::expect_used,
     clippy::indexing_slicing,
     clippy::panic,
-    clippy::arithmetic_side_effects
+    clippy::arithmetic_side_effects,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    unreachable_pub,
+    missing_docs
 )]
 
 use proptest::prelude::*;
@@ -27,7 +33,7 @@ fn verifier(expected: &[u8; 32], size: Option<u64>) -> ImageVerifier<RustHasher>
 fn verdict(expected: &[u8; 32], size: Option<u64>, image: &[u8], cuts: &[usize]) -> Result<u64, K> {
     let mut v = verifier(expected, size);
     let mut start = 0;
-    for &c in cuts.iter().chain(std::iter::once(&image.len())) {
+    for &c in cuts.iter().chain(core::iter::once(&image.len())) {
         let c = c.clamp(start, image.len());
         v.update(&image[start..c]).map_err(|e| e.kind())?;
         start = c;

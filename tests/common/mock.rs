@@ -1,5 +1,18 @@
 //! A mock platform that records every call and answers from tables.
-#![allow(dead_code)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    unreachable_pub,
+    missing_docs,
+    dead_code
+)]
 
 use std::collections::HashMap;
 use suit_verify::crypto::{DigestAlg, MAX_DIGEST};
