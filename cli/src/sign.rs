@@ -1,0 +1,168 @@
+//! `suit sign`: add a COSE_Sign1 authentication block.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use suit_encoder::cose::{self, KeyType, SigningKey};
+use suit_encoder::suit::alg;
+
+use crate::util::{CmdResult, Failure, read_file, read_text, usage, write_file};
+
+/// Arguments of `suit sign`.
+#[derive(Args, Debug)]
+#[command(
+    about = "Add a COSE_Sign1 signature to an envelope",
+    long_about = "Add a COSE_Sign1 authentication block to an envelope.\n\n\
+        The algorithm follows the key's type: by default the suit-mti profile ids, \
+        ESP256 (-9) for a P-256 key and Ed25519 (-19) for an Ed25519 key; --alg chooses \
+        ES256 (-7) or EdDSA (-8) instead. Signing an already signed envelope with another \
+        key adds a second block (multi-party approval or algorithm migration). Before \
+        signing, the digest in the authentication wrapper is checked against the manifest; \
+        an envelope whose digest does not match is refused (exit status 1)."
+)]
+pub(crate) struct SignArgs {
+    /// Private key PEM (PKCS#8 \"PRIVATE KEY\", P-256 or Ed25519; SEC1 \"EC PRIVATE KEY\" too).
+    #[arg(long, value_name = "KEY.pem")]
+    key: PathBuf,
+    /// COSE algorithm: -7/ES256 or -9/ESP256 for P-256, -8/EdDSA or -19/Ed25519 for Ed25519.
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    alg: Option<String>,
+    /// The envelope to sign.
+    #[arg(value_name = "IN.suit")]
+    input: PathBuf,
+    /// Where to write the signed envelope (may be the input file).
+    #[arg(short, long, value_name = "OUT.suit")]
+    out: PathBuf,
+}
+
+/// COSE id from a number or a name.
+pub(crate) fn parse_alg(s: &str) -> Option<i64> {
+    let id = match s.to_ascii_lowercase().as_str() {
+        "es256" => alg::ES256,
+        "esp256" => alg::ESP256,
+        "eddsa" => alg::EDDSA,
+        "ed25519" => alg::ED25519,
+        other => other.parse::<i64>().ok()?,
+    };
+    [alg::ES256, alg::ESP256, alg::EDDSA, alg::ED25519]
+        .contains(&id)
+        .then_some(id)
+}
+
+/// The name of a COSE signature algorithm.
+pub(crate) fn alg_name(id: i128) -> Option<&'static str> {
+    Some(match i64::try_from(id).ok()? {
+        alg::ES256 => "ES256",
+        alg::ESP256 => "ESP256",
+        alg::EDDSA => "EdDSA",
+        alg::ED25519 => "Ed25519",
+        alg::HMAC256 => "HMAC 256/256",
+        -46 => "HSS-LMS",
+        -35 => "ES384",
+        -36 => "ES512",
+        _ => return None,
+    })
+}
+
+fn key_type_name(kt: KeyType) -> &'static str {
+    match kt {
+        KeyType::Ed25519 => "Ed25519",
+        KeyType::P256 => "P-256",
+    }
+}
+
+/// Run `suit sign`.
+pub(crate) fn run(args: &SignArgs) -> CmdResult {
+    let pem = read_text(&args.key, "private key")?;
+    if pem.contains("-----BEGIN PUBLIC KEY-----") {
+        return Err(usage(format!(
+            "{} is a public key; sign with the private key (NAME.pem)",
+            args.key.display()
+        )));
+    }
+    let key = SigningKey::from_pkcs8_pem(&pem)
+        .map_err(|e| usage(format!("{}: {e}", args.key.display())))?;
+    let alg_id = match &args.alg {
+        None => key.default_alg(),
+        Some(s) => parse_alg(s).ok_or_else(|| {
+            usage(format!(
+                "--alg {s}: unknown algorithm (use -7/ES256, -9/ESP256, -8/EdDSA or -19/Ed25519)"
+            ))
+        })?,
+    };
+    if !key.allowed_algs().contains(&alg_id) {
+        let allowed: Vec<String> = key
+            .allowed_algs()
+            .iter()
+            .map(|a| format!("{a} ({})", alg_name(i128::from(*a)).unwrap_or("?")))
+            .collect();
+        return Err(usage(format!(
+            "--alg {alg_id} does not fit a {} key; use {}",
+            key_type_name(key.key_type()),
+            allowed.join(" or ")
+        )));
+    }
+    let input = read_file(&args.input, "envelope")?;
+    let (signed, blocks) = sign_bytes(&input, &key, alg_id)?;
+    write_file(&args.out, &signed, "envelope")?;
+    println!(
+        "signed {} with {} ({alg_id}): {} signature(s) now",
+        args.out.display(),
+        alg_name(i128::from(alg_id)).unwrap_or("?"),
+        blocks
+    );
+    Ok(())
+}
+
+/// Sign `input`; returns the signed envelope and its number of COSE_Sign1 blocks.
+pub(crate) fn sign_bytes(
+    input: &[u8],
+    key: &SigningKey,
+    alg_id: i64,
+) -> CmdResult<(Vec<u8>, usize)> {
+    // The digest check happens inside parse_envelope (and again in sign).
+    let parts = cose::parse_envelope(input).map_err(|e| match e {
+        suit_encoder::Error::DigestMismatch => Failure::Refused(format!("refusing to sign: {e}")),
+        other => Failure::Refused(format!("not a SUIT envelope this tool can sign: {other}")),
+    })?;
+    let existing = parts.auth_elements.len().saturating_sub(1);
+    let max = suit_verify::limits::MAX_AUTH_BLOCKS;
+    if existing >= max {
+        return Err(Failure::Refused(format!(
+            "the envelope already carries {existing} authentication blocks, the most suit-verify accepts is {max}"
+        )));
+    }
+    let signed = cose::sign(input, key, alg_id, None)
+        .map_err(|e| Failure::Refused(format!("cannot sign: {e}")))?;
+    // Self-check: the new (last) block verifies with the public key.
+    let blocks = cose::sign1_blocks(&signed)
+        .map_err(|e| Failure::Refused(format!("signed envelope does not parse: {e}")))?;
+    let last = blocks
+        .last()
+        .ok_or_else(|| Failure::Refused("signed envelope has no signature".into()))?;
+    cose::verify_raw(
+        key.key_type(),
+        &key.public_raw(),
+        &last.to_be_signed,
+        &last.signature,
+    )
+    .map_err(|e| Failure::Refused(format!("new signature does not verify: {e}")))?;
+    Ok((signed, blocks.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn algorithms() {
+        assert_eq!(parse_alg("-7"), Some(-7));
+        assert_eq!(parse_alg("ESP256"), Some(-9));
+        assert_eq!(parse_alg("eddsa"), Some(-8));
+        assert_eq!(parse_alg("-19"), Some(-19));
+        assert_eq!(parse_alg("-35"), None);
+        assert_eq!(parse_alg("x"), None);
+        assert_eq!(alg_name(-7), Some("ES256"));
+        assert_eq!(alg_name(1 << 70), None);
+    }
+}

@@ -1,0 +1,206 @@
+//! Small shared helpers: the tool's error type, file access, UUIDs, hex and
+//! component-identifier notation.
+
+use std::fmt;
+use std::path::Path;
+
+/// Exit status: success.
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit status: the envelope was examined and refused.
+pub(crate) const EXIT_REJECTED: u8 = 1;
+/// Exit status: usage, file or key errors.
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+/// Why a command did not succeed; carries its exit status and the single
+/// line printed on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Failure {
+    /// Usage, file, key or description error: `error: <text>`, exit 2.
+    Usage(String),
+    /// The verifier rejected the envelope: `rejected: NAME: message`, exit 1.
+    Rejected(suit_verify::ErrorKind),
+    /// Another command refused its input (not an envelope, digest
+    /// mismatch before signing...): `error: <text>`, exit 1.
+    Refused(String),
+}
+
+impl Failure {
+    /// The exit status.
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => EXIT_USAGE,
+            Failure::Rejected(_) | Failure::Refused(_) => EXIT_REJECTED,
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(m) | Failure::Refused(m) => write!(f, "error: {m}"),
+            Failure::Rejected(k) => write!(f, "rejected: {}: {}", k.name(), k.message()),
+        }
+    }
+}
+
+/// Result of a command.
+pub(crate) type CmdResult<T = ()> = Result<T, Failure>;
+
+/// A usage error.
+pub(crate) fn usage(msg: impl Into<String>) -> Failure {
+    Failure::Usage(msg.into())
+}
+
+/// Read a whole file; a failure is a usage/file error naming the path.
+pub(crate) fn read_file(path: &Path, what: &str) -> CmdResult<Vec<u8>> {
+    std::fs::read(path).map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+/// Read a whole text file.
+pub(crate) fn read_text(path: &Path, what: &str) -> CmdResult<String> {
+    let bytes = read_file(path, what)?;
+    String::from_utf8(bytes)
+        .map_err(|_| usage(format!("{what} {} is not UTF-8 text", path.display())))
+}
+
+/// Write a whole file.
+pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
+    std::fs::write(path, data)
+        .map_err(|e| usage(format!("cannot write {what} {}: {e}", path.display())))
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(b: &[u8]) -> String {
+    suit_encoder::to_hex(b)
+}
+
+/// Parse a UUID in its canonical form `8-4-4-4-12` hex digits (either case),
+/// or as 32 hex digits without hyphens.
+pub(crate) fn parse_uuid(s: &str) -> Option<[u8; 16]> {
+    let compact: String = if s.len() == 36 {
+        let dashes_ok = s
+            .char_indices()
+            .all(|(i, c)| matches!(i, 8 | 13 | 18 | 23) == (c == '-'));
+        if !dashes_ok {
+            return None;
+        }
+        s.chars().filter(|c| *c != '-').collect()
+    } else {
+        s.to_owned()
+    };
+    if compact.len() != 32 || !compact.chars().all(|c| c.is_ascii_hexdigit()) {
+        return None;
+    }
+    let bytes = suit_encoder::from_hex(&compact).ok()?;
+    <[u8; 16]>::try_from(bytes.as_slice()).ok()
+}
+
+/// Format 16 bytes as a UUID.
+pub(crate) fn uuid_string(u: &[u8; 16]) -> String {
+    suit_encoder::suit::param::uuid_to_string(u)
+}
+
+/// Decode a base-128 relative OID of a single arc (a PEN) into its number.
+/// `None` when the bytes are not exactly one minimal arc that fits in u64.
+pub(crate) fn pen_from_oid(bytes: &[u8]) -> Option<u64> {
+    let (last, rest) = bytes.split_last()?;
+    if last & 0x80 != 0 || rest.first() == Some(&0x80) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for b in rest {
+        if b & 0x80 == 0 {
+            return None;
+        }
+        n = n.checked_mul(128)?.checked_add(u64::from(b & 0x7f))?;
+    }
+    n.checked_mul(128)?.checked_add(u64::from(*last))
+}
+
+/// One segment of a component identifier in the tool's notation: printable
+/// ASCII as itself, anything else as `h'<hex>'` (CBOR diagnostic notation).
+pub(crate) fn segment_string(seg: &[u8]) -> String {
+    let printable = !seg.is_empty()
+        && seg.iter().all(|b| (0x20..0x7f).contains(b))
+        && !(seg.starts_with(b"h'") && seg.ends_with(b"'"));
+    if printable {
+        String::from_utf8_lossy(seg).into_owned()
+    } else {
+        format!("h'{}'", hex(seg))
+    }
+}
+
+/// Parse a segment written in the tool's notation: `h'<hex>'` is bytes,
+/// anything else is UTF-8 text.
+pub(crate) fn parse_segment(s: &str) -> CmdResult<Vec<u8>> {
+    match s.strip_prefix("h'").and_then(|r| r.strip_suffix('\'')) {
+        Some(h) => suit_encoder::from_hex(h)
+            .map_err(|_| usage(format!("component id segment {s:?}: invalid hex"))),
+        None => Ok(s.as_bytes().to_vec()),
+    }
+}
+
+/// A component identifier as people read it, e.g. `[h'00']` or `["usr", "bin"]`.
+pub(crate) fn component_id_string(segments: &[Vec<u8>]) -> String {
+    let parts: Vec<String> = segments
+        .iter()
+        .map(|s| {
+            let t = segment_string(s);
+            if t.starts_with("h'") {
+                t
+            } else {
+                format!("{t:?}")
+            }
+        })
+        .collect();
+    format!("[{}]", parts.join(", "))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids() {
+        let u = parse_uuid("fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe").unwrap();
+        assert_eq!(uuid_string(&u), "fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe");
+        assert_eq!(parse_uuid("FA6B4A53D5AD5FDFBE9DE663E4D41FFE"), Some(u));
+        assert_eq!(parse_uuid("fa6b4a53d-5ad-5fdf-be9d-e663e4d41ffe"), None);
+        assert_eq!(parse_uuid("fa6b4a53-d5ad-5fdf-be9d-e663e4d41ff"), None);
+        assert_eq!(parse_uuid("xa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe"), None);
+        assert_eq!(parse_uuid(""), None);
+        assert_eq!(parse_uuid("é".repeat(18).as_str()), None);
+    }
+
+    #[test]
+    fn pens() {
+        use suit_encoder::suit::param::pen_oid_bytes;
+        for n in [0u64, 1, 127, 128, 4128, 32473, u64::MAX] {
+            assert_eq!(pen_from_oid(&pen_oid_bytes(n)), Some(n), "{n}");
+        }
+        assert_eq!(pen_from_oid(&[]), None);
+        assert_eq!(pen_from_oid(&[0x81]), None);
+        assert_eq!(pen_from_oid(&[0x80, 0x01]), None);
+        assert_eq!(pen_from_oid(&[0x01, 0x01]), None);
+        assert_eq!(pen_from_oid(&[0xff; 11]), None);
+    }
+
+    #[test]
+    fn segments() {
+        assert_eq!(segment_string(&[0]), "h'00'");
+        assert_eq!(segment_string(b"usr"), "usr");
+        assert_eq!(segment_string(b""), "h''");
+        assert_eq!(segment_string(b"h'00'"), "h'6827303027'");
+        assert_eq!(parse_segment("h'00'").unwrap(), vec![0]);
+        assert_eq!(parse_segment("usr").unwrap(), b"usr".to_vec());
+        assert!(parse_segment("h'0'").is_err());
+        for s in [vec![0u8], b"app".to_vec(), b"h'1'".to_vec(), vec![]] {
+            assert_eq!(parse_segment(&segment_string(&s)).unwrap(), s);
+        }
+        assert_eq!(
+            component_id_string(&[b"usr".to_vec(), vec![1]]),
+            "[\"usr\", h'01']"
+        );
+    }
+}
