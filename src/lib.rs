@@ -97,3 +97,8 @@ pub use image::{ImageVerifier, Verified};
 pub use interp::{Options, Outcome, Procedure, Processor};
 pub use limits::Limits;
 pub use platform::{Platform, PlatformError};
+
+/// The README's Rust examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The whole test suite: the README's second quick-start command and what CI
+# runs (`.ci/run` calls this). It installs what it needs when missing
+# (rustup targets and components, apt packages, cbindgen, cargo-fuzz), then
+# runs every check and ends with one line "N passed, N failed" (steps).
+#
+#   scripts/test.sh            everything
+#   SUIT_SKIP_FUZZ=1 ...       skip the fuzz smoke run (local iteration only)
+#   FUZZ_SECONDS=60 ...        seconds per fuzz target (default 30)
+#   SUIT_IETF_VECTORS=DIR      where the IETF vectors are (default ../shared/vectors/ietf)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+export SUIT_IETF_VECTORS="${SUIT_IETF_VECTORS:-$(cd .. && pwd)/shared/vectors/ietf}"
+t0=$SECONDS
+passed=0
+failed=0
+failures=()
+
+step() {
+  local name="$1"
+  shift
+  echo
+  echo "=== [$((SECONDS - t0))s] $name"
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "--- ok: $name"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "--- FAILED: $name"
+  fi
+}
+
+if [ ! -f "$SUIT_IETF_VECTORS/README.md" ]; then
+  echo "IETF vectors not found at $SUIT_IETF_VECTORS (set SUIT_IETF_VECTORS)" >&2
+  exit 1
+fi
+
+# ---- tools ---------------------------------------------------------------
+scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
+
+# ---- Rust: format, lints, tests -------------------------------------------
+step "cargo fmt --check" cargo fmt --all -- --check
+step "clippy (host, all targets, all features)" cargo clippy --workspace --all-targets --all-features -- -D warnings
+step "clippy (core, no default features)" cargo clippy -p suit-verify --no-default-features -- -D warnings
+step "clippy (core, thumbv7em-none-eabihf)" cargo clippy -p suit-verify --target thumbv7em-none-eabihf -- -D warnings
+step "cargo test (workspace, default features)" cargo test --workspace
+step "cargo test (core, all features)" cargo test -p suit-verify --all-features
+step "cargo test (core, ed25519 only)" cargo test -p suit-verify --no-default-features --features ed25519 --lib --test ietf_auth
+step "cargo doc (core, warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc -p suit-verify --no-deps -q
+
+# ---- no_std builds: nothing may pull in std ----------------------------------
+for t in thumbv6m-none-eabi thumbv7em-none-eabihf x86_64-unknown-none; do
+  step "no_std build: $t" cargo build -q -p suit-verify --target "$t"
+done
+
+# ---- the rest of the suite ------------------------------------------------------
+for s in test-c.sh panic-check.sh perf-check.sh; do
+  [ -x "scripts/$s" ] && step "scripts/$s" "scripts/$s"
+done
+if [ -z "${SUIT_SKIP_FUZZ:-}" ] && [ -x scripts/fuzz-smoke.sh ]; then
+  step "scripts/fuzz-smoke.sh" scripts/fuzz-smoke.sh
+fi
+[ -x scripts/demo.sh ] && step "the demo (scripts/demo.sh)" scripts/demo.sh
+
+echo
+echo "=== done in $((SECONDS - t0))s"
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
