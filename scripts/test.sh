@@ -48,6 +48,7 @@ step "clippy (core, thumbv7em-none-eabihf)" cargo clippy -p suit-verify --target
 step "cargo test (workspace, default features)" cargo test --workspace
 step "cargo test (core, all features)" cargo test -p suit-verify --all-features
 step "cargo test (core, ed25519 only)" cargo test -p suit-verify --no-default-features --features ed25519 --lib --test ietf_auth
+step "example: update_flow" cargo run -q -p suit-verify --example update_flow
 step "cargo doc (core, warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc -p suit-verify --no-deps -q
 
 # ---- no_std builds: nothing may pull in std ----------------------------------
