@@ -16,7 +16,8 @@
     clippy::arithmetic_side_effects,
     clippy::expect_used,
     clippy::as_conversions,
-    clippy::cast_possible_truncation
+    clippy::cast_possible_truncation,
+    clippy::std_instead_of_core
 )]
 
 use suit_encoder::cbor::Value;
