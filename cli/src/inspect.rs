@@ -831,7 +831,7 @@ pub(crate) fn render(m: &Json, name: &str) -> String {
         scalar(m.get("sequence-number"))
     );
     if let Some(u) = m.get("reference-uri").and_then(Json::as_str) {
-        let _ = writeln!(o, "  reference uri     {u}");
+        let _ = writeln!(o, "  reference uri     {}", clean(u));
     }
     for extra in ["manifest-component-id", "set-version", "dependencies"] {
         if let Some(v) = m.get(extra) {
@@ -873,7 +873,7 @@ pub(crate) fn render(m: &Json, name: &str) -> String {
         let _ = writeln!(o, "  text{}", severed_text(t));
         if let Some(Json::Object(langs)) = t.get("content") {
             for (lang, entries) in langs {
-                let _ = writeln!(o, "    [{lang}]");
+                let _ = writeln!(o, "    [{}]", clean(lang));
                 text_entries(&mut o, entries, 6);
             }
         }
@@ -930,10 +930,24 @@ fn join(items: &[Json]) -> String {
         .join(", ")
 }
 
+/// Text from the envelope with control characters escaped, so that an
+/// envelope cannot drive the terminal.
+fn clean(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn scalar(v: Option<&Json>) -> String {
     match v {
         None | Some(Json::Null) => "-".to_owned(),
-        Some(Json::String(s)) => s.clone(),
+        Some(Json::String(s)) => clean(s),
         Some(other) if other.get("algorithm").is_some() => digest_text(other),
         Some(Json::Object(o)) if o.contains_key("error") => {
             format!(
@@ -1088,10 +1102,10 @@ fn text_entries(o: &mut String, entries: &Json, indent: usize) {
     };
     for (k, v) in map {
         if v.is_object() {
-            let _ = writeln!(o, "{pad}component {k}");
+            let _ = writeln!(o, "{pad}component {}", clean(k));
             text_entries(o, v, indent.saturating_add(2));
         } else {
-            let _ = writeln!(o, "{pad}{k:<22} {}", scalar(Some(v)));
+            let _ = writeln!(o, "{pad}{:<22} {}", clean(k), scalar(Some(v)));
         }
     }
 }
