@@ -14,6 +14,7 @@ mod inspect;
 mod keygen;
 mod sign;
 mod util;
+mod uuid;
 mod verify;
 
 use std::process::ExitCode;
@@ -42,6 +43,7 @@ enum Cmd {
     Sign(sign::SignArgs),
     Inspect(inspect::InspectArgs),
     Verify(verify::VerifyArgs),
+    Uuid(uuid::UuidArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Cmd::Sign(a) => sign::run(a),
         Cmd::Inspect(a) => inspect::run(a),
         Cmd::Verify(a) => verify::run(a),
+        Cmd::Uuid(a) => uuid::run(a),
     };
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),

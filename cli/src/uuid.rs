@@ -1,0 +1,47 @@
+//! `suit uuid`: the draft's recommended UUID5 identifiers, for scripts that
+//! need the ids `suit create` derives from a domain name and a model string.
+
+use clap::Args;
+use suit_encoder::suit::param;
+
+use crate::util::{CmdResult, parse_uuid, usage, uuid_string};
+
+/// Arguments of `suit uuid`.
+#[derive(Args, Debug)]
+#[command(
+    about = "Print the vendor id for a domain (UUID5), or with --model the class id",
+    long_about = "Print the UUID5 identifiers draft-ietf-suit-manifest-37 recommends, the same \
+        ones `suit create` derives from {\"domain\": ...} and {\"model\": ...}:\n\n\
+        vendor-id = UUID5(DNS namespace, domain)\n\
+        class-id  = UUID5(vendor-id, model)\n\n\
+        `suit uuid --domain arm.com` prints fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe; \
+        `suit uuid --domain arm.com --model suit` prints 1492af14-2569-5e48-bf42-9b2d51f2ab45."
+)]
+pub(crate) struct UuidArgs {
+    /// The vendor's domain name, e.g. example.com.
+    #[arg(long, value_name = "DOMAIN", conflicts_with = "vendor_id")]
+    domain: Option<String>,
+    /// A vendor id UUID to derive the class id from (instead of --domain).
+    #[arg(long = "vendor-id", value_name = "UUID")]
+    vendor_id: Option<String>,
+    /// Model information: print the class id UUID5(vendor-id, MODEL).
+    #[arg(long, value_name = "MODEL")]
+    model: Option<String>,
+}
+
+/// Run `suit uuid`.
+pub(crate) fn run(args: &UuidArgs) -> CmdResult {
+    let vendor = match (&args.domain, &args.vendor_id) {
+        (Some(d), _) if !d.is_empty() => param::vendor_id_from_domain(d),
+        (None, Some(v)) => {
+            parse_uuid(v).ok_or_else(|| usage(format!("--vendor-id {v}: not a UUID")))?
+        }
+        _ => return Err(usage("give --domain (or --vendor-id with --model)")),
+    };
+    match &args.model {
+        Some(m) => println!("{}", uuid_string(&param::class_id_from(&vendor, m))),
+        None if args.domain.is_some() => println!("{}", uuid_string(&vendor)),
+        None => return Err(usage("--vendor-id needs --model")),
+    }
+    Ok(())
+}
