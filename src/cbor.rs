@@ -421,7 +421,8 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// Any CBOR error, [`ErrorKind::LimitCborDepth`], budget errors.
     pub fn skip(&mut self) -> Result<&'a [u8]> {
         let item_start = self.position();
-        let mut levels = [SkipLevel::EMPTY; MAX_CBOR_DEPTH];
+        // Level 0 holds the item itself; each container below it one more.
+        let mut levels = [SkipLevel::EMPTY; MAX_CBOR_DEPTH + 1];
         let mut depth = 0usize;
         if let Some(l) = levels.get_mut(0) {
             l.remaining = 1;
@@ -549,4 +550,226 @@ pub fn check_single_item(bytes: &[u8], base: usize, budget: &mut Budget) -> Resu
     let mut r = Reader::new(bytes, base, budget);
     r.skip()?;
     r.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limits::MAX_CBOR_ITEMS;
+
+    fn budget() -> Budget {
+        Budget::new(MAX_CBOR_ITEMS, ErrorKind::LimitCborItems)
+    }
+
+    fn skip(bytes: &[u8]) -> core::result::Result<usize, ErrorKind> {
+        let mut b = budget();
+        let mut r = Reader::new(bytes, 0, &mut b);
+        r.skip().map(|s| s.len()).map_err(|e| e.kind())
+    }
+
+    fn single(bytes: &[u8]) -> core::result::Result<(), ErrorKind> {
+        check_single_item(bytes, 0, &mut budget()).map_err(|e| e.kind())
+    }
+
+    #[test]
+    fn well_formed_items_from_rfc8949_appendix_a() {
+        for hex in [
+            &[0x00][..],
+            &[0x17],
+            &[0x18, 0x18],
+            &[0x19, 0x03, 0xe8],
+            &[0x1a, 0x00, 0x0f, 0x42, 0x40],
+            &[0x1b, 0x00, 0x00, 0x00, 0xe8, 0xd4, 0xa5, 0x10, 0x00],
+            &[0x20],
+            &[0x38, 0x63],
+            &[0x40],
+            &[0x44, 1, 2, 3, 4],
+            &[0x60],
+            &[0x62, 0xc3, 0xbc],
+            &[0x80],
+            &[0x83, 0x01, 0x82, 0x02, 0x03, 0x82, 0x04, 0x05],
+            &[0xa0],
+            &[0xa2, 0x01, 0x02, 0x03, 0x04],
+            &[0xa2, 0x61, 0x61, 0x01, 0x61, 0x62, 0x82, 0x02, 0x03],
+            &[0xc1, 0x1a, 0x51, 0x4b, 0x67, 0xb0],
+            &[0xf4],
+            &[0xf5],
+            &[0xf6],
+        ] {
+            assert_eq!(single(hex), Ok(()), "{hex:02x?}");
+        }
+    }
+
+    #[test]
+    fn malformed_heads() {
+        // Reserved additional information 28..30, and a lone break.
+        for b in [0x1c, 0x3d, 0x5e, 0xff] {
+            assert_eq!(
+                skip(&[b, 0, 0, 0, 0, 0, 0, 0, 0]),
+                Err(ErrorKind::CborMalformed),
+                "{b:02x}"
+            );
+        }
+        // Indefinite integers and tags are malformed, indefinite strings and containers are refused.
+        assert_eq!(skip(&[0x1f]), Err(ErrorKind::CborMalformed));
+        for b in [0x5f, 0x7f, 0x9f, 0xbf] {
+            assert_eq!(
+                skip(&[b, 0xff]),
+                Err(ErrorKind::CborIndefiniteLength),
+                "{b:02x}"
+            );
+        }
+    }
+
+    #[test]
+    fn non_shortest_forms() {
+        for bytes in [
+            &[0x18, 0x17][..],
+            &[0x19, 0x00, 0xff],
+            &[0x1a, 0x00, 0x00, 0xff, 0xff],
+            &[0x1b, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff],
+            &[0x38, 0x00],
+            &[0x58, 0x01, 0xaa],
+            &[0x78, 0x00],
+            &[0x98, 0x00],
+            &[0xb8, 0x00],
+            &[0xd8, 0x01, 0x00],
+        ] {
+            assert_eq!(skip(bytes), Err(ErrorKind::CborNotShortest), "{bytes:02x?}");
+        }
+    }
+
+    #[test]
+    fn lengths_beyond_the_input() {
+        assert_eq!(
+            skip(&[0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+            Err(ErrorKind::CborLengthExceedsInput)
+        );
+        assert_eq!(skip(&[0x62, 0x61]), Err(ErrorKind::CborLengthExceedsInput));
+        assert_eq!(skip(&[0x82, 0x01]), Err(ErrorKind::CborLengthExceedsInput));
+        assert_eq!(skip(&[0xa1, 0x01]), Err(ErrorKind::CborLengthExceedsInput));
+        assert_eq!(
+            skip(&[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]),
+            Err(ErrorKind::CborLengthExceedsInput)
+        );
+        assert_eq!(skip(&[]), Err(ErrorKind::CborTruncated));
+        assert_eq!(skip(&[0x19, 0x01]), Err(ErrorKind::CborTruncated));
+        assert_eq!(skip(&[0x81]), Err(ErrorKind::CborLengthExceedsInput));
+    }
+
+    #[test]
+    fn simple_values_other_than_false_true_null() {
+        for bytes in [
+            &[0xf7][..],
+            &[0xf0],
+            &[0xf8, 0x20],
+            &[0xf9, 0x3c, 0x00],
+            &[0xfa, 0, 0, 0, 0],
+            &[0xfb, 0, 0, 0, 0, 0, 0, 0, 0],
+        ] {
+            assert_eq!(
+                skip(bytes),
+                Err(ErrorKind::CborUnsupportedSimple),
+                "{bytes:02x?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_utf8() {
+        assert_eq!(skip(&[0x62, 0xc3, 0x28]), Err(ErrorKind::CborInvalidUtf8));
+        let mut b = budget();
+        let mut r = Reader::new(&[0x61, 0xff], 0, &mut b);
+        assert_eq!(
+            r.text().map_err(|e| e.kind()),
+            Err(ErrorKind::CborInvalidUtf8)
+        );
+    }
+
+    #[test]
+    fn integer_range_and_types() {
+        let mut b = budget();
+        let mut r = Reader::new(&[0x1b, 0x80, 0, 0, 0, 0, 0, 0, 0], 0, &mut b);
+        assert_eq!(
+            r.int().map_err(|e| e.kind()),
+            Err(ErrorKind::CborIntegerRange)
+        );
+        let mut b = budget();
+        let mut r = Reader::new(
+            &[0x3b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            0,
+            &mut b,
+        );
+        assert_eq!(
+            r.int().map_err(|e| e.kind()),
+            Err(ErrorKind::CborIntegerRange)
+        );
+        let mut b = budget();
+        let mut r = Reader::new(
+            &[0x3b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+            0,
+            &mut b,
+        );
+        assert_eq!(r.int().map_err(|e| e.kind()), Ok(i64::MIN));
+        let mut b = budget();
+        let mut r = Reader::new(&[0x41, 0x00], 0, &mut b);
+        assert_eq!(
+            r.uint().map_err(|e| e.kind()),
+            Err(ErrorKind::CborUnexpectedType)
+        );
+        assert_eq!(
+            r.map().map_err(|e| e.kind()),
+            Err(ErrorKind::CborUnexpectedType)
+        );
+        assert_eq!(r.bytes().map(<[u8]>::len), Ok(1));
+    }
+
+    #[test]
+    fn map_keys_in_skipped_items_are_checked() {
+        assert_eq!(
+            single(&[0xa2, 0x02, 0x00, 0x01, 0x00]),
+            Err(ErrorKind::CborUnsortedKeys)
+        );
+        assert_eq!(
+            single(&[0xa2, 0x01, 0x00, 0x01, 0x00]),
+            Err(ErrorKind::CborDuplicateKey)
+        );
+        // Bytewise order: 0x18 0x18 (24) sorts before 0x20 (-1); text after integers.
+        assert_eq!(
+            single(&[0xa3, 0x18, 0x18, 0x00, 0x20, 0x00, 0x61, 0x61, 0x00]),
+            Ok(())
+        );
+        // Array keys (as in SUIT text maps) are ordered by their encoding too.
+        assert_eq!(
+            single(&[0xa2, 0x81, 0x02, 0x00, 0x81, 0x01, 0x00]),
+            Err(ErrorKind::CborUnsortedKeys)
+        );
+        // Nested maps are checked at their own level.
+        assert_eq!(
+            single(&[0x81, 0xa2, 0x05, 0x00, 0x04, 0x00]),
+            Err(ErrorKind::CborUnsortedKeys)
+        );
+    }
+
+    #[test]
+    fn depth_and_item_budget() {
+        // MAX_CBOR_DEPTH nested arrays are accepted, one more is not.
+        let mut deep = [0x81u8; MAX_CBOR_DEPTH + 2];
+        deep[MAX_CBOR_DEPTH + 1] = 0x00;
+        assert_eq!(single(&deep[1..]), Ok(()));
+        assert_eq!(single(&deep), Err(ErrorKind::LimitCborDepth));
+        let items = [0x83, 0x01, 0x02, 0x03];
+        let mut b = Budget::new(3, ErrorKind::LimitCborItems);
+        assert_eq!(
+            check_single_item(&items, 0, &mut b).map_err(|e| e.kind()),
+            Err(ErrorKind::LimitCborItems)
+        );
+    }
+
+    #[test]
+    fn trailing_bytes_and_offsets() {
+        assert_eq!(single(&[0x01, 0x02]), Err(ErrorKind::CborTrailingBytes));
+        let e = check_single_item(&[0x01, 0x02], 100, &mut budget()).unwrap_err();
+        assert_eq!(e.offset(), Some(101));
+    }
 }

@@ -219,8 +219,6 @@ error_kinds! {
     LimitKeys = 0x050A, "LIMIT_KEYS", "more trusted keys than supported";
     /// More custom parameters than the table holds.
     LimitCustomParameters = 0x050B, "LIMIT_CUSTOM_PARAMETERS", "more custom parameters than the table holds";
-    /// A COSE protected header longer than the limit.
-    LimitHeaderSize = 0x050C, "LIMIT_HEADER_SIZE", "COSE protected header larger than the limit";
 
     // ---- 0x06xx platform -----------------------------------------------------
     /// The platform does not support what the manifest asks.

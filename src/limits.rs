@@ -33,8 +33,6 @@ pub const MAX_PAYLOADS: usize = 8;
 pub const DEFAULT_COMPONENTS: usize = 4;
 /// Custom (private-use) parameters stored per component.
 pub const MAX_CUSTOM_PARAMETERS: usize = 2;
-/// Longest COSE protected header accepted (bytes).
-pub const MAX_PROTECTED_HEADER: usize = 64;
 
 /// Run-time limits, each at most its constant above.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

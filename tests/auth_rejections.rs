@@ -557,3 +557,125 @@ fn bad_trusted_keys() {
         Err(K::LimitKeys)
     );
 }
+
+/// Replace the authentication wrapper's blocks with `blocks` (raw COSE items).
+fn with_blocks(env: &[u8], blocks: &[Vec<u8>]) -> Vec<u8> {
+    let mut p = envelope_entries(env);
+    let (wrapper, _) = suit_encoder::cbor::decode(&p[0].1).unwrap();
+    let inner = wrapper.as_bytes().unwrap();
+    let elems = suit_encoder::cbor::split_array(inner).unwrap();
+    let mut items = vec![Value::bytes(elems[0][..].to_vec())];
+    // elems[0] is the encoded bstr of the digest; keep it as raw.
+    items[0] = Value::Raw(elems[0].to_vec());
+    items.extend(blocks.iter().map(|b| Value::bytes(b.clone())));
+    p[0].1 = encode(&Value::bytes(encode(&Value::Array(items))));
+    envelope_from(&p)
+}
+
+#[test]
+fn cose_structure_that_is_not_sign1() {
+    let env = unsigned(manifest(1));
+    // Not a tag; a tag 18 with three elements; an unknown tag.
+    for block in [
+        encode(&Value::Array(vec![])),
+        encode(&Value::Tag(
+            18,
+            Box::new(Value::Array(vec![
+                Value::bytes(vec![]),
+                Value::Map(vec![]),
+                Value::Null,
+            ])),
+        )),
+        encode(&Value::Tag(99, Box::new(Value::Array(vec![])))),
+    ] {
+        let e = with_blocks(&env, &[block]);
+        assert_eq!(
+            auth_kind(&e, &[&ed()], &Policy::DEFAULT),
+            Err(K::AuthCoseMalformed)
+        );
+    }
+    // COSE_Mac0 (not supported yet) is ignored, a valid Sign1 beside it counts.
+    let mac0 = encode(&Value::Tag(
+        17,
+        Box::new(Value::Array(vec![
+            Value::bytes(vec![0xa1, 0x01, 0x05]),
+            Value::Map(vec![]),
+            Value::Null,
+            Value::bytes(vec![0; 32]),
+        ])),
+    ));
+    let e = with_blocks(&env, std::slice::from_ref(&mac0));
+    assert_eq!(
+        auth_kind(&e, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUnsupportedCose)
+    );
+    let signed = sign(&e, &ed(), -19, None).unwrap();
+    assert_eq!(auth_kind(&signed, &[&ed()], &Policy::DEFAULT), Ok(1));
+}
+
+#[test]
+fn component_identifiers_must_be_arrays_of_bstr() {
+    for comps in [
+        Value::Array(vec![]),
+        Value::Array(vec![Value::Uint(0)]),
+        Value::Array(vec![Value::Array(vec![Value::text("a")])]),
+    ] {
+        let mut m = Manifest {
+            components: vec![],
+            ..manifest(1)
+        };
+        m.extra_common.push((2, comps));
+        assert_eq!(
+            auth_kind(&signed_with(m, &ed()), &[&ed()], &Policy::DEFAULT),
+            Err(K::ComponentIdInvalid)
+        );
+    }
+    let long = vec![vec![0u8]; suit_verify::limits::MAX_COMPONENT_ID_SEGMENTS + 1];
+    let m = Manifest {
+        components: vec![long],
+        ..manifest(1)
+    };
+    assert_eq!(
+        auth_kind(&signed_with(m, &ed()), &[&ed()], &Policy::DEFAULT),
+        Err(K::LimitComponentIdSegments)
+    );
+    let m = Manifest {
+        components: vec![vec![vec![0]]; suit_verify::manifest::MAX_COMPONENTS + 1],
+        ..manifest(1)
+    };
+    assert_eq!(
+        auth_kind(&signed_with(m, &ed()), &[&ed()], &Policy::DEFAULT),
+        Err(K::LimitComponents)
+    );
+}
+
+#[test]
+fn too_many_integrated_payloads() {
+    let mut b = EnvelopeBuilder::new(manifest(1));
+    for i in 0..=suit_verify::limits::MAX_PAYLOADS {
+        b.integrated.push((format!("#p{i}"), vec![i as u8]));
+    }
+    let env = sign(&b.build().unwrap(), &ed(), -19, None).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::LimitPayloads)
+    );
+}
+
+#[test]
+fn unsupported_digest_algorithm_in_the_wrapper() {
+    // A wrapper digest of SHA-1 (-14): not a SUIT digest algorithm.
+    let env = unsigned(manifest(1));
+    let mut p = envelope_entries(&env);
+    let digest = encode(&Value::Array(vec![
+        Value::int(-14),
+        Value::bytes(vec![0; 20]),
+    ]));
+    p[0].1 = encode(&Value::bytes(encode(&Value::Array(vec![Value::bytes(
+        digest,
+    )]))));
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUnsupportedDigest)
+    );
+}
