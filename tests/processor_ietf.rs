@@ -12,7 +12,8 @@
     clippy::cast_sign_loss,
     clippy::cast_possible_wrap,
     unreachable_pub,
-    missing_docs
+    missing_docs,
+    clippy::std_instead_of_core
 )]
 
 mod common;

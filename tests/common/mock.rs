@@ -11,6 +11,7 @@
     clippy::cast_possible_wrap,
     unreachable_pub,
     missing_docs,
+    clippy::std_instead_of_core,
     dead_code
 )]
 
