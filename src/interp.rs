@@ -404,6 +404,11 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     fn sections(&mut self, m: &Manifest<'a>, keys: &[i64]) -> Result<()> {
+        // A procedure that needs an absent severed member fails before any
+        // of its sections runs.
+        if keys.iter().any(|&k| m.section(k) == Severable::Missing) {
+            return Err(ErrorKind::SeveredMemberMissing.here());
+        }
         for &k in keys {
             match m.section(k) {
                 Severable::Present(seq) => self.section(m, k, Some(seq))?,
@@ -577,10 +582,14 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             cmd::TRY_EACH => (self.nested(arg, c, frame, FrameKind::TryEachAlternative), 0),
             cmd::RUN_SEQUENCE => (self.nested(arg, c, frame, FrameKind::RunSequence), 0),
             _ => {
-                let policy = match reporting_policy(arg) {
-                    Some(p) => p,
-                    None if command < cmd::CUSTOM_BELOW => 0,
-                    None => return Err(Fail::Hard(ErrorKind::InvalidParameter.at(arg.offset))),
+                // Core conditions and directives take a reporting policy
+                // (uint); custom and unknown commands may take anything.
+                let policy = match (reporting_policy(arg), takes_policy(command)) {
+                    (Some(p), _) => p,
+                    (None, false) => 0,
+                    (None, true) => {
+                        return Err(Fail::Hard(ErrorKind::InvalidParameter.at(arg.offset)));
+                    }
                 };
                 (self.simple(command, at, arg, frame, c), policy)
             }
@@ -1089,6 +1098,26 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             Err(Fail::Condition(ErrorKind::ContentMismatch.at(at)))
         }
     }
+}
+
+/// Whether `command` is a core condition or directive whose argument is a
+/// reporting policy.
+fn takes_policy(command: i64) -> bool {
+    matches!(
+        command,
+        cmd::VENDOR_IDENTIFIER
+            | cmd::CLASS_IDENTIFIER
+            | cmd::IMAGE_MATCH
+            | cmd::COMPONENT_SLOT
+            | cmd::CHECK_CONTENT
+            | cmd::ABORT
+            | cmd::DEVICE_IDENTIFIER
+            | cmd::WRITE
+            | cmd::FETCH
+            | cmd::COPY
+            | cmd::INVOKE
+            | cmd::SWAP
+    )
 }
 
 fn is_command_section(k: i64) -> bool {

@@ -358,6 +358,83 @@ fn unknown_command_inside_try_each_moves_to_the_next_alternative() {
 }
 
 #[test]
+fn unknown_command_with_any_argument_fails_like_a_condition() {
+    // An unknown command's argument is not a reporting policy: inside
+    // try-each it still only moves on to the next alternative.
+    let unknown = C {
+        cmd: 77,
+        arg: Value::int_map(vec![(1, Value::text("x"))]),
+    };
+    let man = with_validate(vec![C::try_each(
+        vec![seq(vec![unknown.clone()]), seq(vec![C::image_match(15)])],
+        false,
+    )]);
+    assert_eq!(run(man, &mut device(), Procedure::Section(7)), complete());
+    let man = with_validate(vec![unknown]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::UnknownCommand)
+    );
+    // A core condition with a non-uint policy is malformed.
+    let man = with_validate(vec![C {
+        cmd: 3,
+        arg: Value::text("15"),
+    }]);
+    assert_eq!(
+        run(man, &mut device(), Procedure::Section(7)),
+        Err(K::InvalidParameter)
+    );
+}
+
+#[test]
+fn a_procedure_needing_a_missing_severed_member_runs_nothing() {
+    let man = Manifest {
+        payload_fetch: Some(seq(vec![
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+        ])),
+        install: Some(seq(vec![
+            C::image_match(15),
+            C::image_match(15),
+            C::image_match(15),
+        ])),
+        sever: vec![20],
+        ..manifest(1)
+    };
+    let env = signed_with(man, &test_keys::ed25519_a());
+    let p: Vec<_> = envelope_entries(&env)
+        .into_iter()
+        .filter(|(k, _)| k != &[0x14])
+        .collect();
+    let mut m = device();
+    assert_eq!(
+        run_env(
+            &envelope_from(&p),
+            &mut m,
+            Procedure::Update,
+            Options::DEFAULT
+        ),
+        Err(K::SeveredMemberMissing)
+    );
+    assert!(
+        m.calls.is_empty(),
+        "payload-fetch must not run first: {:?}",
+        m.calls
+    );
+    // The invocation procedure does not need it.
+    assert_eq!(
+        run_env(
+            &envelope_from(&p),
+            &mut device(),
+            Procedure::Invoke,
+            Options::DEFAULT
+        )
+        .map(|_| ()),
+        Ok(())
+    );
+}
+
+#[test]
 fn custom_commands_go_to_the_platform() {
     let man = with_validate(vec![C::custom(-300, Value::bytes(vec![7]))]);
     let mut m = device();
