@@ -29,6 +29,7 @@
 //!   more than one component a sequence must select one first;
 //! - the shared sequence may only check conditions, select components, set
 //!   parameters, and use try-each or run-sequence that obey the same rule;
+//!   it is checked whole, every alternative included, before anything runs;
 //! - by default ([`IdentityPolicy::AnyComponent`]) a vendor and a class
 //!   condition must have passed in the current section run before its first
 //!   directive with side effects (fetch, write, copy, swap, invoke, custom).
@@ -364,6 +365,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if let Some(e) = m.first_extension() {
             return Err(e);
         }
+        if let Some(shared) = m.shared_sequence() {
+            self.check_shared(shared, 0)?;
+        }
         let r = match procedure {
             Procedure::Update => {
                 self.sections(&m, &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE])
@@ -401,6 +405,85 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         let d = digest.ok_or(ErrorKind::ParameterUnset.here())?;
         let sd = SuitDigest::decode(d.bytes, d.start(), &mut self.items)?;
         ImageVerifier::from_owned(self.crypto, OwnedDigest::from_digest(&sd), size)
+    }
+
+    /// Check the shared sequence's structure before anything runs: no
+    /// directive with side effects and nothing custom anywhere in it, in
+    /// every try-each alternative and run-sequence body, reached or not.
+    fn check_shared(&mut self, seq: Bstr<'a>, depth: usize) -> Result<()> {
+        if depth > self.options.limits.sequence_depth {
+            return Err(ErrorKind::LimitSequenceDepth.at(seq.start()));
+        }
+        let base = seq.start();
+        let (n, mut pos) = {
+            let mut r = Reader::new(seq.bytes, base, &mut self.items);
+            let n = r.array().map_err(|e| unwrap_fail(malformed(e, base)))?;
+            (n, r.position())
+        };
+        for _ in 0..n / 2 {
+            let mut nested = [None; crate::limits::MAX_ALTERNATIVES];
+            let rest = seq.bytes.get(pos..).unwrap_or(&[]);
+            let mut r = Reader::new(rest, base.saturating_add(pos), &mut self.items);
+            let cmd_at = r.offset();
+            let command = r.int().map_err(|e| unwrap_fail(malformed(e, cmd_at)))?;
+            let mut found = 0usize;
+            match command {
+                cmd::FETCH | cmd::WRITE | cmd::COPY | cmd::SWAP | cmd::INVOKE => {
+                    return Err(ErrorKind::DirectiveInSharedSequence.at(cmd_at));
+                }
+                c if c < cmd::CUSTOM_BELOW => {
+                    return Err(ErrorKind::CustomInSharedSequence.at(cmd_at));
+                }
+                cmd::OVERRIDE_PARAMETERS if r.peek_major()? == major::MAP => {
+                    let entries = r.map()?;
+                    let mut prev = None;
+                    for _ in 0..entries {
+                        let key_at = r.offset();
+                        if r.int_key(&mut prev)? < cmd::CUSTOM_BELOW {
+                            return Err(ErrorKind::CustomInSharedSequence.at(key_at));
+                        }
+                        r.skip()?;
+                    }
+                }
+                cmd::RUN_SEQUENCE if r.peek_major()? == major::BYTES => {
+                    let (_, content, off) = r.bytes_with_head()?;
+                    if let Some(slot) = nested.first_mut() {
+                        *slot = Some(Bstr {
+                            bytes: content,
+                            offset: u32::try_from(off).unwrap_or(NO_OFFSET),
+                        });
+                    }
+                    found = 1;
+                }
+                cmd::TRY_EACH if r.peek_major()? == major::ARRAY => {
+                    let alts = r.array()?;
+                    for _ in 0..alts {
+                        if r.peek_major()? == major::BYTES {
+                            let (_, content, off) = r.bytes_with_head()?;
+                            let slot = nested
+                                .get_mut(found)
+                                .ok_or(ErrorKind::LimitAlternatives.at(cmd_at))?;
+                            *slot = Some(Bstr {
+                                bytes: content,
+                                offset: u32::try_from(off).unwrap_or(NO_OFFSET),
+                            });
+                            found = found.saturating_add(1);
+                        } else {
+                            r.skip()?;
+                        }
+                    }
+                }
+                _ => {
+                    r.skip()?;
+                }
+            }
+            pos = pos.saturating_add(r.position());
+            for inner in nested.iter().take(found).flatten() {
+                // Recursion bounded by `sequence_depth` (checked on entry).
+                self.check_shared(*inner, depth.saturating_add(1))?;
+            }
+        }
+        Ok(())
     }
 
     fn sections(&mut self, m: &Manifest<'a>, keys: &[i64]) -> Result<()> {

@@ -817,6 +817,38 @@ fn directive_in_the_shared_sequence() {
 }
 
 #[test]
+fn shared_sequence_is_checked_whole_before_it_runs() {
+    // A directive in an alternative that would never be reached (the first
+    // one succeeds) still rejects the manifest, before any condition runs.
+    let mut man = manifest(1);
+    man.shared.as_mut().unwrap().push(C::try_each(
+        vec![
+            seq(vec![C::vendor_identifier(15)]),
+            seq(vec![C::run_sequence(seq(vec![C::invoke(2)]))]),
+        ],
+        false,
+    ));
+    let mut m = device();
+    assert_eq!(
+        run(man, &mut m, Procedure::Invoke),
+        Err(K::DirectiveInSharedSequence)
+    );
+    assert!(m.calls.is_empty(), "nothing ran: {:?}", m.calls);
+    let mut man = manifest(1);
+    man.shared
+        .as_mut()
+        .unwrap()
+        .push(C::run_sequence(seq(vec![ovr(vec![(
+            -400,
+            Value::Uint(1),
+        )])])));
+    assert_eq!(
+        run(man, &mut device(), Procedure::Invoke),
+        Err(K::CustomInSharedSequence)
+    );
+}
+
+#[test]
 fn shared_sequence_alone_is_a_legal_request() {
     let mut m = device();
     assert_eq!(run(manifest(1), &mut m, Procedure::Shared), complete());
