@@ -280,13 +280,13 @@ pub(crate) fn run(args: &CreateArgs) -> CmdResult {
             created.payloads.join(", ")
         ));
     }
-    println!(
-        "created {} ({} bytes): sequence {}, {} component(s){extras}; unsigned (sign it with `suit sign`)",
+    crate::util::out(&format!(
+        "created {} ({} bytes): sequence {}, {} component(s){extras}; unsigned (sign it with `suit sign`)\n",
         args.out.display(),
         created.envelope.len(),
         created.sequence,
         created.components,
-    );
+    ));
     Ok(())
 }
 

@@ -49,9 +49,9 @@ pub(crate) fn run(args: &InspectArgs) -> CmdResult {
     if args.json {
         let s = serde_json::to_string_pretty(&model)
             .map_err(|e| Failure::Refused(format!("cannot print JSON: {e}")))?;
-        println!("{s}");
+        crate::util::out(&format!("{s}\n"));
     } else {
-        print!("{}", render(&model, &args.input.display().to_string()));
+        crate::util::out(&render(&model, &args.input.display().to_string()));
     }
     Ok(())
 }

@@ -75,11 +75,11 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         KeyType::Ed25519 => "Ed25519",
         KeyType::P256 => "P-256",
     };
-    println!(
-        "wrote {} (private {name} key, PKCS#8) and {} (public key, SPKI)",
+    crate::util::out(&format!(
+        "wrote {} (private {name} key, PKCS#8) and {} (public key, SPKI)\n",
         private.display(),
         public.display()
-    );
+    ));
     Ok(())
 }
 

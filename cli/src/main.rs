@@ -68,7 +68,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(f) => {
             // One line, always.
-            eprintln!("{}", f.to_string().replace('\n', " "));
+            util::err_line(&f.to_string().replace('\n', " "));
             ExitCode::from(f.exit_code())
         }
     }

@@ -105,12 +105,12 @@ pub(crate) fn run(args: &SignArgs) -> CmdResult {
     let input = read_file(&args.input, "envelope")?;
     let (signed, blocks) = sign_bytes(&input, &key, alg_id)?;
     write_file(&args.out, &signed, "envelope")?;
-    println!(
-        "signed {} with {} ({alg_id}): {} signature(s) now",
+    crate::util::out(&format!(
+        "signed {} with {} ({alg_id}): {} signature(s) now\n",
         args.out.display(),
         alg_name(i128::from(alg_id)).unwrap_or("?"),
         blocks
-    );
+    ));
     Ok(())
 }
 

@@ -69,6 +69,20 @@ pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
         .map_err(|e| usage(format!("cannot write {what} {}: {e}", path.display())))
 }
 
+/// Print `text` on stdout. A closed pipe (`suit inspect x | head`) is not
+/// an error worth a panic: output stops quietly.
+pub(crate) fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+}
+
+/// Print one line on stderr, never panicking.
+pub(crate) fn err_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
 /// Lowercase hex.
 pub(crate) fn hex(b: &[u8]) -> String {
     suit_encoder::to_hex(b)

@@ -39,8 +39,11 @@ pub(crate) fn run(args: &UuidArgs) -> CmdResult {
         _ => return Err(usage("give --domain (or --vendor-id with --model)")),
     };
     match &args.model {
-        Some(m) => println!("{}", uuid_string(&param::class_id_from(&vendor, m))),
-        None if args.domain.is_some() => println!("{}", uuid_string(&vendor)),
+        Some(m) => crate::util::out(&format!(
+            "{}\n",
+            uuid_string(&param::class_id_from(&vendor, m))
+        )),
+        None if args.domain.is_some() => crate::util::out(&format!("{}\n", uuid_string(&vendor))),
         None => return Err(usage("--vendor-id needs --model")),
     }
     Ok(())

@@ -384,7 +384,7 @@ fn check_indices(p: &HostPlatform, count: usize) -> CmdResult {
 /// Run `suit verify`; the summary line on success.
 pub(crate) fn run(args: &VerifyArgs) -> CmdResult {
     let line = verify(args)?;
-    println!("{line}");
+    crate::util::out(&format!("{line}\n"));
     Ok(())
 }
 
