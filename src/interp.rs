@@ -47,7 +47,9 @@ use crate::error::{Error, ErrorKind, NO_OFFSET, Result};
 use crate::image::ImageVerifier;
 use crate::limits::{Budget, Limits, MAX_CUSTOM_PARAMETERS};
 use crate::manifest::{Bstr, Manifest, Severable, key};
-use crate::platform::{Component, Directive, Platform, PlatformError, Record, VendorId};
+use crate::platform::{
+    Component, CustomParameters, Directive, Platform, PlatformError, Record, VendorId,
+};
 
 /// Command numbers (draft §8.4.9, §8.4.10).
 pub mod cmd {
@@ -976,7 +978,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 self.identity_gate(c, at)?;
                 let ok = self
                     .platform
-                    .custom(comp, k, arg.bytes)
+                    .custom_with_parameters(
+                        comp,
+                        k,
+                        arg.bytes,
+                        CustomParameters { entries: p.custom },
+                    )
                     .map_err(|e| plat(e, at))?;
                 if ok {
                     Ok(())

@@ -15,6 +15,30 @@ use crate::crypto::{DigestAlg, MAX_DIGEST};
 use crate::error::ErrorKind;
 use crate::manifest::ComponentId;
 
+/// A component's custom parameters (numbers below -256), stored opaquely
+/// for the platform: each value is the parameter's encoded CBOR item.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CustomParameters<'a> {
+    pub(crate) entries: [Option<(i64, &'a [u8])>; crate::limits::MAX_CUSTOM_PARAMETERS],
+}
+
+impl<'a> CustomParameters<'a> {
+    /// The encoded value of custom parameter `key`, if the manifest set it.
+    #[must_use]
+    pub fn get(&self, key: i64) -> Option<&'a [u8]> {
+        self.entries
+            .iter()
+            .flatten()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+    }
+
+    /// Every `(key, encoded value)` set.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, &'a [u8])> + '_ {
+        self.entries.iter().flatten().copied()
+    }
+}
+
 /// Why the platform did not do what was asked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlatformError {
@@ -204,6 +228,20 @@ pub trait Platform {
     ) -> PlatformResult<bool> {
         let _ = (component, command, arg);
         Err(PlatformError::Unsupported)
+    }
+
+    /// A custom command, with the component's custom (private-use)
+    /// parameters as the manifest set them. The default forwards to
+    /// [`Platform::custom`].
+    fn custom_with_parameters(
+        &mut self,
+        component: Component<'_>,
+        command: i64,
+        arg: &[u8],
+        parameters: CustomParameters<'_>,
+    ) -> PlatformResult<bool> {
+        let _ = parameters;
+        self.custom(component, command, arg)
     }
 
     /// Would `directive` be possible for `component`? Asked instead of

@@ -436,11 +436,19 @@ fn a_procedure_needing_a_missing_severed_member_runs_nothing() {
 
 #[test]
 fn custom_commands_go_to_the_platform() {
-    let man = with_validate(vec![C::custom(-300, Value::bytes(vec![7]))]);
+    let man = with_validate(vec![
+        ovr(vec![(-299, Value::Uint(5))]),
+        C::custom(-300, Value::bytes(vec![7])),
+    ]);
     let mut m = device();
     m.custom_answer = Some(Ok(true));
     assert_eq!(run(man.clone(), &mut m, Procedure::Section(7)), complete());
     assert!(m.calls().contains(&"custom 0 -300"));
+    assert!(
+        m.calls().contains(&"custom-param -299 [05]"),
+        "custom parameters reach the platform: {:?}",
+        m.calls
+    );
     m.custom_answer = Some(Ok(false));
     assert_eq!(
         run(man.clone(), &mut m, Procedure::Section(7)),

@@ -143,8 +143,17 @@ impl Platform for Mock {
         self.calls.push(format!("invoke {}", c.index));
         self.fail(Directive::Invoke)
     }
-    fn custom(&mut self, c: Component<'_>, command: i64, _arg: &[u8]) -> PlatformResult<bool> {
+    fn custom_with_parameters(
+        &mut self,
+        c: Component<'_>,
+        command: i64,
+        _arg: &[u8],
+        params: suit_verify::platform::CustomParameters<'_>,
+    ) -> PlatformResult<bool> {
         self.calls.push(format!("custom {} {command}", c.index));
+        for (k, v) in params.iter() {
+            self.calls.push(format!("custom-param {k} {v:02x?}"));
+        }
         self.custom_answer
             .unwrap_or(Err(PlatformError::Unsupported))
     }
