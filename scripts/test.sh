@@ -57,13 +57,13 @@ for t in thumbv6m-none-eabi thumbv7em-none-eabihf x86_64-unknown-none; do
 done
 
 # ---- the rest of the suite ------------------------------------------------------
+# (scripts/demo.sh runs inside `cargo test` through cli/tests/demo.rs.)
 for s in test-c.sh panic-check.sh perf-check.sh; do
   [ -x "scripts/$s" ] && step "scripts/$s" "scripts/$s"
 done
 if [ -z "${SUIT_SKIP_FUZZ:-}" ] && [ -x scripts/fuzz-smoke.sh ]; then
   step "scripts/fuzz-smoke.sh" scripts/fuzz-smoke.sh
 fi
-[ -x scripts/demo.sh ] && step "the demo (scripts/demo.sh)" scripts/demo.sh
 
 echo
 echo "=== done in $((SECONDS - t0))s"
