@@ -1,0 +1,44 @@
+//! Build-time capacities of the C ABI, from environment variables:
+//!
+//! - `SUIT_VERIFY_MAX_COMPONENTS` (default 4, 1..=16): components a
+//!   procedure handles (processor stack grows with it);
+//! - `SUIT_VERIFY_HASH_CTX_WORDS` (default 32, 0..=1024): 64-bit words of
+//!   state reserved for the C digest callbacks (`suit_crypto`), inside
+//!   `suit_ctx` and `suit_image_verifier`.
+//!
+//! The committed `include/suit_verify.h` is the header of the defaults; other
+//! values need a header made by `ffi/gen-header.sh` with the same variables
+//! (the Zephyr module does this), or `suit_ctx_init` refuses the storage size.
+
+use std::{env, fs, path::PathBuf};
+
+fn cap(name: &str, default: usize, min: usize, max: usize) -> usize {
+    println!("cargo:rerun-if-env-changed={name}");
+    match env::var(name) {
+        Err(_) => default,
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if (min..=max).contains(&n) => n,
+            _ => {
+                println!("cargo:warning={name}={v} is not in {min}..={max}");
+                std::process::exit(1);
+            }
+        },
+    }
+}
+
+fn main() {
+    let components = cap("SUIT_VERIFY_MAX_COMPONENTS", 4, 1, 16);
+    let hash_words = cap("SUIT_VERIFY_HASH_CTX_WORDS", 32, 0, 1024);
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("capacity.rs");
+    let text = format!(
+        "/// Components a procedure handles (`SUIT_VERIFY_MAX_COMPONENTS`).\n\
+         pub(crate) const MAX_COMPONENTS: usize = {components};\n\
+         /// Words of C digest state (`SUIT_VERIFY_HASH_CTX_WORDS`).\n\
+         pub(crate) const HASH_CTX_WORDS: usize = {hash_words};\n"
+    );
+    if fs::write(&out, text).is_err() {
+        println!("cargo:warning=cannot write {}", out.display());
+        std::process::exit(1);
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+}

@@ -1,0 +1,1239 @@
+//! The context: caller storage, lifecycle, authentication, queries and
+//! procedures.
+
+use core::mem::size_of;
+use core::ptr::{self, addr_of, addr_of_mut};
+use suit_verify::auth::{Receipt, reauthenticate};
+use suit_verify::interp::{IdentityPolicy, Procedure};
+use suit_verify::limits::MAX_KEYS;
+use suit_verify::manifest::Severable;
+use suit_verify::{
+    Authenticated, Envelope, Error, ErrorKind, KeyStore, KeyType, Options, Outcome, Policy,
+    Processor, TrustedKey, authenticate,
+};
+
+use crate::capacity::MAX_COMPONENTS;
+use crate::crypto::{FfiCrypto, HashSlot, suit_crypto};
+use crate::platform::{CPlatform, suit_platform};
+use crate::result::{SUIT_RESULT_OK, suit_result};
+use crate::{
+    SUIT_ABI_VERSION, SUIT_CTX_WORDS, SUIT_VERDICT_ALLOW, SUIT_VERDICT_DENY, code, ptr as p,
+    suit_verdict,
+};
+
+/// Storage for one context, provided by the caller (static, stack or a
+/// struct member; never copied while in use). `SUIT_CTX_WORDS` 64-bit words:
+/// see the capacity macros. Initialise with `suit_ctx_init` or
+/// `suit_ctx_init_zero_copy`, release with `suit_ctx_deinit`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct suit_ctx {
+    /// Private; never read or written by the caller.
+    pub opaque: [u64; SUIT_CTX_WORDS],
+}
+
+/// A trusted public key.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct suit_key {
+    /// `SUIT_KEY_ED25519` or `SUIT_KEY_P256`.
+    pub key_type: u32,
+    /// Ed25519: 32 raw bytes. P-256: SEC1, 65 bytes `04||X||Y` or 33
+    /// compressed.
+    pub key: *const u8,
+    /// Length of `key` in bytes.
+    pub key_len: usize,
+    /// COSE key id, or NULL with `kid_len` 0 for none. A signature whose
+    /// header carries a kid is checked only with the keys of that kid; one
+    /// without a kid, with every key of its algorithm's type.
+    pub kid: *const u8,
+    /// Length of `kid` in bytes.
+    pub kid_len: usize,
+}
+
+/// Where the last error of a context happened (`suit_ctx_last_error`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct suit_error_detail {
+    /// The result code of the last failed call (`SUIT_RESULT_OK` if none).
+    pub result: suit_result,
+    /// Byte offset in the envelope where it was detected, or
+    /// `SUIT_NO_OFFSET`.
+    pub offset: u32,
+    /// Manifest key of the section that was running (0 = shared sequence),
+    /// or `SUIT_NO_SECTION` when the error did not come from a command.
+    pub section: i64,
+    /// Number of the command that failed (valid with `section`).
+    pub command: i64,
+    /// Index of the component the command ran for, or `SUIT_NO_COMPONENT`.
+    pub component: u32,
+    /// Always 0.
+    pub reserved: u32,
+}
+
+/// `suit_error_detail.offset` when no byte position applies (UINT32_MAX).
+pub const SUIT_NO_OFFSET: u32 = 0xFFFF_FFFF;
+/// `suit_error_detail.section` when the error did not come from a command
+/// (INT64_MAX).
+pub const SUIT_NO_SECTION: i64 = i64::MAX;
+/// No component (in `suit_error_detail`, and for manifest-level text):
+/// UINT32_MAX.
+pub const SUIT_NO_COMPONENT: u32 = 0xFFFF_FFFF;
+
+/// Key type: Ed25519 (verifies COSE -8 EdDSA and -19 Ed25519).
+pub const SUIT_KEY_ED25519: u32 = 1;
+/// Key type: ECDSA P-256 (verifies COSE -7 ES256 and -9 ESP256).
+pub const SUIT_KEY_P256: u32 = 2;
+
+/// Run flag: check every condition but only ask `supports` for directives.
+pub const SUIT_RUN_DRY_RUN: u32 = 1;
+/// Run flag: call the `invoke` callback for the invoke directive.
+pub const SUIT_RUN_INVOKE_CALLBACK: u32 = 2;
+/// Run flag: vendor and class must have matched for the very component a
+/// directive touches (default: for any component in the section run).
+pub const SUIT_RUN_IDENTITY_PER_COMPONENT: u32 = 4;
+/// Run flag: no identity requirement before directives (the manifest's own
+/// conditions decide). Not with `SUIT_RUN_IDENTITY_PER_COMPONENT`.
+pub const SUIT_RUN_IDENTITY_RELAXED: u32 = 8;
+
+/// Section key for `suit_run_section`: the shared sequence alone.
+pub const SUIT_SECTION_SHARED: i64 = 0;
+/// Section key: validate.
+pub const SUIT_SECTION_VALIDATE: i64 = 7;
+/// Section key: load.
+pub const SUIT_SECTION_LOAD: i64 = 8;
+/// Section key: invoke.
+pub const SUIT_SECTION_INVOKE: i64 = 9;
+/// Section key: payload-fetch.
+pub const SUIT_SECTION_PAYLOAD_FETCH: i64 = 16;
+/// Section key: install.
+pub const SUIT_SECTION_INSTALL: i64 = 20;
+
+const MAGIC: u64 = 0x5355_4954_4354_5831; // "SUITCTX1"
+const MODE_COPY: u32 = 1;
+const MODE_ZERO_COPY: u32 = 2;
+
+/// The state behind `suit_ctx`. The caller's storage holds exactly this;
+/// `head` and `hash` are only ever borrowed separately (never the whole), so
+/// pointers into `hash` stay valid while `head` is borrowed.
+#[repr(C)]
+pub(crate) struct CtxInner {
+    head: CtxHead,
+    hash: HashSlot,
+}
+
+#[repr(C)]
+struct CtxHead {
+    /// `MAGIC ^ address`: valid only at the address it was set up at.
+    magic: u64,
+    mode: u32,
+    /// 1 while a procedure or verifier init runs callbacks.
+    busy: u32,
+    copy_buf: *mut u8,
+    copy_cap: usize,
+    env: *const u8,
+    env_len: usize,
+    crypto: Option<suit_crypto>,
+    /// `Some` once an envelope is authenticated.
+    receipt: Option<Receipt>,
+    last: suit_error_detail,
+}
+
+const _: () = assert!(p::fits::<suit_ctx, CtxInner>());
+
+const NO_DETAIL: suit_error_detail = suit_error_detail {
+    result: SUIT_RESULT_OK,
+    offset: SUIT_NO_OFFSET,
+    section: SUIT_NO_SECTION,
+    command: 0,
+    component: SUIT_NO_COMPONENT,
+    reserved: 0,
+};
+
+fn magic_for(p: *const suit_ctx) -> u64 {
+    MAGIC ^ u64::try_from(p.addr()).unwrap_or(0)
+}
+
+/// Whether `[a, a + alen)` and `[b, b + blen)` overlap.
+pub(crate) fn overlap(a: usize, alen: usize, b: usize, blen: usize) -> bool {
+    a < b.saturating_add(blen) && b < a.saturating_add(alen)
+}
+
+/// Check `size`/`abi` and the pointer for an init call.
+pub(crate) fn check_storage<T>(
+    p: *const T,
+    size: usize,
+    want: usize,
+    abi: u32,
+) -> Result<(), Error> {
+    p::check(p)?;
+    if size != want || abi != SUIT_ABI_VERSION {
+        return Err(ErrorKind::AbiMismatch.here());
+    }
+    Ok(())
+}
+
+/// A validated context pointer.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx(*mut CtxInner);
+
+impl Ctx {
+    /// Validate a context pointer: non-NULL, aligned, initialised here.
+    ///
+    /// # Safety
+    /// `ctx` must be NULL or point to `sizeof(suit_ctx)` bytes of readable
+    /// and writable memory.
+    pub(crate) unsafe fn get(ctx: *mut suit_ctx) -> Result<Ctx, Error> {
+        p::check(ctx.cast_const())?;
+        let inner: *mut CtxInner = p::place(ctx);
+        // SAFETY: non-NULL, aligned, readable (contract); a u64 of any bit
+        // pattern is valid, so garbage from an uninitialised context is fine.
+        let magic = unsafe { ptr::read(addr_of!((*inner).head.magic)) };
+        if magic != magic_for(ctx) {
+            return Err(ErrorKind::BadState.here());
+        }
+        Ok(Ctx(inner))
+    }
+
+    /// As [`Ctx::get`], and not running a procedure.
+    ///
+    /// # Safety
+    /// As [`Ctx::get`].
+    pub(crate) unsafe fn get_idle(ctx: *mut suit_ctx) -> Result<Ctx, Error> {
+        // SAFETY: forwarded contract.
+        let c = unsafe { Ctx::get(ctx) }?;
+        if c.head().busy != 0 {
+            return Err(ErrorKind::BadState.here());
+        }
+        Ok(c)
+    }
+
+    fn head(&self) -> &CtxHead {
+        // SAFETY: validated by `get` (initialised `CtxInner`); no `&mut` to
+        // the head is held across calls that could reach here (callbacks are
+        // refused while busy).
+        unsafe { &*addr_of!((*self.0).head) }
+    }
+
+    #[allow(clippy::mut_from_ref)] // the context is C storage behind a raw pointer
+    fn head_mut(&self) -> &mut CtxHead {
+        // SAFETY: as `head`; every caller drops this borrow before calling
+        // into C or taking another one.
+        unsafe { &mut *addr_of_mut!((*self.0).head) }
+    }
+
+    pub(crate) fn hash_slot(&self) -> *const HashSlot {
+        // SAFETY: in bounds of the validated storage; no reference is made.
+        unsafe { addr_of!((*self.0).hash) }
+    }
+
+    /// Record `e` (with optional command detail) as the last error.
+    fn set_error(&self, e: &Error, detail: Option<suit_verify::interp::FailureDetail>) {
+        let mut d = NO_DETAIL;
+        d.result = u32::from(e.kind().code());
+        d.offset = e.offset().unwrap_or(SUIT_NO_OFFSET);
+        if let Some(f) = detail.filter(|f| f.command != 0 || f.component.is_some()) {
+            d.section = f.section;
+            d.command = f.command;
+            d.component = f
+                .component
+                .and_then(|c| u32::try_from(c).ok())
+                .unwrap_or(SUIT_NO_COMPONENT);
+        }
+        self.head_mut().last = d;
+    }
+
+    fn clear_error(&self) {
+        self.head_mut().last = NO_DETAIL;
+    }
+
+    /// The crypto backend for one call, hashing in this context's slot.
+    pub(crate) fn crypto(&self) -> FfiCrypto {
+        // SAFETY: the slot lives in the validated storage for the call.
+        unsafe { FfiCrypto::new(self.head().crypto, self.hash_slot()) }
+    }
+
+    pub(crate) fn crypto_table(&self) -> Option<suit_crypto> {
+        self.head().crypto
+    }
+
+    pub(crate) fn set_busy(&self, busy: bool) {
+        self.head_mut().busy = u32::from(busy);
+    }
+
+    /// The authenticated envelope bytes and receipt.
+    ///
+    /// The returned slice borrows caller memory (the copy buffer or the
+    /// zero-copy envelope), which the init/authenticate contract keeps
+    /// valid and unmodified until deinit or the next authenticate.
+    pub(crate) fn authenticated<'a>(&self) -> Result<(&'a [u8], Receipt), Error> {
+        let h = self.head();
+        let receipt = h.receipt.ok_or(ErrorKind::BadState.here())?;
+        // SAFETY: `env`/`env_len` were checked at authenticate time; the
+        // contract keeps them valid (see above).
+        let bytes = unsafe { p::bytes(h.env, h.env_len) }?;
+        Ok((bytes, receipt))
+    }
+
+    /// Run `f` on the re-opened authenticated manifest (digest re-checked,
+    /// no signature), mapping crypto callback failures.
+    pub(crate) fn with_auth<R>(
+        &self,
+        crypto: &FfiCrypto,
+        f: impl FnOnce(&Authenticated<'_>) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let (bytes, receipt) = self.authenticated()?;
+        let env = Envelope::parse(bytes)?;
+        let auth = reauthenticate(&env, &receipt, crypto)?;
+        f(&auth)
+    }
+}
+
+/// Turn the result of a call into a code, recording failures in the context
+/// and turning anything after a failed C crypto primitive into
+/// `SUIT_RESULT_CRYPTO_BACKEND`.
+pub(crate) fn finish_with(
+    c: &Ctx,
+    r: Result<(), Error>,
+    detail: Option<suit_verify::interp::FailureDetail>,
+) -> suit_result {
+    // SAFETY: the slot is in the validated storage.
+    let failed = unsafe { &*c.hash_slot() }.failed();
+    let r = match r {
+        Err(e) if failed => Err(match e.offset().and_then(|o| usize::try_from(o).ok()) {
+            Some(o) => ErrorKind::CryptoBackend.at(o),
+            None => ErrorKind::CryptoBackend.here(),
+        }),
+        Ok(()) if failed => Err(ErrorKind::CryptoBackend.here()),
+        other => other,
+    };
+    match r {
+        Ok(()) => {
+            c.clear_error();
+            SUIT_RESULT_OK
+        }
+        Err(e) => {
+            c.set_error(&e, detail);
+            code(&e)
+        }
+    }
+}
+
+/// Start of every call on a validated context: forget earlier crypto failures.
+pub(crate) fn begin(c: &Ctx) {
+    // SAFETY: the slot is in the validated storage.
+    unsafe { &*c.hash_slot() }.clear_failure();
+}
+
+// ---- lifecycle --------------------------------------------------------------
+
+unsafe fn init(
+    ctx: *mut suit_ctx,
+    ctx_size: usize,
+    abi: u32,
+    mode: u32,
+    buf: *mut u8,
+    cap: usize,
+) -> Result<(), Error> {
+    check_storage(ctx.cast_const(), ctx_size, size_of::<suit_ctx>(), abi)?;
+    // SAFETY: non-NULL, aligned, `sizeof(suit_ctx)` bytes (contract).
+    if unsafe { Ctx::get(ctx) }.is_ok() {
+        // Already initialised at this address: deinit first.
+        return Err(ErrorKind::BadState.here());
+    }
+    if cap > 0 {
+        // SAFETY: only validated here (NULL with cap > 0, length range).
+        unsafe { p::bytes_mut(buf, cap) }?;
+        if overlap(buf.addr(), cap, ctx.addr(), size_of::<suit_ctx>()) {
+            return Err(ErrorKind::InvalidArgument.here());
+        }
+    }
+    let inner = CtxInner {
+        head: CtxHead {
+            magic: magic_for(ctx),
+            mode,
+            busy: 0,
+            copy_buf: buf,
+            copy_cap: cap,
+            env: ptr::null(),
+            env_len: 0,
+            crypto: None,
+            receipt: None,
+            last: NO_DETAIL,
+        },
+        hash: HashSlot::new(),
+    };
+    // SAFETY: the storage is large and aligned enough (compile-time
+    // assertions) and writable (contract); `write` does not read the old
+    // bytes.
+    unsafe { ptr::write(p::place::<suit_ctx, CtxInner>(ctx), inner) };
+    Ok(())
+}
+
+/// Initialise a context in copy mode: `suit_authenticate` copies the
+/// envelope into `copy_buf` (`copy_buf_len` bytes, chosen by the caller) and
+/// every later call reads that copy, so the manifest cannot change between
+/// its check and its use (RFC 9124 REQ.SEC.MFST.CONST).
+///
+/// `ctx_size` must be `sizeof(suit_ctx)` and `abi_version`
+/// `SUIT_ABI_VERSION`: a firmware built against a header of other
+/// capacities is refused (`SUIT_RESULT_ABI_MISMATCH`) instead of being
+/// written past.
+///
+/// # Safety
+/// `ctx` must be NULL or point to writable storage of `ctx_size` bytes
+/// (normally a `suit_ctx`). `copy_buf` must be NULL with `copy_buf_len` 0,
+/// or point to `copy_buf_len` writable bytes that stay valid, and that only
+/// this library writes, until `suit_ctx_deinit`. The buffer may be where the
+/// envelope was received: pass the same pointer to `suit_authenticate`.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
+/// `SUIT_RESULT_INVALID_ARGUMENT` (misaligned, or the buffer overlaps the
+/// context), `SUIT_RESULT_BAD_STATE` (already initialised: deinit first).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_ctx_init(
+    ctx: *mut suit_ctx,
+    ctx_size: usize,
+    abi_version: u32,
+    copy_buf: *mut u8,
+    copy_buf_len: usize,
+) -> suit_result {
+    crate::guard(|| {
+        // SAFETY: forwarded contract.
+        unsafe {
+            init(
+                ctx,
+                ctx_size,
+                abi_version,
+                MODE_COPY,
+                copy_buf,
+                copy_buf_len,
+            )
+        }
+    })
+}
+
+/// Initialise a context in zero-copy mode, for envelopes held in immutable
+/// memory (internal flash, a read-only mapping): `suit_authenticate` keeps a
+/// pointer to the caller's envelope instead of copying it. Every later call
+/// hashes the manifest again and compares it with the authenticated digest
+/// before using it, so a change is detected (`SUIT_RESULT_AUTH_DIGEST_MISMATCH`),
+/// but only memory that cannot change *during* a call (flash that is not
+/// being written) gives the full guarantee of copy mode.
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_init`.
+///
+/// # Errors
+/// As `suit_ctx_init`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_ctx_init_zero_copy(
+    ctx: *mut suit_ctx,
+    ctx_size: usize,
+    abi_version: u32,
+) -> suit_result {
+    crate::guard(|| {
+        // SAFETY: forwarded contract.
+        unsafe {
+            init(
+                ctx,
+                ctx_size,
+                abi_version,
+                MODE_ZERO_COPY,
+                ptr::null_mut(),
+                0,
+            )
+        }
+    })
+}
+
+/// Release a context: its storage is zeroed, so any later use (including a
+/// second deinit) returns `SUIT_RESULT_BAD_STATE`. The copy buffer, the
+/// envelope and the crypto table are the caller's again.
+///
+/// # Safety
+/// `ctx` must be NULL or point to `sizeof(suit_ctx)` readable and writable
+/// bytes.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not initialised,
+/// already released, or called from one of its own callbacks).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_ctx_deinit(ctx: *mut suit_ctx) -> suit_result {
+    crate::guard(|| {
+        // SAFETY: forwarded contract.
+        let _ = unsafe { Ctx::get_idle(ctx) }?;
+        // SAFETY: validated storage of `sizeof(suit_ctx)` writable bytes; no
+        // reference into it is live.
+        unsafe { ptr::write_bytes(ctx.cast::<u8>(), 0, size_of::<suit_ctx>()) };
+        Ok(())
+    })
+}
+
+/// Use the firmware's crypto primitives (see `suit_crypto`) for this
+/// context and the image verifiers made from it; NULL returns to the
+/// built-in Rust code. The table is copied; its `user` pointer must stay
+/// valid until `suit_ctx_deinit` and the deinit of those verifiers.
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_deinit`; `crypto` NULL or pointing to a
+/// `suit_crypto`.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
+/// `SUIT_RESULT_INVALID_ARGUMENT` (only some of the three digest callbacks,
+/// or `digest_abort` without them), `SUIT_RESULT_BUFFER_TOO_SMALL` (digest
+/// callbacks in a build with `SUIT_HASH_CTX_WORDS` 0).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_ctx_set_crypto(
+    ctx: *mut suit_ctx,
+    crypto: *const suit_crypto,
+) -> suit_result {
+    crate::boundary(|| {
+        // SAFETY: forwarded contract.
+        let c = try_code!(unsafe { Ctx::get_idle(ctx) });
+        let r = (|| {
+            let table = if crypto.is_null() {
+                None
+            } else {
+                // SAFETY: non-NULL, points to a `suit_crypto` (contract).
+                let t = unsafe { p::read(crypto) }?;
+                match t.digest_callbacks() {
+                    None => return Err(ErrorKind::InvalidArgument.here()),
+                    Some(true) if crate::capacity::HASH_CTX_WORDS == 0 => {
+                        return Err(ErrorKind::BufferTooSmall.here());
+                    }
+                    Some(_) => Some(t),
+                }
+            };
+            c.head_mut().crypto = table;
+            Ok(())
+        })();
+        finish_with(&c, r, None)
+    })
+}
+
+// ---- keys and authentication ------------------------------------------------
+
+static NO_KEY: [u8; 32] = [0; 32];
+
+/// Convert C keys, checking each.
+fn trusted_keys<'k>(
+    keys: &'k [suit_key],
+    out: &mut [TrustedKey<'k>; MAX_KEYS],
+) -> Result<usize, Error> {
+    if keys.len() > MAX_KEYS {
+        return Err(ErrorKind::LimitKeys.here());
+    }
+    for (k, slot) in keys.iter().zip(out.iter_mut()) {
+        let key_type = match k.key_type {
+            SUIT_KEY_ED25519 => KeyType::Ed25519,
+            SUIT_KEY_P256 => KeyType::P256,
+            _ => return Err(ErrorKind::InvalidKey.here()),
+        };
+        // SAFETY: the `suit_key` contract: `key`/`kid` valid for their
+        // lengths for the call.
+        let bytes = unsafe { p::bytes(k.key, k.key_len) }?;
+        // SAFETY: as above.
+        let kid = unsafe { p::bytes(k.kid, k.kid_len) }?;
+        let t = TrustedKey::new(key_type, bytes)?;
+        *slot = if kid.is_empty() { t } else { t.with_kid(kid) };
+    }
+    Ok(keys.len())
+}
+
+/// Check trusted keys before use (firmware start-up): types, lengths and
+/// count (at most `SUIT_MAX_KEYS`). `suit_authenticate` checks them again.
+///
+/// # Safety
+/// `keys` must be NULL with `key_count` 0, or point to `key_count`
+/// `suit_key`s whose `key`/`kid` pointers are valid for their lengths.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_INVALID_KEY`,
+/// `SUIT_RESULT_LIMIT_KEYS`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_keys_check(keys: *const suit_key, key_count: usize) -> suit_result {
+    crate::guard(|| {
+        // SAFETY: forwarded contract.
+        let keys = unsafe { p::array(keys, key_count) }?;
+        let mut tk = [TrustedKey::ed25519(&NO_KEY); MAX_KEYS];
+        trusted_keys(keys, &mut tk).map(|_| ())
+    })
+}
+
+/// Authenticate an envelope: parse it, check the manifest digest, verify the
+/// signatures against `keys`, apply the policy (`min_sequence`: lowest
+/// acceptable sequence number, anti-rollback; `required_signers`: bit `i`
+/// set = key `i` must have signed, 0 = any one trusted key), then decode the
+/// manifest. On success the context holds the authenticated manifest for the
+/// query and run functions; on failure it holds nothing (an earlier
+/// authentication is forgotten either way).
+///
+/// Copy mode copies `envelope` into the context's buffer first (it may be
+/// that buffer itself) and authenticates the copy; the caller's `envelope`
+/// is not used after the call. Zero-copy mode keeps using `envelope`.
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_deinit`. `envelope` must be NULL with
+/// `envelope_len` 0, or point to `envelope_len` readable bytes (in
+/// zero-copy mode: that stay valid and unmodified until `suit_ctx_deinit` or
+/// the next `suit_authenticate`). `keys` as for `suit_keys_check`, for the
+/// call only.
+///
+/// # Errors
+/// Misuse: `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
+/// `SUIT_RESULT_BUFFER_TOO_SMALL` (envelope larger than the copy buffer),
+/// `SUIT_RESULT_INVALID_ARGUMENT`, `SUIT_RESULT_INVALID_KEY`,
+/// `SUIT_RESULT_LIMIT_KEYS`. Input: any CBOR, envelope, `AUTH_*` or manifest
+/// code, `SUIT_RESULT_SEQUENCE_ROLLBACK`; `SUIT_RESULT_CRYPTO_BACKEND` when a
+/// crypto callback failed. `suit_ctx_last_error` has the byte offset.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_authenticate(
+    ctx: *mut suit_ctx,
+    envelope: *const u8,
+    envelope_len: usize,
+    keys: *const suit_key,
+    key_count: usize,
+    min_sequence: u64,
+    required_signers: u32,
+) -> suit_result {
+    crate::boundary(|| {
+        // SAFETY: forwarded contract.
+        let c = try_code!(unsafe { Ctx::get_idle(ctx) });
+        begin(&c);
+        {
+            let h = c.head_mut();
+            h.receipt = None;
+            h.env = ptr::null();
+            h.env_len = 0;
+        }
+        // SAFETY: forwarded contract for `keys` and `envelope`.
+        let r = unsafe {
+            authenticate_inner(
+                &c,
+                envelope,
+                envelope_len,
+                keys,
+                key_count,
+                min_sequence,
+                required_signers,
+            )
+        };
+        finish_with(&c, r, None)
+    })
+}
+
+unsafe fn authenticate_inner(
+    c: &Ctx,
+    envelope: *const u8,
+    envelope_len: usize,
+    keys: *const suit_key,
+    key_count: usize,
+    min_sequence: u64,
+    required_signers: u32,
+) -> Result<(), Error> {
+    // SAFETY: forwarded contract.
+    let keys = unsafe { p::array(keys, key_count) }?;
+    let mut tk = [TrustedKey::ed25519(&NO_KEY); MAX_KEYS];
+    let n = trusted_keys(keys, &mut tk)?;
+    let store = KeyStore::new(tk.get(..n).unwrap_or(&[]))?;
+    // SAFETY: forwarded contract.
+    let input = unsafe { p::bytes(envelope, envelope_len) }?;
+    let (mode, buf, cap) = {
+        let h = c.head();
+        (h.mode, h.copy_buf, h.copy_cap)
+    };
+    let (ptr, len) = if mode == MODE_COPY {
+        if envelope_len > cap {
+            return Err(ErrorKind::BufferTooSmall.here());
+        }
+        if envelope_len > 0 && envelope != buf.cast_const() {
+            if overlap(buf.addr(), envelope_len, envelope.addr(), envelope_len) {
+                return Err(ErrorKind::InvalidArgument.here());
+            }
+            // SAFETY: `input` is `envelope_len` readable bytes, the buffer
+            // `cap >= envelope_len` writable bytes (init contract), and they
+            // do not overlap (checked).
+            unsafe { ptr::copy_nonoverlapping(input.as_ptr(), buf, envelope_len) };
+        }
+        (buf.cast_const(), envelope_len)
+    } else {
+        (envelope, envelope_len)
+    };
+    // SAFETY: the copy (or, in zero-copy mode, the caller's envelope) is
+    // readable for `len` bytes.
+    let bytes = unsafe { p::bytes(ptr, len) }?;
+    let crypto = c.crypto();
+    let env = Envelope::parse(bytes)?;
+    let policy = Policy {
+        min_sequence,
+        required_signers,
+        ..Policy::DEFAULT
+    };
+    let auth = authenticate(&env, &store, &policy, &crypto)?;
+    let receipt = auth.receipt();
+    // SAFETY: the slot is in the validated storage.
+    if unsafe { &*c.hash_slot() }.failed() {
+        return Err(ErrorKind::CryptoBackend.here());
+    }
+    let h = c.head_mut();
+    h.env = ptr;
+    h.env_len = len;
+    h.receipt = Some(receipt);
+    Ok(())
+}
+
+// ---- queries ----------------------------------------------------------------
+
+/// Copy `src` out: `*out_len` = `src.len()` always; the buffer must hold
+/// `src.len()` bytes, plus a NUL when `nul`.
+///
+/// # Safety
+/// `out` NULL with `out_size` 0 or `out_size` writable bytes; `out_len` NULL
+/// or writable.
+unsafe fn copy_out(
+    src: &[u8],
+    out: *mut u8,
+    out_size: usize,
+    out_len: *mut usize,
+    nul: bool,
+) -> Result<(), Error> {
+    // SAFETY: forwarded contract.
+    unsafe { p::write(out_len, src.len()) }?;
+    // SAFETY: forwarded contract.
+    let dst = unsafe { p::bytes_mut(out, out_size) }?;
+    let need = src.len().saturating_add(usize::from(nul));
+    let dst = dst
+        .get_mut(..need)
+        .ok_or(ErrorKind::BufferTooSmall.here())?;
+    let (body, tail) = dst.split_at_mut(src.len());
+    body.copy_from_slice(src);
+    tail.fill(0);
+    Ok(())
+}
+
+/// A query on the authenticated manifest, recording errors in the context.
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_deinit`.
+unsafe fn query(
+    ctx: *mut suit_ctx,
+    f: impl FnOnce(&Authenticated<'_>) -> Result<(), Error>,
+) -> suit_result {
+    crate::boundary(|| {
+        // SAFETY: forwarded contract.
+        let c = try_code!(unsafe { Ctx::get_idle(ctx) });
+        begin(&c);
+        let crypto = c.crypto();
+        let r = c.with_auth(&crypto, f);
+        finish_with(&c, r, None)
+    })
+}
+
+/// The authenticated manifest's sequence number.
+///
+/// Every query re-reads the authenticated copy (or the zero-copy envelope)
+/// and checks its digest first. Queries are allowed only after a successful
+/// `suit_authenticate` (else `SUIT_RESULT_BAD_STATE`).
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_deinit`; `out` NULL or writable.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
+/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_manifest_sequence_number(
+    ctx: *mut suit_ctx,
+    out: *mut u64,
+) -> suit_result {
+    let f = |a: &Authenticated<'_>| {
+        // SAFETY: forwarded contract.
+        unsafe { p::write(out, a.sequence_number()) }
+    };
+    // SAFETY: forwarded contract.
+    unsafe { query(ctx, f) }
+}
+
+/// The number of components in the authenticated manifest.
+///
+/// # Safety
+/// As `suit_manifest_sequence_number`.
+///
+/// # Errors
+/// As `suit_manifest_sequence_number`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_manifest_component_count(
+    ctx: *mut suit_ctx,
+    out: *mut u32,
+) -> suit_result {
+    let f = |a: &Authenticated<'_>| {
+        let n = u32::try_from(a.manifest().component_count())
+            .map_err(|_| ErrorKind::LimitComponents.here())?;
+        // SAFETY: forwarded contract.
+        unsafe { p::write(out, n) }
+    };
+    // SAFETY: forwarded contract.
+    unsafe { query(ctx, f) }
+}
+
+/// Component `component`'s identifier, as its encoded CBOR array
+/// (`[* bstr]`), copied to `out` (`out_size` bytes). `*out_len` receives
+/// the length even when the buffer is too small (pass NULL/0 to ask).
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_deinit`; `out` NULL with `out_size` 0 or
+/// `out_size` writable bytes; `out_len` writable.
+///
+/// # Errors
+/// `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`, `SUIT_RESULT_BUFFER_TOO_SMALL`,
+/// and as `suit_manifest_sequence_number`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_manifest_component_id(
+    ctx: *mut suit_ctx,
+    component: u32,
+    out: *mut u8,
+    out_size: usize,
+    out_len: *mut usize,
+) -> suit_result {
+    let f = |a: &Authenticated<'_>| {
+        let id = component_id(a, component)?;
+        // SAFETY: forwarded contract.
+        unsafe { copy_out(id.encoded(), out, out_size, out_len, false) }
+    };
+    // SAFETY: forwarded contract.
+    unsafe { query(ctx, f) }
+}
+
+fn component_id<'a>(
+    a: &Authenticated<'a>,
+    component: u32,
+) -> Result<suit_verify::manifest::ComponentId<'a>, Error> {
+    usize::try_from(component)
+        .ok()
+        .and_then(|i| a.manifest().component_id(i))
+        .ok_or(ErrorKind::ComponentIndexOutOfRange.here())
+}
+
+/// The number of byte-string segments in component `component`'s identifier.
+///
+/// # Safety
+/// As `suit_manifest_sequence_number`.
+///
+/// # Errors
+/// `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`, and as
+/// `suit_manifest_sequence_number`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_manifest_component_segment_count(
+    ctx: *mut suit_ctx,
+    component: u32,
+    out: *mut u32,
+) -> suit_result {
+    let f = |a: &Authenticated<'_>| {
+        let n = component_id(a, component)?.segments().count();
+        let n = u32::try_from(n).map_err(|_| ErrorKind::LimitComponentIdSegments.here())?;
+        // SAFETY: forwarded contract.
+        unsafe { p::write(out, n) }
+    };
+    // SAFETY: forwarded contract.
+    unsafe { query(ctx, f) }
+}
+
+/// Segment `segment` of component `component`'s identifier (the bytes of
+/// that bstr), copied like `suit_manifest_component_id`.
+///
+/// # Safety
+/// As `suit_manifest_component_id`.
+///
+/// # Errors
+/// `SUIT_RESULT_INVALID_ARGUMENT` (no such segment), and as
+/// `suit_manifest_component_id`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_manifest_component_segment(
+    ctx: *mut suit_ctx,
+    component: u32,
+    segment: u32,
+    out: *mut u8,
+    out_size: usize,
+    out_len: *mut usize,
+) -> suit_result {
+    let f = |a: &Authenticated<'_>| {
+        let id = component_id(a, component)?;
+        let seg = usize::try_from(segment)
+            .ok()
+            .and_then(|s| id.segments().nth(s))
+            .ok_or(ErrorKind::InvalidArgument.here())?;
+        // SAFETY: forwarded contract.
+        unsafe { copy_out(seg, out, out_size, out_len, false) }
+    };
+    // SAFETY: forwarded contract.
+    unsafe { query(ctx, f) }
+}
+
+/// The manifest's reference-uri, copied to `out` with a terminating NUL
+/// (`out_size` must be at least `*out_len + 1`).
+///
+/// # Safety
+/// As `suit_manifest_component_id`.
+///
+/// # Errors
+/// `SUIT_RESULT_SECTION_ABSENT` (no reference-uri),
+/// `SUIT_RESULT_BUFFER_TOO_SMALL`, and as `suit_manifest_sequence_number`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_manifest_reference_uri(
+    ctx: *mut suit_ctx,
+    out: *mut u8,
+    out_size: usize,
+    out_len: *mut usize,
+) -> suit_result {
+    let f = |a: &Authenticated<'_>| {
+        let uri = a
+            .manifest()
+            .reference_uri()
+            .ok_or(ErrorKind::SectionAbsent.here())?;
+        // SAFETY: forwarded contract.
+        unsafe { copy_out(uri.as_bytes(), out, out_size, out_len, true) }
+    };
+    // SAFETY: forwarded contract.
+    unsafe { query(ctx, f) }
+}
+
+/// A text string from the manifest's text member (SUIT_Text_Map): for
+/// language `lang` (NUL-terminated, e.g. "en"; NULL = the first language),
+/// manifest-level key `key` when `component` is `SUIT_NO_COMPONENT`
+/// (1 manifest description, 2 update description, ...), or component-level
+/// key `key` of component `component` (1 vendor name, 2 model name,
+/// 3 vendor domain, 4 model info, 5 description, 6 version). Copied to
+/// `out` with a terminating NUL (`out_size` at least `*out_len + 1`).
+///
+/// # Safety
+/// As `suit_manifest_component_id`; `lang` NULL or NUL-terminated.
+///
+/// # Errors
+/// `SUIT_RESULT_SECTION_ABSENT` (no text member, language or key),
+/// `SUIT_RESULT_SEVERED_MEMBER_MISSING` (text severed and not in the
+/// envelope), `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`,
+/// `SUIT_RESULT_BUFFER_TOO_SMALL`, CBOR codes for a malformed text map, and
+/// as `suit_manifest_sequence_number`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_manifest_text(
+    ctx: *mut suit_ctx,
+    lang: *const core::ffi::c_char,
+    component: u32,
+    key: i64,
+    out: *mut u8,
+    out_size: usize,
+    out_len: *mut usize,
+) -> suit_result {
+    let f = |a: &Authenticated<'_>| {
+        let lang = if lang.is_null() {
+            None
+        } else {
+            // SAFETY: non-NULL and NUL-terminated (contract).
+            Some(unsafe { core::ffi::CStr::from_ptr(lang) }.to_bytes())
+        };
+        let text = text_lookup(a, lang, component, key)?;
+        // SAFETY: forwarded contract.
+        unsafe { copy_out(text.as_bytes(), out, out_size, out_len, true) }
+    };
+    // SAFETY: forwarded contract.
+    unsafe { query(ctx, f) }
+}
+
+fn text_lookup<'a>(
+    a: &Authenticated<'a>,
+    lang: Option<&[u8]>,
+    component: u32,
+    key: i64,
+) -> Result<&'a str, Error> {
+    use suit_verify::cbor::Reader;
+    /// CBOR major type 4 (array).
+    const MAJOR_ARRAY: u8 = 4;
+    use suit_verify::limits::{Budget, MAX_CBOR_ITEMS};
+    let text = match a.manifest().text() {
+        Severable::Present(b) => b,
+        Severable::Missing => return Err(ErrorKind::SeveredMemberMissing.here()),
+        Severable::Absent => return Err(ErrorKind::SectionAbsent.here()),
+    };
+    let want_id = if component == SUIT_NO_COMPONENT {
+        None
+    } else {
+        Some(component_id(a, component)?.encoded())
+    };
+    let mut budget = Budget::new(MAX_CBOR_ITEMS, ErrorKind::LimitCborItems);
+    let mut r = Reader::new(text.bytes, text.start(), &mut budget);
+    let langs = r.map()?;
+    for _ in 0..langs {
+        let l = r.text()?;
+        let hit = lang.is_none_or(|want| want == l.as_bytes());
+        if !hit {
+            r.skip()?;
+            continue;
+        }
+        let entries = r.map()?;
+        for _ in 0..entries {
+            if r.peek_major()? == MAJOR_ARRAY {
+                let id = r.skip()?;
+                if want_id == Some(id) {
+                    let n = r.map()?;
+                    for _ in 0..n {
+                        let k = r.int()?;
+                        if k == key {
+                            return r.text();
+                        }
+                        r.skip()?;
+                    }
+                    return Err(ErrorKind::SectionAbsent.here());
+                }
+                r.skip()?;
+            } else {
+                let k = r.int()?;
+                if want_id.is_none() && k == key {
+                    return r.text();
+                }
+                r.skip()?;
+            }
+        }
+        return Err(ErrorKind::SectionAbsent.here());
+    }
+    Err(ErrorKind::SectionAbsent.here())
+}
+
+/// The last error recorded by a call on `ctx` (each failing call overwrites
+/// it, each successful one resets it to `SUIT_RESULT_OK`). Allowed at any
+/// time on an initialised context, also from its callbacks.
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_deinit`; `out` NULL or writable.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_ctx_last_error(
+    ctx: *const suit_ctx,
+    out: *mut suit_error_detail,
+) -> suit_result {
+    crate::guard(|| {
+        // SAFETY: forwarded contract; only read here.
+        let c = unsafe { Ctx::get(ctx.cast_mut()) }?;
+        let d = c.head().last;
+        // SAFETY: forwarded contract.
+        unsafe { p::write(out, d) }
+    })
+}
+
+// ---- procedures -------------------------------------------------------------
+
+fn options(flags: u32) -> Result<Options, Error> {
+    let known = SUIT_RUN_DRY_RUN
+        | SUIT_RUN_INVOKE_CALLBACK
+        | SUIT_RUN_IDENTITY_PER_COMPONENT
+        | SUIT_RUN_IDENTITY_RELAXED;
+    if flags & !known != 0 {
+        return Err(ErrorKind::InvalidArgument.here());
+    }
+    let identity = match (
+        flags & SUIT_RUN_IDENTITY_PER_COMPONENT != 0,
+        flags & SUIT_RUN_IDENTITY_RELAXED != 0,
+    ) {
+        (false, false) => IdentityPolicy::AnyComponent,
+        (true, false) => IdentityPolicy::PerComponent,
+        (false, true) => IdentityPolicy::Relaxed,
+        (true, true) => return Err(ErrorKind::InvalidArgument.here()),
+    };
+    Ok(Options {
+        identity,
+        dry_run: flags & SUIT_RUN_DRY_RUN != 0,
+        invoke_callback: flags & SUIT_RUN_INVOKE_CALLBACK != 0,
+        ..Options::DEFAULT
+    })
+}
+
+/// Run a processor on the context's manifest with callbacks, marking the
+/// context busy meanwhile. Returns the outcome's boot component and the
+/// failure detail.
+pub(crate) fn run_processor<R>(
+    c: &Ctx,
+    crypto: &FfiCrypto,
+    platform: suit_platform,
+    options: Options,
+    f: impl FnOnce(&mut Processor<'_, '_, CPlatform, FfiCrypto, MAX_COMPONENTS>) -> Result<R, Error>,
+) -> (Result<R, Error>, Option<suit_verify::interp::FailureDetail>) {
+    let mut detail = None;
+    c.set_busy(true);
+    let r = c.with_auth(crypto, |auth| {
+        let mut plat = CPlatform::new(platform);
+        let mut proc = Processor::<CPlatform, FfiCrypto, MAX_COMPONENTS>::new(
+            auth, &mut plat, crypto, options,
+        )?;
+        let r = f(&mut proc);
+        detail = Some(proc.failure_detail());
+        r
+    });
+    c.set_busy(false);
+    (r, detail)
+}
+
+/// Which procedure.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Update,
+    Invoke,
+    Section(i64),
+}
+
+/// # Safety
+/// The contracts of the exported run functions.
+unsafe fn run(
+    ctx: *mut suit_ctx,
+    which: Run,
+    platform: *const suit_platform,
+    flags: u32,
+    verdict: *mut suit_verdict,
+    boot: *mut u32,
+) -> suit_result {
+    // The verdict is DENY from the first instruction that can write it.
+    // SAFETY: forwarded contract (NULL is refused, not written).
+    let verdict_ok = unsafe { p::write(verdict, SUIT_VERDICT_DENY) };
+    let boot_ok = if which == Run::Invoke {
+        // SAFETY: forwarded contract.
+        unsafe { p::write(boot, SUIT_NO_COMPONENT) }
+    } else {
+        Ok(())
+    };
+    crate::boundary(|| {
+        // SAFETY: forwarded contract.
+        let c = try_code!(unsafe { Ctx::get_idle(ctx) });
+        begin(&c);
+        let mut detail = None;
+        let mut booted = None;
+        let r = (|| {
+            verdict_ok?;
+            boot_ok?;
+            // SAFETY: forwarded contract.
+            let table = unsafe { p::read(platform) }?;
+            let options = options(flags)?;
+            let procedure = match which {
+                Run::Update => Procedure::Update,
+                Run::Invoke => Procedure::Invoke,
+                Run::Section(SUIT_SECTION_SHARED) => Procedure::Shared,
+                Run::Section(k) => Procedure::Section(k),
+            };
+            let crypto = c.crypto();
+            let (r, d) = run_processor(&c, &crypto, table, options, |proc| {
+                match proc.run(procedure)? {
+                    Outcome::Complete { boot } => Ok(boot.map(|b| b.component)),
+                    Outcome::Pending => Err(ErrorKind::Pending.here()),
+                }
+            });
+            detail = d;
+            let b = r?;
+            if which == Run::Invoke {
+                let b = b.ok_or(ErrorKind::SectionAbsent.here())?;
+                let b = u32::try_from(b).map_err(|_| ErrorKind::ComponentIndexOutOfRange.here())?;
+                booted = Some(b);
+            }
+            Ok(())
+        })();
+        let result = finish_with(&c, r, detail);
+        // Written only at the very end, and only after a second look.
+        if core::hint::black_box(result) == SUIT_RESULT_OK {
+            if let Some(b) = booted {
+                // SAFETY: checked writable above (the write of
+                // SUIT_NO_COMPONENT succeeded on this path).
+                let _ = unsafe { p::write(boot, b) };
+            }
+            if core::hint::black_box(result) == SUIT_RESULT_OK {
+                // SAFETY: checked writable above (`verdict_ok`).
+                let _ = unsafe { p::write(verdict, SUIT_VERDICT_ALLOW) };
+            }
+        }
+        result
+    })
+}
+
+/// Run the update procedure (payload-fetch, install, validate; absent
+/// sections are skipped) with `platform`. `*verdict` is
+/// `SUIT_VERDICT_ALLOW` only when the result is `SUIT_RESULT_OK`:
+/// install allowed. It is set to `SUIT_VERDICT_DENY` first of all.
+///
+/// `flags`: `SUIT_RUN_*` bits (0 for the defaults).
+///
+/// # Safety
+/// `ctx` as for `suit_ctx_deinit`; `platform` NULL or pointing to a
+/// `suit_platform` whose callbacks honour its contract, for the call;
+/// `verdict` NULL or writable.
+///
+/// # Errors
+/// `SUIT_RESULT_PENDING` (a callback answered `SUIT_PLATFORM_WAIT`: run
+/// again later), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
+/// from a callback), `SUIT_RESULT_NULL_POINTER`,
+/// `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags), any command's error
+/// (`suit_ctx_last_error` names the section, command and component).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_run_update(
+    ctx: *mut suit_ctx,
+    platform: *const suit_platform,
+    flags: u32,
+    verdict: *mut suit_verdict,
+) -> suit_result {
+    // SAFETY: forwarded contract.
+    unsafe { run(ctx, Run::Update, platform, flags, verdict, ptr::null_mut()) }
+}
+
+/// Run the invocation procedure (validate, load, invoke). On success
+/// `*verdict` is `SUIT_VERDICT_ALLOW` and `*boot_component` the component
+/// the invoke directive chose; the firmware then boots it itself, after
+/// checking the verdict again (see the example). Both outputs are set to
+/// DENY / `SUIT_NO_COMPONENT` first of all.
+///
+/// # Safety
+/// As `suit_run_update`; `boot_component` NULL or writable.
+///
+/// # Errors
+/// `SUIT_RESULT_SECTION_ABSENT` when no invoke directive ran, and as
+/// `suit_run_update`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_run_invoke(
+    ctx: *mut suit_ctx,
+    platform: *const suit_platform,
+    flags: u32,
+    verdict: *mut suit_verdict,
+    boot_component: *mut u32,
+) -> suit_result {
+    // SAFETY: forwarded contract.
+    unsafe { run(ctx, Run::Invoke, platform, flags, verdict, boot_component) }
+}
+
+/// Run one section (`SUIT_SECTION_*`: validate, load, invoke,
+/// payload-fetch, install; or `SUIT_SECTION_SHARED` for the shared sequence
+/// alone). The shared sequence runs first, as for every section.
+///
+/// # Safety
+/// As `suit_run_update`.
+///
+/// # Errors
+/// `SUIT_RESULT_SECTION_ABSENT`, `SUIT_RESULT_SEVERED_MEMBER_MISSING`, and
+/// as `suit_run_update`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_run_section(
+    ctx: *mut suit_ctx,
+    section: i64,
+    platform: *const suit_platform,
+    flags: u32,
+    verdict: *mut suit_verdict,
+) -> suit_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        run(
+            ctx,
+            Run::Section(section),
+            platform,
+            flags,
+            verdict,
+            ptr::null_mut(),
+        )
+    }
+}

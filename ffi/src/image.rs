@@ -1,0 +1,374 @@
+//! The standalone streaming image verifier: hash an image as it arrives
+//! (radio, serial, a flash read loop) in chunks of any size, against the
+//! digest and size the authenticated manifest sets for a component.
+
+use core::mem::{MaybeUninit, size_of};
+use core::ptr::{self, addr_of, addr_of_mut};
+use suit_verify::interp::Procedure;
+use suit_verify::{Error, ErrorKind, ImageVerifier, Options};
+
+use crate::crypto::{FfiCrypto, FfiHasher, HashSlot};
+use crate::ctx::{Ctx, begin, check_storage, finish_with, run_processor, suit_ctx};
+use crate::platform::suit_platform;
+use crate::result::{SUIT_RESULT_OK, suit_result};
+use crate::{
+    SUIT_IMAGE_VERIFIER_WORDS, SUIT_VERDICT_ALLOW, SUIT_VERDICT_DENY, code, ptr as p, suit_verdict,
+};
+
+/// Storage for one streaming image verifier, provided by the caller.
+/// `SUIT_IMAGE_VERIFIER_WORDS` 64-bit words. Lifecycle:
+/// `suit_image_verifier_init`, any number of `suit_image_verifier_update`,
+/// `suit_image_verifier_finish`, then `suit_image_verifier_deinit` (which
+/// may also end it early). It is independent of the context after init
+/// (it keeps no pointer to it), except for the crypto table's `user`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct suit_image_verifier {
+    /// Private; never read or written by the caller.
+    pub opaque: [u64; SUIT_IMAGE_VERIFIER_WORDS],
+}
+
+/// `remaining` of `suit_image_verifier_progress` when the manifest sets no
+/// image-size (the verifier then hashes whatever it is given).
+pub const SUIT_NO_SIZE: u64 = 0xFFFF_FFFF_FFFF_FFFF;
+
+const MAGIC: u64 = 0x5355_4954_494D_4731; // "SUITIMG1"
+const ACTIVE: u32 = 1;
+const FAILED: u32 = 2;
+const FINISHED: u32 = 3;
+
+#[repr(C)]
+struct VerifierInner {
+    head: VerifierHead,
+    hash: HashSlot,
+}
+
+#[repr(C)]
+struct VerifierHead {
+    magic: u64,
+    state: u32,
+    /// The sticky result once FAILED.
+    error: suit_result,
+    /// Initialised while ACTIVE.
+    iv: MaybeUninit<ImageVerifier<FfiHasher>>,
+}
+
+const _: () = assert!(p::fits::<suit_image_verifier, VerifierInner>());
+
+fn magic_for(v: *const suit_image_verifier) -> u64 {
+    MAGIC ^ u64::try_from(v.addr()).unwrap_or(0)
+}
+
+/// A validated verifier pointer.
+struct Verifier(*mut VerifierInner);
+
+impl Verifier {
+    /// # Safety
+    /// `v` NULL or `sizeof(suit_image_verifier)` readable, writable bytes.
+    unsafe fn get(v: *mut suit_image_verifier) -> Result<Verifier, Error> {
+        p::check(v.cast_const())?;
+        let inner: *mut VerifierInner = p::place(v);
+        // SAFETY: non-NULL, aligned, readable (contract); any u64 is valid.
+        let magic = unsafe { ptr::read(addr_of!((*inner).head.magic)) };
+        if magic != magic_for(v) {
+            return Err(ErrorKind::BadState.here());
+        }
+        Ok(Verifier(inner))
+    }
+
+    #[allow(clippy::mut_from_ref)] // C storage behind a raw pointer
+    fn head(&self) -> &mut VerifierHead {
+        // SAFETY: validated (initialised head); borrows never overlap: each
+        // call takes one and drops it before returning.
+        unsafe { &mut *addr_of_mut!((*self.0).head) }
+    }
+
+    fn slot(&self) -> &HashSlot {
+        // SAFETY: validated storage; the slot is only ever shared-borrowed.
+        unsafe { &*addr_of!((*self.0).hash) }
+    }
+
+    /// Drop the inner verifier (aborting a C hash) and remember `e`.
+    fn fail(&self, e: &Error) -> suit_result {
+        let h = self.head();
+        if h.state == ACTIVE {
+            h.state = FAILED;
+            // SAFETY: ACTIVE means `iv` is initialised; the state change
+            // above keeps it from being dropped twice.
+            unsafe { h.iv.assume_init_drop() };
+        }
+        h.error = code(e);
+        h.error
+    }
+
+    /// `e`, or CRYPTO_BACKEND when a C primitive failed.
+    fn crypto_checked(&self, r: Result<(), Error>) -> Result<(), Error> {
+        if self.slot().failed() {
+            return Err(ErrorKind::CryptoBackend.here());
+        }
+        r
+    }
+}
+
+/// Start verifying component `component`'s image: run the shared sequence
+/// of the context's authenticated manifest with `platform` (its conditions
+/// call the callbacks, e.g. vendor and class checks) and take the
+/// image-digest and image-size it sets for that component.
+///
+/// `v_size` must be `sizeof(suit_image_verifier)`, `abi_version`
+/// `SUIT_ABI_VERSION`. On failure the verifier is left uninitialised (and
+/// the context's last error names the cause).
+///
+/// # Safety
+/// `v` NULL or `v_size` writable bytes (a `suit_image_verifier`), not moved
+/// until deinit; `ctx` as for `suit_ctx_deinit`; `platform` as for
+/// `suit_run_update`.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
+/// `SUIT_RESULT_BAD_STATE` (verifier already initialised, context not
+/// authenticated or busy), `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`,
+/// `SUIT_RESULT_PARAMETER_UNSET` (no image-digest for the component),
+/// `SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`, `SUIT_RESULT_PENDING`, any error
+/// of the shared sequence.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_image_verifier_init(
+    v: *mut suit_image_verifier,
+    v_size: usize,
+    abi_version: u32,
+    ctx: *mut suit_ctx,
+    platform: *const suit_platform,
+    component: u32,
+) -> suit_result {
+    crate::boundary(|| {
+        try_code!(check_storage(
+            v.cast_const(),
+            v_size,
+            size_of::<suit_image_verifier>(),
+            abi_version
+        ));
+        // SAFETY: forwarded contract.
+        if unsafe { Verifier::get(v) }.is_ok() {
+            return code(&ErrorKind::BadState.here());
+        }
+        // SAFETY: forwarded contract.
+        let c = try_code!(unsafe { Ctx::get_idle(ctx) });
+        begin(&c);
+        let inner: *mut VerifierInner = p::place(v);
+        // SAFETY: `v` is non-NULL, aligned and large enough (checked above,
+        // compile-time assertions); the writes do not read old bytes.
+        unsafe {
+            ptr::write(
+                addr_of_mut!((*inner).head),
+                VerifierHead {
+                    magic: 0,
+                    state: 0,
+                    error: SUIT_RESULT_OK,
+                    iv: MaybeUninit::uninit(),
+                },
+            );
+            ptr::write(addr_of_mut!((*inner).hash), HashSlot::new());
+        }
+        // SAFETY: the slot was just written and lives in the caller's
+        // verifier storage until deinit (contract: not moved).
+        let crypto = unsafe { FfiCrypto::new(c.crypto_table(), addr_of!((*inner).hash)) };
+        let mut detail = None;
+        let r = (|| {
+            // SAFETY: forwarded contract.
+            let table = unsafe { p::read(platform) }?;
+            let index = usize::try_from(component)
+                .map_err(|_| ErrorKind::ComponentIndexOutOfRange.here())?;
+            let (r, d) = run_processor(&c, &crypto, table, Options::DEFAULT, |proc| {
+                if let suit_verify::Outcome::Pending = proc.run(Procedure::Shared)? {
+                    return Err(ErrorKind::Pending.here());
+                }
+                proc.image_verifier(index)
+            });
+            detail = d;
+            r
+        })();
+        // SAFETY: the slot was written above.
+        let failed = unsafe { &*addr_of!((*inner).hash) }.failed();
+        let r = if failed {
+            Err(ErrorKind::CryptoBackend.here())
+        } else {
+            r
+        };
+        match r {
+            Ok(iv) => {
+                // SAFETY: as above; `iv` moves into the storage, its C hash
+                // state stays in the slot (it holds only a pointer to it).
+                unsafe {
+                    let h = &mut *addr_of_mut!((*inner).head);
+                    h.iv.write(iv);
+                    h.state = ACTIVE;
+                    h.magic = magic_for(v);
+                }
+                finish_with(&c, Ok(()), None)
+            }
+            Err(e) => {
+                // SAFETY: nothing in the storage needs dropping (the
+                // processor dropped its hashers); `v_size` bytes writable.
+                unsafe { ptr::write_bytes(v.cast::<u8>(), 0, size_of::<suit_image_verifier>()) };
+                finish_with(&c, Err(e), detail)
+            }
+        }
+    })
+}
+
+/// Feed the next `len` bytes of the image (any chunk size, including 0).
+/// After the first error every call returns that error and the image is
+/// rejected; bytes beyond the manifest's image-size are an error
+/// (`SUIT_RESULT_IMAGE_SIZE_MISMATCH`).
+///
+/// # Safety
+/// `v` NULL or an initialised verifier's storage; `chunk` NULL with `len` 0,
+/// or `len` readable bytes.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not initialised or
+/// finished), `SUIT_RESULT_IMAGE_SIZE_MISMATCH`,
+/// `SUIT_RESULT_CRYPTO_BACKEND`, or the earlier error.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_image_verifier_update(
+    v: *mut suit_image_verifier,
+    chunk: *const u8,
+    len: usize,
+) -> suit_result {
+    crate::boundary(|| {
+        // SAFETY: forwarded contract.
+        let ver = try_code!(unsafe { Verifier::get(v) });
+        match ver.head().state {
+            ACTIVE => {}
+            FAILED => return ver.head().error,
+            _ => return code(&ErrorKind::BadState.here()),
+        }
+        // SAFETY: forwarded contract.
+        let data = match unsafe { p::bytes(chunk, len) } {
+            Ok(d) => d,
+            Err(e) => return code(&e),
+        };
+        // SAFETY: ACTIVE means `iv` is initialised.
+        let r = unsafe { ver.head().iv.assume_init_mut() }.update(data);
+        match ver.crypto_checked(r) {
+            Ok(()) => SUIT_RESULT_OK,
+            Err(e) => ver.fail(&e),
+        }
+    })
+}
+
+/// Finish: compare the size and (in constant time) the digest. `*verdict`
+/// is set to `SUIT_VERDICT_DENY` first of all and to `SUIT_VERDICT_ALLOW`
+/// only when the image matches. Call `suit_image_verifier_deinit` after.
+///
+/// # Safety
+/// `v` as for `suit_image_verifier_update`; `verdict` NULL or writable.
+///
+/// # Errors
+/// `SUIT_RESULT_IMAGE_DIGEST_MISMATCH`, `SUIT_RESULT_IMAGE_SIZE_MISMATCH`
+/// (short image), `SUIT_RESULT_CRYPTO_BACKEND`, `SUIT_RESULT_NULL_POINTER`,
+/// `SUIT_RESULT_BAD_STATE` (not initialised or already finished), or the
+/// error of an earlier update.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_image_verifier_finish(
+    v: *mut suit_image_verifier,
+    verdict: *mut suit_verdict,
+) -> suit_result {
+    // SAFETY: forwarded contract (NULL is refused, not written).
+    let verdict_ok = unsafe { p::write(verdict, SUIT_VERDICT_DENY) };
+    crate::boundary(|| {
+        // SAFETY: forwarded contract.
+        let ver = try_code!(unsafe { Verifier::get(v) });
+        if let Err(e) = verdict_ok {
+            return code(&e);
+        }
+        match ver.head().state {
+            ACTIVE => {}
+            FAILED => return ver.head().error,
+            _ => return code(&ErrorKind::BadState.here()),
+        }
+        let h = ver.head();
+        h.state = FINISHED;
+        // SAFETY: it was ACTIVE, so `iv` is initialised; the state is no
+        // longer ACTIVE, so it is not read or dropped again.
+        let iv = unsafe { h.iv.assume_init_read() };
+        let r = iv.finish().map(|_| ());
+        match ver.crypto_checked(r) {
+            Ok(()) => {
+                if core::hint::black_box(ver.head().state) == FINISHED {
+                    // SAFETY: checked writable (`verdict_ok`).
+                    let _ = unsafe { p::write(verdict, SUIT_VERDICT_ALLOW) };
+                }
+                SUIT_RESULT_OK
+            }
+            Err(e) => {
+                let h = ver.head();
+                h.state = FAILED;
+                h.error = code(&e);
+                h.error
+            }
+        }
+    })
+}
+
+/// Bytes accepted so far (`*seen`) and still expected (`*remaining`, or
+/// `SUIT_NO_SIZE` when the manifest sets no image-size). Either output may
+/// be NULL.
+///
+/// # Safety
+/// `v` as for `suit_image_verifier_update`; `seen`/`remaining` NULL or
+/// writable.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_image_verifier_progress(
+    v: *const suit_image_verifier,
+    seen: *mut u64,
+    remaining: *mut u64,
+) -> suit_result {
+    crate::guard(|| {
+        // SAFETY: forwarded contract; only read here.
+        let ver = unsafe { Verifier::get(v.cast_mut()) }?;
+        if ver.head().state != ACTIVE {
+            return Err(ErrorKind::BadState.here());
+        }
+        // SAFETY: ACTIVE means `iv` is initialised.
+        let iv = unsafe { ver.head().iv.assume_init_ref() };
+        let (s, r) = (iv.seen(), iv.remaining().unwrap_or(SUIT_NO_SIZE));
+        if !seen.is_null() {
+            // SAFETY: forwarded contract.
+            unsafe { p::write(seen, s) }?;
+        }
+        if !remaining.is_null() {
+            // SAFETY: forwarded contract.
+            unsafe { p::write(remaining, r) }?;
+        }
+        Ok(())
+    })
+}
+
+/// Release a verifier in any state (an unfinished C hash is aborted); the
+/// storage is zeroed, so a second deinit returns `SUIT_RESULT_BAD_STATE`.
+///
+/// # Safety
+/// `v` NULL or `sizeof(suit_image_verifier)` readable, writable bytes.
+///
+/// # Errors
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_image_verifier_deinit(v: *mut suit_image_verifier) -> suit_result {
+    crate::guard(|| {
+        // SAFETY: forwarded contract.
+        let ver = unsafe { Verifier::get(v) }?;
+        let h = ver.head();
+        if h.state == ACTIVE {
+            h.state = FINISHED;
+            // SAFETY: ACTIVE means `iv` is initialised; dropped once.
+            unsafe { h.iv.assume_init_drop() };
+        }
+        // SAFETY: validated storage, no reference into it is live.
+        unsafe { ptr::write_bytes(v.cast::<u8>(), 0, size_of::<suit_image_verifier>()) };
+        Ok(())
+    })
+}

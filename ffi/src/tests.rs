@@ -1,0 +1,1627 @@
+//! Unit tests of the C ABI, called the way C calls it (raw pointers into
+//! caller storage, `extern "C"` callbacks), so that Miri checks the unsafe
+//! code, misuse included. Signatures are Ed25519 only: P-256 costs 40 s per
+//! verification under Miri (the C tests cover it natively).
+
+#![allow(clippy::too_many_lines, unreachable_pub)]
+
+#[path = "../examples/fixture.rs"]
+mod fixture;
+
+use crate::*;
+use core::ffi::{CStr, c_void};
+use core::ptr::{null, null_mut};
+use std::boxed::Box;
+use std::sync::OnceLock;
+use std::vec::Vec;
+use suit_verify::ErrorKind;
+
+// ---- fixtures -----------------------------------------------------------------
+
+const IMAGE_LEN: usize = 1000;
+
+struct Vectors {
+    image: Vec<u8>,
+    envelope: Vec<u8>,
+    unsigned: Vec<u8>,
+    key: Vec<u8>,
+}
+
+fn vectors() -> &'static Vectors {
+    static V: OnceLock<Vectors> = OnceLock::new();
+    V.get_or_init(|| {
+        let image = fixture::image(IMAGE_LEN);
+        Vectors {
+            envelope: fixture::envelope_ed25519(&image),
+            unsigned: fixture::unsigned(&image),
+            key: fixture::ed25519_key().public_raw(),
+            image,
+        }
+    })
+}
+
+fn key() -> suit_key {
+    let k = &vectors().key;
+    suit_key {
+        key_type: SUIT_KEY_ED25519,
+        key: k.as_ptr(),
+        key_len: k.len(),
+        kid: null(),
+        kid_len: 0,
+    }
+}
+
+/// Caller storage: boxed so its address is stable, and used only through
+/// one raw pointer (as C would).
+struct Storage<T> {
+    ptr: *mut T,
+}
+
+impl<T> Storage<T> {
+    fn garbage(fill: u8) -> Storage<T> {
+        let b: Box<core::mem::MaybeUninit<T>> = Box::new_uninit();
+        let ptr = Box::into_raw(b).cast::<T>();
+        // SAFETY: fresh allocation of size_of::<T>() bytes.
+        unsafe { core::ptr::write_bytes(ptr.cast::<u8>(), fill, core::mem::size_of::<T>()) };
+        Storage { ptr }
+    }
+}
+
+impl<T> Drop for Storage<T> {
+    fn drop(&mut self) {
+        // SAFETY: allocated by `garbage` as a Box of MaybeUninit<T>.
+        drop(unsafe { Box::from_raw(self.ptr.cast::<core::mem::MaybeUninit<T>>()) });
+    }
+}
+
+const CTX_SIZE: usize = core::mem::size_of::<suit_ctx>();
+
+fn kind(code: suit_result) -> Option<ErrorKind> {
+    ErrorKind::from_code(u16::try_from(code).unwrap())
+}
+
+#[track_caller]
+fn ok(code: suit_result) {
+    assert_eq!(code, SUIT_RESULT_OK, "{:?}", kind(code));
+}
+
+#[track_caller]
+fn err(code: suit_result, want: ErrorKind) {
+    assert_eq!(kind(code), Some(want), "code {code:#x}");
+}
+
+/// A context in copy mode with a buffer of `cap` bytes.
+struct Ctx {
+    s: Storage<suit_ctx>,
+    _buf: Vec<u8>,
+    buf: *mut u8,
+}
+
+impl Ctx {
+    fn copy_mode(cap: usize) -> Ctx {
+        let s = Storage::garbage(0x5A);
+        let mut buf = std::vec![0u8; cap];
+        let bp = buf.as_mut_ptr();
+        // SAFETY: storage and buffer are live for the context's life.
+        ok(unsafe { suit_ctx_init(s.ptr, CTX_SIZE, SUIT_ABI_VERSION, bp, cap) });
+        Ctx {
+            s,
+            _buf: buf,
+            buf: bp,
+        }
+    }
+
+    fn zero_copy() -> Ctx {
+        let s = Storage::garbage(0x5A);
+        // SAFETY: storage live.
+        ok(unsafe { suit_ctx_init_zero_copy(s.ptr, CTX_SIZE, SUIT_ABI_VERSION) });
+        Ctx {
+            s,
+            _buf: Vec::new(),
+            buf: null_mut(),
+        }
+    }
+
+    fn p(&self) -> *mut suit_ctx {
+        self.s.ptr
+    }
+
+    fn auth(&self, env: &[u8], min_seq: u64) -> suit_result {
+        let k = key();
+        // SAFETY: all pointers live for the call.
+        unsafe { suit_authenticate(self.p(), env.as_ptr(), env.len(), &k, 1, min_seq, 0) }
+    }
+
+    fn last(&self) -> suit_error_detail {
+        let mut d = core::mem::MaybeUninit::<suit_error_detail>::uninit();
+        // SAFETY: live context and output.
+        ok(unsafe { suit_ctx_last_error(self.p(), d.as_mut_ptr()) });
+        // SAFETY: written on success.
+        unsafe { d.assume_init() }
+    }
+
+    fn seq(&self) -> Result<u64, suit_result> {
+        let mut s = 0u64;
+        // SAFETY: live context and output.
+        let r = unsafe { suit_manifest_sequence_number(self.p(), &mut s) };
+        if r == SUIT_RESULT_OK { Ok(s) } else { Err(r) }
+    }
+}
+
+impl Drop for Ctx {
+    fn drop(&mut self) {
+        // SAFETY: live storage; deinit of an uninitialised one is refused.
+        let _ = unsafe { suit_ctx_deinit(self.p()) };
+    }
+}
+
+// ---- a device in "C" ------------------------------------------------------------
+
+/// The device behind `suit_platform.user`.
+struct Device {
+    image: Vec<u8>,
+    fail: &'static str,
+    calls: Vec<&'static str>,
+    fetched: Option<Vec<u8>>,
+    ctx: *mut suit_ctx,
+    reentry: Option<suit_result>,
+    reports: usize,
+}
+
+/// A heap value used, as C would, only through one raw pointer (so the
+/// pointers the library holds stay valid under Stacked Borrows).
+struct Raw<T>(*mut T);
+
+impl<T> Raw<T> {
+    fn new(v: T) -> Raw<T> {
+        Raw(Box::into_raw(Box::new(v)))
+    }
+
+    #[allow(clippy::mut_from_ref)]
+    fn get(&self) -> &mut T {
+        // SAFETY: live allocation; borrows are short and never overlap.
+        unsafe { &mut *self.0 }
+    }
+}
+
+impl<T> Drop for Raw<T> {
+    fn drop(&mut self) {
+        // SAFETY: from `Box::into_raw`.
+        drop(unsafe { Box::from_raw(self.0) });
+    }
+}
+
+impl Device {
+    fn new(image: &[u8]) -> Raw<Device> {
+        Raw::new(Device {
+            image: image.to_vec(),
+            fail: "",
+            calls: Vec::new(),
+            fetched: None,
+            ctx: null_mut(),
+            reentry: None,
+            reports: 0,
+        })
+    }
+}
+
+fn dev<'a>(user: *mut c_void) -> &'a mut Device {
+    // SAFETY: tests pass a live, exclusively used `Device`.
+    unsafe { &mut *user.cast::<Device>() }
+}
+
+/// The answer of callback `name`: failure codes by `Device::fail`
+/// ("name" fails, "name:wait" waits, "name:unsupported", "name:nomatch",
+/// "name:garbage" returns 12345).
+fn answer(d: &mut Device, name: &'static str, success: i32) -> i32 {
+    d.calls.push(name);
+    match d.fail.split_once(':') {
+        Some((n, how)) if n == name => match how {
+            "wait" => SUIT_PLATFORM_WAIT,
+            "unsupported" => SUIT_PLATFORM_UNSUPPORTED,
+            "nomatch" => SUIT_PLATFORM_NO_MATCH,
+            "garbage" => 12345,
+            _ => SUIT_PLATFORM_FAIL,
+        },
+        None if d.fail == name => SUIT_PLATFORM_FAIL,
+        _ => success,
+    }
+}
+
+unsafe extern "C" fn check_vendor(
+    user: *mut c_void,
+    component: u32,
+    id: *const u8,
+    len: usize,
+    is_pen: u32,
+) -> i32 {
+    let d = dev(user);
+    // SAFETY: the library passes `len` live bytes.
+    let id = unsafe { core::slice::from_raw_parts(id, len) };
+    if component != 0 || is_pen != 0 || id != fixture::vendor() {
+        return SUIT_PLATFORM_NO_MATCH;
+    }
+    if !d.ctx.is_null() {
+        let mut s = 0u64;
+        // SAFETY: the context is live; the call must be refused.
+        d.reentry = Some(unsafe { suit_manifest_sequence_number(d.ctx, &mut s) });
+    }
+    answer(d, "vendor", SUIT_PLATFORM_MATCH)
+}
+
+unsafe extern "C" fn check_class(user: *mut c_void, _component: u32, uuid: *const u8) -> i32 {
+    // SAFETY: 16 live bytes.
+    let id = unsafe { core::slice::from_raw_parts(uuid, 16) };
+    if id != fixture::class() {
+        return SUIT_PLATFORM_NO_MATCH;
+    }
+    answer(dev(user), "class", SUIT_PLATFORM_MATCH)
+}
+
+unsafe extern "C" fn read(
+    user: *mut c_void,
+    _c: u32,
+    offset: u64,
+    buf: *mut u8,
+    len: usize,
+    got: *mut usize,
+) -> i32 {
+    let d = dev(user);
+    let rc = answer(d, "read", SUIT_PLATFORM_OK);
+    if rc != SUIT_PLATFORM_OK {
+        return rc;
+    }
+    let src = d.fetched.as_ref().unwrap_or(&d.image);
+    let off = usize::try_from(offset).unwrap().min(src.len());
+    let n = len.min(src.len() - off);
+    // SAFETY: `buf` has `len >= n` writable bytes; `got` is writable.
+    unsafe {
+        core::ptr::copy_nonoverlapping(src[off..].as_ptr(), buf, n);
+        *got = n;
+    }
+    SUIT_PLATFORM_OK
+}
+
+unsafe extern "C" fn fetch(
+    user: *mut c_void,
+    _c: u32,
+    uri: *const u8,
+    len: usize,
+    args: *const u8,
+    _alen: usize,
+) -> i32 {
+    let d = dev(user);
+    // SAFETY: `len` live bytes.
+    let uri = unsafe { core::slice::from_raw_parts(uri, len) };
+    assert_eq!(uri, fixture::IMAGE_URI.as_bytes());
+    assert!(args.is_null());
+    let rc = answer(d, "fetch", SUIT_PLATFORM_OK);
+    if rc == SUIT_PLATFORM_OK {
+        d.fetched = Some(d.image.clone());
+    }
+    rc
+}
+
+unsafe extern "C" fn invoke(user: *mut c_void, c: u32, _args: *const u8, _len: usize) -> i32 {
+    assert_eq!(c, 0);
+    answer(dev(user), "invoke", SUIT_PLATFORM_OK)
+}
+
+unsafe extern "C" fn report(user: *mut c_void, record: *const suit_report_record) {
+    // SAFETY: live record for the call.
+    let r = unsafe { &*record };
+    assert_eq!(r.reserved, 0);
+    dev(user).reports += 1;
+}
+
+fn platform(d: &Raw<Device>) -> suit_platform {
+    suit_platform {
+        user: d.0.cast(),
+        check_vendor: Some(check_vendor),
+        check_class: Some(check_class),
+        check_device: None,
+        component_slot: None,
+        component_size: None,
+        read: Some(read),
+        fetch: Some(fetch),
+        write: None,
+        copy: None,
+        swap: None,
+        invoke: Some(invoke),
+        custom: None,
+        supports: None,
+        report: Some(report),
+    }
+}
+
+fn run_update(c: &Ctx, p: &suit_platform, flags: u32) -> (suit_result, suit_verdict) {
+    let mut v: suit_verdict = 0;
+    // SAFETY: live pointers.
+    let r = unsafe { suit_run_update(c.p(), p, flags, &mut v) };
+    (r, v)
+}
+
+fn run_invoke(c: &Ctx, p: &suit_platform) -> (suit_result, suit_verdict, u32) {
+    let (mut v, mut b) = (0u32, 77u32);
+    // SAFETY: live pointers.
+    let r = unsafe { suit_run_invoke(c.p(), p, 0, &mut v, &mut b) };
+    (r, v, b)
+}
+
+// ---- tables, versions, header ---------------------------------------------------
+
+#[test]
+fn result_codes_are_a_bijection_with_error_kinds() {
+    assert_eq!(result::TABLE.len(), ErrorKind::ALL.len() + 1);
+    assert_eq!(result::TABLE[0], (SUIT_RESULT_OK, c"OK", c"success"));
+    for (row, k) in result::TABLE[1..].iter().zip(ErrorKind::ALL) {
+        assert_eq!(row.0, u32::from(k.code()));
+        assert_eq!(row.1.to_str().unwrap(), k.name());
+        assert_eq!(row.2.to_str().unwrap(), k.message());
+    }
+    let mut codes: Vec<_> = result::TABLE.iter().map(|r| r.0).collect();
+    codes.dedup();
+    assert_eq!(codes.len(), result::TABLE.len());
+    for k in ErrorKind::ALL {
+        let code = u32::from(k.code());
+        // SAFETY: static NUL-terminated strings.
+        let (name, msg) = unsafe {
+            (
+                CStr::from_ptr(suit_result_name(code)),
+                CStr::from_ptr(suit_result_message(code)),
+            )
+        };
+        assert_eq!(name.to_str().unwrap(), k.name());
+        assert_eq!(msg.to_str().unwrap(), k.message());
+        assert_eq!(suit_result_band(code), u32::from(k.band()));
+    }
+    // SAFETY: static strings.
+    unsafe {
+        assert_eq!(CStr::from_ptr(suit_result_name(0)), c"OK");
+        assert_eq!(CStr::from_ptr(suit_result_name(0xdead)), c"UNKNOWN_CODE");
+        assert!(!suit_result_message(0xdead).is_null());
+    }
+    assert_eq!(suit_result_band(0), 0);
+    assert_eq!(suit_result_band(0xdead), 255);
+    assert_eq!(SUIT_RESULT_PANIC, u32::from(ErrorKind::Panic.code()));
+}
+
+#[test]
+fn verdict_values_are_far_from_everything_else() {
+    let d = |a: u32, b: u32| (a ^ b).count_ones();
+    assert_eq!(d(SUIT_VERDICT_ALLOW, SUIT_VERDICT_DENY), 32);
+    assert_eq!(d(SUIT_VERDICT_ALLOW, 0), 16);
+    assert_eq!(d(SUIT_VERDICT_ALLOW, u32::MAX), 16);
+    for (code, _, _) in result::TABLE {
+        assert!(d(SUIT_VERDICT_ALLOW, *code) >= 12, "{code:#x}");
+    }
+    let m = u32::try_from(SUIT_PLATFORM_MATCH).unwrap();
+    assert!(d(m, 0) >= 16 && d(m, u32::MAX) >= 16);
+    for v in [
+        SUIT_PLATFORM_OK,
+        SUIT_PLATFORM_NO_MATCH,
+        SUIT_PLATFORM_FAIL,
+        SUIT_PLATFORM_UNSUPPORTED,
+        SUIT_PLATFORM_WAIT,
+    ] {
+        assert!(d(m, u32::try_from(v).unwrap()) >= 14);
+    }
+}
+
+#[test]
+fn versions_match_the_crate() {
+    let v = |s: &str| s.parse::<u32>().unwrap();
+    assert_eq!(SUIT_VERSION_MAJOR, v(env!("CARGO_PKG_VERSION_MAJOR")));
+    assert_eq!(SUIT_VERSION_MINOR, v(env!("CARGO_PKG_VERSION_MINOR")));
+    assert_eq!(SUIT_VERSION_PATCH, v(env!("CARGO_PKG_VERSION_PATCH")));
+    // SAFETY: static string.
+    let s = unsafe { CStr::from_ptr(suit_version_string()) };
+    assert_eq!(s.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        suit_version(),
+        (SUIT_VERSION_MAJOR << 16) | (SUIT_VERSION_MINOR << 8) | SUIT_VERSION_PATCH
+    );
+    assert_eq!(suit_abi_version(), SUIT_ABI_VERSION);
+    assert_eq!(suit_ctx_size(), CTX_SIZE);
+    assert_eq!(
+        suit_image_verifier_size(),
+        core::mem::size_of::<suit_image_verifier>()
+    );
+    assert_eq!(SUIT_MAX_KEYS as usize, suit_verify::limits::MAX_KEYS);
+}
+
+/// The committed header states this build's numbers (default capacities).
+#[test]
+#[cfg_attr(miri, ignore)] // reads a file
+fn committed_header_matches_the_rust_side() {
+    if crate::capacity::MAX_COMPONENTS != 4 || crate::capacity::HASH_CTX_WORDS != 32 {
+        return; // not the default configuration: the header is regenerated
+    }
+    let h = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../include/suit_verify.h"
+    ))
+    .unwrap();
+    let define = |name: &str| -> std::string::String {
+        let pre = std::format!("#define {name} ");
+        h.lines()
+            .find_map(|l| l.strip_prefix(pre.as_str()))
+            .unwrap_or_else(|| panic!("{name}"))
+            .trim()
+            .into()
+    };
+    assert_eq!(define("SUIT_MAX_COMPONENTS"), "4");
+    assert_eq!(define("SUIT_HASH_CTX_WORDS"), "32");
+    assert_eq!(
+        define("SUIT_CTX_WORDS"),
+        std::format!("({CTX_BASE_WORDS} + SUIT_HASH_CTX_WORDS)")
+    );
+    assert_eq!(
+        define("SUIT_IMAGE_VERIFIER_WORDS"),
+        std::format!("({VERIFIER_BASE_WORDS} + SUIT_HASH_CTX_WORDS)")
+    );
+    assert_eq!(define("SUIT_VERSION_MAJOR"), SUIT_VERSION_MAJOR.to_string());
+    assert_eq!(define("SUIT_ABI_VERSION"), SUIT_ABI_VERSION.to_string());
+    assert_eq!(define("SUIT_VERDICT_ALLOW"), SUIT_VERDICT_ALLOW.to_string());
+    for (code, name, _) in result::TABLE {
+        let n = std::format!("SUIT_RESULT_{}", name.to_str().unwrap());
+        assert_eq!(define(&n), code.to_string(), "{n}");
+    }
+}
+
+#[test]
+fn the_boundary_turns_a_panic_into_a_code() {
+    #[allow(clippy::panic)]
+    let r = crate::boundary(|| panic!("test panic"));
+    assert_eq!(r, SUIT_RESULT_PANIC);
+}
+
+// ---- lifecycle misuse --------------------------------------------------------------
+
+#[test]
+fn init_refuses_bad_arguments() {
+    let s = Storage::<suit_ctx>::garbage(0);
+    let mut buf = [0u8; 16];
+    // SAFETY: every call gets live or NULL pointers.
+    unsafe {
+        err(
+            suit_ctx_init(null_mut(), CTX_SIZE, SUIT_ABI_VERSION, null_mut(), 0),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_ctx_init_zero_copy(null_mut(), CTX_SIZE, SUIT_ABI_VERSION),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_ctx_init(s.ptr, CTX_SIZE - 8, SUIT_ABI_VERSION, null_mut(), 0),
+            ErrorKind::AbiMismatch,
+        );
+        err(
+            suit_ctx_init(s.ptr, CTX_SIZE + 8, SUIT_ABI_VERSION, null_mut(), 0),
+            ErrorKind::AbiMismatch,
+        );
+        err(
+            suit_ctx_init(s.ptr, CTX_SIZE, SUIT_ABI_VERSION + 1, null_mut(), 0),
+            ErrorKind::AbiMismatch,
+        );
+        err(
+            suit_ctx_init_zero_copy(s.ptr, CTX_SIZE, 0),
+            ErrorKind::AbiMismatch,
+        );
+        err(
+            suit_ctx_init(s.ptr, CTX_SIZE, SUIT_ABI_VERSION, null_mut(), 16),
+            ErrorKind::NullPointer,
+        );
+        // The copy buffer may not overlap the context.
+        let inside = s.ptr.cast::<u8>().add(8);
+        err(
+            suit_ctx_init(s.ptr, CTX_SIZE, SUIT_ABI_VERSION, inside, 16),
+            ErrorKind::InvalidArgument,
+        );
+        // Misaligned storage.
+        let odd = s.ptr.cast::<u8>().add(4).cast::<suit_ctx>();
+        err(
+            suit_ctx_init_zero_copy(odd, CTX_SIZE, SUIT_ABI_VERSION),
+            ErrorKind::InvalidArgument,
+        );
+        // NULL buffer of length 0 is an empty buffer: init works, authenticate
+        // then finds it too small.
+        ok(suit_ctx_init(
+            s.ptr,
+            CTX_SIZE,
+            SUIT_ABI_VERSION,
+            null_mut(),
+            0,
+        ));
+        let k = key();
+        let env = &vectors().envelope;
+        err(
+            suit_authenticate(s.ptr, env.as_ptr(), env.len(), &k, 1, 0, 0),
+            ErrorKind::BufferTooSmall,
+        );
+        // Init twice without deinit.
+        err(
+            suit_ctx_init(
+                s.ptr,
+                CTX_SIZE,
+                SUIT_ABI_VERSION,
+                buf.as_mut_ptr(),
+                buf.len(),
+            ),
+            ErrorKind::BadState,
+        );
+        ok(suit_ctx_deinit(s.ptr));
+        ok(suit_ctx_init(
+            s.ptr,
+            CTX_SIZE,
+            SUIT_ABI_VERSION,
+            buf.as_mut_ptr(),
+            buf.len(),
+        ));
+        ok(suit_ctx_deinit(s.ptr));
+    }
+}
+
+#[test]
+fn use_before_init_after_deinit_and_of_a_moved_copy_is_bad_state() {
+    let s = Storage::<suit_ctx>::garbage(0xA5);
+    let k = key();
+    let env = &vectors().envelope;
+    let plat = suit_platform {
+        user: null_mut(),
+        check_vendor: None,
+        check_class: None,
+        check_device: None,
+        component_slot: None,
+        component_size: None,
+        read: None,
+        fetch: None,
+        write: None,
+        copy: None,
+        swap: None,
+        invoke: None,
+        custom: None,
+        supports: None,
+        report: None,
+    };
+    let check_all = |ctx: *mut suit_ctx| {
+        let (mut u64v, mut u32v, mut n) = (0u64, 0u32, 0usize);
+        let mut v: suit_verdict = 1;
+        let mut d = core::mem::MaybeUninit::<suit_error_detail>::uninit();
+        let mut buf = [0u8; 8];
+        let ver = Storage::<suit_image_verifier>::garbage(0);
+        // SAFETY: every pointer is live; the context is not initialised.
+        unsafe {
+            err(suit_ctx_deinit(ctx), ErrorKind::BadState);
+            err(suit_ctx_set_crypto(ctx, null()), ErrorKind::BadState);
+            err(
+                suit_authenticate(ctx, env.as_ptr(), env.len(), &k, 1, 0, 0),
+                ErrorKind::BadState,
+            );
+            err(
+                suit_manifest_sequence_number(ctx, &mut u64v),
+                ErrorKind::BadState,
+            );
+            err(
+                suit_manifest_component_count(ctx, &mut u32v),
+                ErrorKind::BadState,
+            );
+            err(
+                suit_manifest_component_id(ctx, 0, buf.as_mut_ptr(), 8, &mut n),
+                ErrorKind::BadState,
+            );
+            err(
+                suit_manifest_text(
+                    ctx,
+                    null(),
+                    SUIT_NO_COMPONENT,
+                    1,
+                    buf.as_mut_ptr(),
+                    8,
+                    &mut n,
+                ),
+                ErrorKind::BadState,
+            );
+            err(
+                suit_ctx_last_error(ctx, d.as_mut_ptr()),
+                ErrorKind::BadState,
+            );
+            err(suit_run_update(ctx, &plat, 0, &mut v), ErrorKind::BadState);
+            assert_eq!(v, SUIT_VERDICT_DENY);
+            let mut b = 0;
+            v = SUIT_VERDICT_ALLOW;
+            err(
+                suit_run_invoke(ctx, &plat, 0, &mut v, &mut b),
+                ErrorKind::BadState,
+            );
+            assert_eq!((v, b), (SUIT_VERDICT_DENY, SUIT_NO_COMPONENT));
+            err(
+                suit_run_section(ctx, 7, &plat, 0, &mut v),
+                ErrorKind::BadState,
+            );
+            let sz = core::mem::size_of::<suit_image_verifier>();
+            err(
+                suit_image_verifier_init(ver.ptr, sz, SUIT_ABI_VERSION, ctx, &plat, 0),
+                ErrorKind::BadState,
+            );
+        }
+    };
+    check_all(s.ptr);
+    // After init and deinit.
+    let mut buf = std::vec![0u8; 512];
+    // SAFETY: live storage and buffer.
+    unsafe {
+        ok(suit_ctx_init(
+            s.ptr,
+            CTX_SIZE,
+            SUIT_ABI_VERSION,
+            buf.as_mut_ptr(),
+            buf.len(),
+        ));
+        ok(suit_ctx_deinit(s.ptr));
+        err(suit_ctx_deinit(s.ptr), ErrorKind::BadState);
+    }
+    check_all(s.ptr);
+    // A byte copy of a live context is not a context.
+    let c = Ctx::copy_mode(512);
+    ok(c.auth(env, 0));
+    let copy = Storage::<suit_ctx>::garbage(0);
+    // SAFETY: both live, same size.
+    unsafe { core::ptr::copy_nonoverlapping(c.p(), copy.ptr, 1) };
+    check_all(copy.ptr);
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+}
+
+#[test]
+fn null_outputs_and_arguments_are_refused() {
+    let c = Ctx::copy_mode(1024);
+    let env = &vectors().envelope;
+    let k = key();
+    // SAFETY: NULL or live pointers only.
+    unsafe {
+        err(
+            suit_authenticate(c.p(), null(), 5, &k, 1, 0, 0),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_authenticate(c.p(), env.as_ptr(), env.len(), null(), 1, 0, 0),
+            ErrorKind::NullPointer,
+        );
+        // NULL with length 0 is an empty envelope: a CBOR error, not NULL.
+        err(
+            suit_authenticate(c.p(), null(), 0, &k, 1, 0, 0),
+            ErrorKind::CborTruncated,
+        );
+        // No keys at all: nothing verifies.
+        err(
+            suit_authenticate(c.p(), env.as_ptr(), env.len(), null(), 0, 0, 0),
+            ErrorKind::AuthUntrustedKey,
+        );
+        ok(c.auth(env, 0));
+        err(
+            suit_manifest_sequence_number(c.p(), null_mut()),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_manifest_component_count(c.p(), null_mut()),
+            ErrorKind::NullPointer,
+        );
+        let mut n = 0usize;
+        err(
+            suit_manifest_component_id(c.p(), 0, null_mut(), 0, null_mut()),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_manifest_component_id(c.p(), 0, null_mut(), 4, &mut n),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_ctx_last_error(c.p(), null_mut()),
+            ErrorKind::NullPointer,
+        );
+        let mut v = SUIT_VERDICT_ALLOW;
+        err(
+            suit_run_update(c.p(), null(), 0, &mut v),
+            ErrorKind::NullPointer,
+        );
+        assert_eq!(v, SUIT_VERDICT_DENY);
+        let d = Device::new(&vectors().image);
+        let p = platform(&d);
+        err(
+            suit_run_update(c.p(), &p, 0, null_mut()),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_run_invoke(c.p(), &p, 0, &mut v, null_mut()),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_run_update(c.p(), &p, 0x100, &mut v),
+            ErrorKind::InvalidArgument,
+        );
+        err(
+            suit_run_update(
+                c.p(),
+                &p,
+                SUIT_RUN_IDENTITY_PER_COMPONENT | SUIT_RUN_IDENTITY_RELAXED,
+                &mut v,
+            ),
+            ErrorKind::InvalidArgument,
+        );
+        // The manifest is still there after all these refusals.
+        assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+    }
+}
+
+#[test]
+fn keys_are_checked() {
+    let k = key();
+    let short = suit_key { key_len: 31, ..k };
+    let bad_type = suit_key { key_type: 9, ..k };
+    let null_key = suit_key { key: null(), ..k };
+    let kid = *b"kid-1";
+    let with_kid = suit_key {
+        kid: kid.as_ptr(),
+        kid_len: kid.len(),
+        ..k
+    };
+    let many = [k; 33];
+    // SAFETY: live arrays.
+    unsafe {
+        ok(suit_keys_check(&k, 1));
+        ok(suit_keys_check(null(), 0));
+        ok(suit_keys_check(&with_kid, 1));
+        ok(suit_keys_check(many.as_ptr(), 32));
+        err(suit_keys_check(many.as_ptr(), 33), ErrorKind::LimitKeys);
+        err(suit_keys_check(&short, 1), ErrorKind::InvalidKey);
+        err(suit_keys_check(&bad_type, 1), ErrorKind::InvalidKey);
+        err(suit_keys_check(&null_key, 1), ErrorKind::NullPointer);
+        err(suit_keys_check(null(), 1), ErrorKind::NullPointer);
+    }
+    // The envelope's block carries no kid: every key of its type is tried,
+    // those with a kid included.
+    let c = Ctx::copy_mode(1024);
+    let env = &vectors().envelope;
+    // SAFETY: live pointers.
+    unsafe {
+        ok(suit_authenticate(
+            c.p(),
+            env.as_ptr(),
+            env.len(),
+            &with_kid,
+            1,
+            0,
+            0,
+        ));
+        // A key of the other type is not tried at all.
+        let point = [4u8; 65];
+        let p256 = suit_key {
+            key_type: SUIT_KEY_P256,
+            key: point.as_ptr(),
+            key_len: 65,
+            kid: null(),
+            kid_len: 0,
+        };
+        err(
+            suit_authenticate(c.p(), env.as_ptr(), env.len(), &p256, 1, 0, 0),
+            ErrorKind::AuthUntrustedKey,
+        );
+    }
+}
+
+// ---- authentication and the held manifest ----------------------------------------
+
+#[test]
+fn copy_mode_authenticates_the_copy_and_detects_changes_to_it() {
+    let v = vectors();
+    let c = Ctx::copy_mode(v.envelope.len() - 1);
+    err(c.auth(&v.envelope, 0), ErrorKind::BufferTooSmall);
+    drop(c);
+
+    let c = Ctx::copy_mode(v.envelope.len());
+    assert_eq!(c.seq().map_err(kind), Err(Some(ErrorKind::BadState)));
+    let mut env = v.envelope.clone();
+    ok(c.auth(&env, fixture::SEQUENCE));
+    assert_eq!(c.last().result, SUIT_RESULT_OK);
+    // The caller's bytes are not used after the call.
+    env.iter_mut().for_each(|b| *b = 0);
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+    // A change to the held copy itself is caught before use.
+    let at = v
+        .envelope
+        .windows(VENDOR_NAME_LEN)
+        .position(|w| w == fixture::VENDOR_NAME.as_bytes())
+        .unwrap();
+    // SAFETY: inside the live copy buffer.
+    unsafe { *c.buf.add(at) ^= 0x20 };
+    assert_eq!(
+        c.seq().map_err(kind),
+        Err(Some(ErrorKind::AuthDigestMismatch))
+    );
+    let d = c.last();
+    assert_eq!(d.result, u32::from(ErrorKind::AuthDigestMismatch.code()));
+    assert_ne!(d.offset, SUIT_NO_OFFSET);
+    assert_eq!(d.section, SUIT_NO_SECTION);
+    // SAFETY: as above.
+    unsafe { *c.buf.add(at) ^= 0x20 };
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+
+    // Rollback, and a failed authentication forgets the earlier one.
+    err(
+        c.auth(&v.envelope, fixture::SEQUENCE + 1),
+        ErrorKind::SequenceRollback,
+    );
+    assert_eq!(
+        c.last().result,
+        u32::from(ErrorKind::SequenceRollback.code())
+    );
+    assert_eq!(c.seq().map_err(kind), Err(Some(ErrorKind::BadState)));
+    err(c.auth(&v.unsigned, 0), ErrorKind::AuthNoSignature);
+}
+
+const VENDOR_NAME_LEN: usize = fixture::VENDOR_NAME.len();
+
+#[test]
+fn copy_mode_accepts_the_envelope_received_in_its_own_buffer() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    // SAFETY: the buffer holds 2048 bytes.
+    unsafe { core::ptr::copy_nonoverlapping(v.envelope.as_ptr(), c.buf, v.envelope.len()) };
+    let k = key();
+    // SAFETY: live pointers; the envelope is the context's own buffer.
+    ok(unsafe { suit_authenticate(c.p(), c.buf, v.envelope.len(), &k, 1, 0, 0) });
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+    // Partly overlapping the buffer is refused.
+    // SAFETY: as above.
+    err(
+        unsafe { suit_authenticate(c.p(), c.buf.add(1), v.envelope.len(), &k, 1, 0, 0) },
+        ErrorKind::InvalidArgument,
+    );
+}
+
+#[test]
+fn zero_copy_mode_reads_the_callers_bytes_and_detects_changes() {
+    let v = vectors();
+    let c = Ctx::zero_copy();
+    let at = v
+        .envelope
+        .windows(VENDOR_NAME_LEN)
+        .position(|w| w == fixture::VENDOR_NAME.as_bytes())
+        .unwrap();
+    let env = Raw::new(v.envelope.clone());
+    let (ep, len) = (env.get().as_mut_ptr(), v.envelope.len());
+    let k = key();
+    // SAFETY: the envelope stays live and is only accessed through `ep`.
+    unsafe {
+        ok(suit_authenticate(c.p(), ep, len, &k, 1, 0, 0));
+        assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+        *ep.add(at) ^= 0x20;
+        assert_eq!(
+            c.seq().map_err(kind),
+            Err(Some(ErrorKind::AuthDigestMismatch))
+        );
+        *ep.add(at) ^= 0x20;
+    }
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+    drop(c);
+}
+
+#[test]
+fn queries_copy_out_with_size_checks() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    let mut n = 0usize;
+    let mut count = 0u32;
+    let mut buf = [0u8; 64];
+    // SAFETY: live pointers and sizes.
+    unsafe {
+        ok(suit_manifest_component_count(c.p(), &mut count));
+        assert_eq!(count, 1);
+        // Size query with NULL/0, then too small, then exact.
+        err(
+            suit_manifest_component_id(c.p(), 0, null_mut(), 0, &mut n),
+            ErrorKind::BufferTooSmall,
+        );
+        let id_len = n;
+        assert_eq!(id_len, 1 + 1 + 5 + 1 + 3);
+        err(
+            suit_manifest_component_id(c.p(), 0, buf.as_mut_ptr(), id_len - 1, &mut n),
+            ErrorKind::BufferTooSmall,
+        );
+        ok(suit_manifest_component_id(
+            c.p(),
+            0,
+            buf.as_mut_ptr(),
+            id_len,
+            &mut n,
+        ));
+        assert_eq!(&buf[..n], b"\x82\x45flash\x43app");
+        err(
+            suit_manifest_component_id(c.p(), 1, buf.as_mut_ptr(), 64, &mut n),
+            ErrorKind::ComponentIndexOutOfRange,
+        );
+        ok(suit_manifest_component_segment_count(c.p(), 0, &mut count));
+        assert_eq!(count, 2);
+        ok(suit_manifest_component_segment(
+            c.p(),
+            0,
+            1,
+            buf.as_mut_ptr(),
+            64,
+            &mut n,
+        ));
+        assert_eq!(&buf[..n], b"app");
+        err(
+            suit_manifest_component_segment(c.p(), 0, 2, buf.as_mut_ptr(), 64, &mut n),
+            ErrorKind::InvalidArgument,
+        );
+
+        // Text: NUL-terminated, needs len + 1.
+        let want = fixture::MANIFEST_DESCRIPTION;
+        err(
+            suit_manifest_text(
+                c.p(),
+                null(),
+                SUIT_NO_COMPONENT,
+                1,
+                buf.as_mut_ptr(),
+                want.len(),
+                &mut n,
+            ),
+            ErrorKind::BufferTooSmall,
+        );
+        assert_eq!(n, want.len());
+        ok(suit_manifest_text(
+            c.p(),
+            null(),
+            SUIT_NO_COMPONENT,
+            1,
+            buf.as_mut_ptr(),
+            want.len() + 1,
+            &mut n,
+        ));
+        assert_eq!(
+            CStr::from_bytes_with_nul(&buf[..=n])
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            want
+        );
+        ok(suit_manifest_text(
+            c.p(),
+            c"en".as_ptr(),
+            0,
+            6,
+            buf.as_mut_ptr(),
+            64,
+            &mut n,
+        ));
+        assert_eq!(&buf[..n], fixture::COMPONENT_VERSION.as_bytes());
+        ok(suit_manifest_text(
+            c.p(),
+            c"en".as_ptr(),
+            0,
+            1,
+            buf.as_mut_ptr(),
+            64,
+            &mut n,
+        ));
+        assert_eq!(&buf[..n], fixture::VENDOR_NAME.as_bytes());
+        err(
+            suit_manifest_text(c.p(), c"de".as_ptr(), 0, 1, buf.as_mut_ptr(), 64, &mut n),
+            ErrorKind::SectionAbsent,
+        );
+        err(
+            suit_manifest_text(c.p(), null(), 0, 3, buf.as_mut_ptr(), 64, &mut n),
+            ErrorKind::SectionAbsent,
+        );
+        err(
+            suit_manifest_text(c.p(), null(), 5, 1, buf.as_mut_ptr(), 64, &mut n),
+            ErrorKind::ComponentIndexOutOfRange,
+        );
+        ok(suit_manifest_reference_uri(
+            c.p(),
+            buf.as_mut_ptr(),
+            64,
+            &mut n,
+        ));
+        assert_eq!(&buf[..n], fixture::REFERENCE_URI.as_bytes());
+        assert_eq!(buf[n], 0);
+    }
+}
+
+// ---- procedures -------------------------------------------------------------------
+
+#[test]
+fn update_and_invoke_through_callbacks() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let (r, verdict) = run_update(&c, &p, 0);
+    ok(r);
+    assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+    let mut calls = d.get().calls.clone();
+    calls.dedup();
+    assert_eq!(
+        calls,
+        [
+            "vendor", "class", "fetch", "read", "vendor", "class", "read"
+        ]
+    );
+    assert!(d.get().reports >= 8);
+
+    d.get().calls.clear();
+    let (r, verdict, boot) = run_invoke(&c, &p);
+    ok(r);
+    assert_eq!((verdict, boot), (SUIT_VERDICT_ALLOW, 0));
+    // invoke is not called without SUIT_RUN_INVOKE_CALLBACK...
+    assert!(!d.get().calls.contains(&"invoke"));
+    // ...and is with it.
+    let (mut vv, mut b) = (0, 0);
+    // SAFETY: live pointers.
+    ok(unsafe { suit_run_invoke(c.p(), &p, SUIT_RUN_INVOKE_CALLBACK, &mut vv, &mut b) });
+    assert!(d.get().calls.contains(&"invoke"));
+    // One section; the shared sequence alone; an absent section.
+    // SAFETY: live pointers.
+    unsafe {
+        ok(suit_run_section(
+            c.p(),
+            SUIT_SECTION_VALIDATE,
+            &p,
+            0,
+            &mut vv,
+        ));
+        assert_eq!(vv, SUIT_VERDICT_ALLOW);
+        ok(suit_run_section(c.p(), SUIT_SECTION_SHARED, &p, 0, &mut vv));
+        err(
+            suit_run_section(c.p(), SUIT_SECTION_LOAD, &p, 0, &mut vv),
+            ErrorKind::SectionAbsent,
+        );
+        assert_eq!(vv, SUIT_VERDICT_DENY);
+        // A dry run asks `supports` (NULL = yes) instead of fetching.
+        d.get().calls.clear();
+        d.get().fetched = None;
+        ok(suit_run_update(c.p(), &p, SUIT_RUN_DRY_RUN, &mut vv));
+        assert!(!d.get().calls.contains(&"fetch"));
+    }
+}
+
+#[test]
+fn every_callback_failure_denies() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    for (fail, want, section, command) in [
+        ("vendor", ErrorKind::PlatformFailed, 0, 1),
+        ("vendor:nomatch", ErrorKind::VendorMismatch, 0, 1),
+        ("vendor:unsupported", ErrorKind::PlatformUnsupported, 0, 1),
+        ("vendor:garbage", ErrorKind::PlatformFailed, 0, 1),
+        ("class", ErrorKind::PlatformFailed, 0, 2),
+        ("class:nomatch", ErrorKind::ClassMismatch, 0, 2),
+        ("fetch", ErrorKind::PlatformFailed, 20, 21),
+        ("fetch:unsupported", ErrorKind::PlatformUnsupported, 20, 21),
+        ("fetch:wait", ErrorKind::Pending, 20, 21),
+        ("read", ErrorKind::PlatformFailed, 20, 3),
+        ("read:wait", ErrorKind::Pending, 20, 3),
+    ] {
+        let d = Device::new(&v.image);
+        d.get().fail = fail;
+        let p = platform(&d);
+        let (r, verdict) = run_update(&c, &p, 0);
+        err(r, want);
+        assert_eq!(verdict, SUIT_VERDICT_DENY, "{fail}");
+        let det = c.last();
+        assert_eq!(det.result, r);
+        if want != ErrorKind::Pending {
+            assert_eq!(
+                (det.section, det.command, det.component),
+                (section, command, 0),
+                "{fail}"
+            );
+        }
+    }
+    // A tampered image fails image-match in validate (after a good fetch the
+    // device serves the tampered bytes).
+    let mut bad = v.image.clone();
+    bad[500] ^= 1;
+    let d = Device::new(&bad);
+    let p = platform(&d);
+    let (r, verdict, boot) = run_invoke(&c, &p);
+    err(r, ErrorKind::ImageDigestMismatch);
+    assert_eq!((verdict, boot), (SUIT_VERDICT_DENY, SUIT_NO_COMPONENT));
+    let det = c.last();
+    assert_eq!(
+        (det.section, det.command, det.component),
+        (SUIT_SECTION_VALIDATE, 3, 0)
+    );
+    // The invoke callback failing (with SUIT_RUN_INVOKE_CALLBACK).
+    let d = Device::new(&v.image);
+    d.get().fail = "invoke";
+    let p = platform(&d);
+    let (mut vv, mut b) = (0, 0);
+    // SAFETY: live pointers.
+    err(
+        unsafe { suit_run_invoke(c.p(), &p, SUIT_RUN_INVOKE_CALLBACK, &mut vv, &mut b) },
+        ErrorKind::PlatformFailed,
+    );
+    assert_eq!(vv, SUIT_VERDICT_DENY);
+    // All-NULL table: the first condition is unsupported.
+    let d = Device::new(&v.image);
+    let mut p = platform(&d);
+    p.check_vendor = None;
+    err(run_update(&c, &p, 0).0, ErrorKind::PlatformUnsupported);
+}
+
+#[test]
+fn callbacks_cannot_reenter_their_context() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    let d = Device::new(&v.image);
+    d.get().ctx = c.p();
+    let p = platform(&d);
+    ok(run_update(&c, &p, 0).0);
+    err(d.get().reentry.unwrap(), ErrorKind::BadState);
+    // And the context works normally afterwards.
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+}
+
+// ---- the streaming image verifier ------------------------------------------------------
+
+const VER_SIZE: usize = core::mem::size_of::<suit_image_verifier>();
+
+fn verify_image(c: &Ctx, image: &[u8], chunk: usize) -> (suit_result, suit_verdict) {
+    let v = Storage::<suit_image_verifier>::garbage(0xEE);
+    let d = Device::new(&vectors().image);
+    let p = platform(&d);
+    // SAFETY: live storage, context and platform.
+    unsafe {
+        ok(suit_image_verifier_init(
+            v.ptr,
+            VER_SIZE,
+            SUIT_ABI_VERSION,
+            c.p(),
+            &p,
+            0,
+        ));
+        let mut r = SUIT_RESULT_OK;
+        for part in image.chunks(chunk) {
+            r = suit_image_verifier_update(v.ptr, part.as_ptr(), part.len());
+            if r != SUIT_RESULT_OK {
+                break;
+            }
+        }
+        let mut verdict = SUIT_VERDICT_ALLOW;
+        let f = suit_image_verifier_finish(v.ptr, &mut verdict);
+        if r == SUIT_RESULT_OK {
+            r = f;
+        } else {
+            assert_eq!(f, r, "errors are sticky");
+        }
+        ok(suit_image_verifier_deinit(v.ptr));
+        err(suit_image_verifier_deinit(v.ptr), ErrorKind::BadState);
+        (r, verdict)
+    }
+}
+
+#[test]
+fn streaming_verifier_with_every_chunk_size() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    for chunk in [1, 7, 64, 4096] {
+        let (r, verdict) = verify_image(&c, &v.image, chunk);
+        ok(r);
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW, "chunk {chunk}");
+    }
+    let mut bad = v.image.clone();
+    bad[IMAGE_LEN - 1] ^= 0x80;
+    for chunk in [1, 64] {
+        let (r, verdict) = verify_image(&c, &bad, chunk);
+        err(r, ErrorKind::ImageDigestMismatch);
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+    }
+    let (r, verdict) = verify_image(&c, &v.image[..IMAGE_LEN - 1], 64);
+    err(r, ErrorKind::ImageSizeMismatch);
+    assert_eq!(verdict, SUIT_VERDICT_DENY);
+    let mut long = v.image.clone();
+    long.push(0);
+    let (r, verdict) = verify_image(&c, &long, 7);
+    err(r, ErrorKind::ImageSizeMismatch);
+    assert_eq!(verdict, SUIT_VERDICT_DENY);
+}
+
+#[test]
+fn streaming_verifier_misuse() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let s = Storage::<suit_image_verifier>::garbage(0x11);
+    let mut verdict = SUIT_VERDICT_ALLOW;
+    let (mut seen, mut left) = (0u64, 0u64);
+    // SAFETY: live or NULL pointers.
+    unsafe {
+        // Not initialised.
+        err(
+            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
+            ErrorKind::BadState,
+        );
+        err(
+            suit_image_verifier_finish(s.ptr, &mut verdict),
+            ErrorKind::BadState,
+        );
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        err(suit_image_verifier_deinit(s.ptr), ErrorKind::BadState);
+        err(
+            suit_image_verifier_progress(s.ptr, &mut seen, &mut left),
+            ErrorKind::BadState,
+        );
+        err(
+            suit_image_verifier_update(null_mut(), v.image.as_ptr(), 1),
+            ErrorKind::NullPointer,
+        );
+        // Context not authenticated yet.
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::BadState,
+        );
+        ok(c.auth(&v.envelope, 0));
+        err(
+            suit_image_verifier_init(null_mut(), VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE - 8, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::AbiMismatch,
+        );
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, 99, c.p(), &p, 0),
+            ErrorKind::AbiMismatch,
+        );
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, null_mut(), &p, 0),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), null(), 0),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 1),
+            ErrorKind::ComponentIndexOutOfRange,
+        );
+        // A failing vendor check in the shared sequence: no verifier.
+        d.get().fail = "vendor";
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::PlatformFailed,
+        );
+        err(
+            suit_image_verifier_update(s.ptr, null(), 0),
+            ErrorKind::BadState,
+        );
+        d.get().fail = "";
+        ok(suit_image_verifier_init(
+            s.ptr,
+            VER_SIZE,
+            SUIT_ABI_VERSION,
+            c.p(),
+            &p,
+            0,
+        ));
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::BadState,
+        );
+        err(
+            suit_image_verifier_update(s.ptr, null(), 3),
+            ErrorKind::NullPointer,
+        );
+        ok(suit_image_verifier_update(s.ptr, null(), 0));
+        ok(suit_image_verifier_update(s.ptr, v.image.as_ptr(), 10));
+        ok(suit_image_verifier_progress(s.ptr, &mut seen, &mut left));
+        assert_eq!((seen, left), (10, (IMAGE_LEN - 10) as u64));
+        ok(suit_image_verifier_progress(s.ptr, null_mut(), null_mut()));
+        err(
+            suit_image_verifier_finish(s.ptr, null_mut()),
+            ErrorKind::NullPointer,
+        );
+        ok(suit_image_verifier_update(
+            s.ptr,
+            v.image[10..].as_ptr(),
+            IMAGE_LEN - 10,
+        ));
+        ok(suit_image_verifier_finish(s.ptr, &mut verdict));
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+        // Finished: no more data, no second verdict.
+        err(
+            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
+            ErrorKind::BadState,
+        );
+        err(
+            suit_image_verifier_finish(s.ptr, &mut verdict),
+            ErrorKind::BadState,
+        );
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        // The context is independent of the verifier: deinit it first.
+        ok(suit_ctx_deinit(c.p()));
+        ok(suit_image_verifier_deinit(s.ptr));
+        // Deinit of an active verifier.
+        ok(c.copy_init_again());
+        ok(c.auth(&v.envelope, 0));
+        ok(suit_image_verifier_init(
+            s.ptr,
+            VER_SIZE,
+            SUIT_ABI_VERSION,
+            c.p(),
+            &p,
+            0,
+        ));
+        ok(suit_image_verifier_update(s.ptr, v.image.as_ptr(), 100));
+        ok(suit_image_verifier_deinit(s.ptr));
+    }
+}
+
+impl Ctx {
+    fn copy_init_again(&self) -> suit_result {
+        // SAFETY: live storage and buffer (2048 bytes, as created).
+        unsafe { suit_ctx_init(self.p(), CTX_SIZE, SUIT_ABI_VERSION, self.buf, 2048) }
+    }
+}
+
+// ---- C crypto callbacks -------------------------------------------------------------
+
+/// The crypto device behind `suit_crypto.user`.
+#[derive(Default)]
+struct CryptoDev {
+    fail: &'static str,
+    inits: usize,
+    finishes: usize,
+    aborts: usize,
+    verifies: usize,
+}
+
+fn cdev<'a>(user: *mut c_void) -> &'a mut CryptoDev {
+    // SAFETY: tests pass a live `CryptoDev`.
+    unsafe { &mut *user.cast::<CryptoDev>() }
+}
+
+type Sha = suit_verify::crypto::RustHasher;
+
+unsafe extern "C" fn c_init(user: *mut c_void, state: *mut c_void, size: usize, alg: i32) -> i32 {
+    let d = cdev(user);
+    d.inits += 1;
+    if d.fail == "init" {
+        return SUIT_PLATFORM_FAIL;
+    }
+    if alg != -16 {
+        return SUIT_PLATFORM_UNSUPPORTED;
+    }
+    assert!(size >= core::mem::size_of::<Sha>() && state.cast::<Sha>().is_aligned());
+    use suit_verify::Crypto;
+    let h = suit_verify::RustCrypto
+        .hasher(suit_verify::crypto::DigestAlg::Sha256)
+        .unwrap();
+    // SAFETY: the state area is large and aligned enough (asserted).
+    unsafe { state.cast::<Sha>().write(h) };
+    SUIT_PLATFORM_OK
+}
+
+unsafe extern "C" fn c_update(
+    user: *mut c_void,
+    state: *mut c_void,
+    data: *const u8,
+    len: usize,
+) -> i32 {
+    if cdev(user).fail == "update" {
+        return SUIT_PLATFORM_FAIL;
+    }
+    use suit_verify::crypto::Hasher;
+    // SAFETY: `c_init` put a hasher there; `data` has `len` bytes.
+    unsafe { (*state.cast::<Sha>()).update(core::slice::from_raw_parts(data, len)) };
+    SUIT_PLATFORM_OK
+}
+
+unsafe extern "C" fn c_finish(
+    user: *mut c_void,
+    state: *mut c_void,
+    out: *mut u8,
+    size: usize,
+    len: *mut usize,
+) -> i32 {
+    let d = cdev(user);
+    d.finishes += 1;
+    use suit_verify::crypto::Hasher;
+    // SAFETY: `c_init` put a hasher there; it is moved out once.
+    let h = unsafe { state.cast::<Sha>().read() };
+    let mut buf = [0u8; 64];
+    let n = h.finish(&mut buf);
+    if d.fail == "finish" {
+        return SUIT_PLATFORM_FAIL;
+    }
+    assert!(size >= n);
+    // SAFETY: `out` has `size >= n` bytes, `len` is writable.
+    unsafe {
+        core::ptr::copy_nonoverlapping(buf.as_ptr(), out, n);
+        *len = if d.fail == "finish:long" { 65 } else { n };
+    }
+    SUIT_PLATFORM_OK
+}
+
+unsafe extern "C" fn c_abort(user: *mut c_void, state: *mut c_void) {
+    cdev(user).aborts += 1;
+    // SAFETY: `c_init` put a hasher there; dropped once.
+    drop(unsafe { state.cast::<Sha>().read() });
+}
+
+unsafe extern "C" fn c_verify(
+    user: *mut c_void,
+    alg: i32,
+    key_type: u32,
+    key: *const u8,
+    key_len: usize,
+    parts: *const suit_bytes,
+    n: usize,
+    sig: *const u8,
+    sig_len: usize,
+) -> suit_verdict {
+    let d = cdev(user);
+    d.verifies += 1;
+    match d.fail {
+        "verify" => return 0x1234,
+        "verify:deny" => return SUIT_VERDICT_DENY,
+        _ => {}
+    }
+    assert_eq!(key_type, SUIT_KEY_ED25519);
+    let alg = suit_verify::crypto::SigAlg::from_cose(i64::from(alg)).unwrap();
+    // SAFETY: the library passes live slices for the call.
+    let (key, parts, sig) = unsafe {
+        (
+            core::slice::from_raw_parts(key, key_len),
+            core::slice::from_raw_parts(parts, n),
+            core::slice::from_raw_parts(sig, sig_len),
+        )
+    };
+    let msg: Vec<&[u8]> = parts
+        .iter()
+        // SAFETY: each part is a live slice.
+        .map(|p| unsafe { core::slice::from_raw_parts(p.ptr, p.len) })
+        .collect();
+    use suit_verify::Crypto;
+    match suit_verify::RustCrypto.verify(alg, key, &msg, sig) {
+        Ok(()) => SUIT_VERDICT_ALLOW,
+        Err(_) => SUIT_VERDICT_DENY,
+    }
+}
+
+fn crypto_table(d: &Raw<CryptoDev>) -> suit_crypto {
+    suit_crypto {
+        user: d.0.cast(),
+        digest_init: Some(c_init),
+        digest_update: Some(c_update),
+        digest_finish: Some(c_finish),
+        digest_abort: Some(c_abort),
+        verify: Some(c_verify),
+    }
+}
+
+#[test]
+fn c_crypto_callbacks_are_used_and_their_failures_deny() {
+    let v = vectors();
+    let cd = Raw::new(CryptoDev::default());
+    let table = crypto_table(&cd);
+    let c = Ctx::copy_mode(2048);
+    // SAFETY: live pointers.
+    unsafe {
+        ok(suit_ctx_set_crypto(c.p(), &table));
+        ok(c.auth(&v.envelope, 0));
+        assert_eq!(cdev(table.user).verifies, 1);
+        assert!(cdev(table.user).inits >= 1);
+        assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+        let d = Device::new(&v.image);
+        let p = platform(&d);
+        let (r, verdict) = run_update(&c, &p, 0);
+        ok(r);
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+        let (r, verdict) = verify_image(&c, &v.image, 64);
+        ok(r);
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+        let dev = cdev(table.user);
+        assert_eq!(dev.inits, dev.finishes + dev.aborts, "every C hash ended");
+        // An active verifier released early aborts its C hash.
+        let before = dev.aborts;
+        let s = Storage::<suit_image_verifier>::garbage(0);
+        ok(suit_image_verifier_init(
+            s.ptr,
+            VER_SIZE,
+            SUIT_ABI_VERSION,
+            c.p(),
+            &p,
+            0,
+        ));
+        ok(suit_image_verifier_update(s.ptr, v.image.as_ptr(), 5));
+        ok(suit_image_verifier_deinit(s.ptr));
+        assert_eq!(cdev(table.user).aborts, before + 1);
+
+        for (fail, want) in [
+            ("init", ErrorKind::CryptoBackend),
+            ("update", ErrorKind::CryptoBackend),
+            ("finish", ErrorKind::CryptoBackend),
+            ("finish:long", ErrorKind::CryptoBackend),
+            ("verify", ErrorKind::CryptoBackend),
+            ("verify:deny", ErrorKind::AuthSignatureInvalid),
+        ] {
+            cdev(table.user).fail = fail;
+            err(c.auth(&v.envelope, 0), want);
+            assert_eq!(c.last().result, u32::from(want.code()), "{fail}");
+        }
+        // A digest failure after authentication: queries, runs and the
+        // image verifier report it.
+        cdev(table.user).fail = "";
+        ok(c.auth(&v.envelope, 0));
+        cdev(table.user).fail = "update";
+        assert_eq!(c.seq().map_err(kind), Err(Some(ErrorKind::CryptoBackend)));
+        let (r, verdict) = run_update(&c, &p, 0);
+        err(r, ErrorKind::CryptoBackend);
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        let s = Storage::<suit_image_verifier>::garbage(0);
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::CryptoBackend,
+        );
+        cdev(table.user).fail = "";
+        ok(suit_image_verifier_init(
+            s.ptr,
+            VER_SIZE,
+            SUIT_ABI_VERSION,
+            c.p(),
+            &p,
+            0,
+        ));
+        cdev(table.user).fail = "update";
+        err(
+            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 5),
+            ErrorKind::CryptoBackend,
+        );
+        let mut verdict = SUIT_VERDICT_ALLOW;
+        err(
+            suit_image_verifier_finish(s.ptr, &mut verdict),
+            ErrorKind::CryptoBackend,
+        );
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        ok(suit_image_verifier_deinit(s.ptr));
+        cdev(table.user).fail = "";
+
+        // Partial tables are refused; NULL returns to the built-in code.
+        let partial = suit_crypto {
+            digest_update: None,
+            ..table
+        };
+        err(
+            suit_ctx_set_crypto(c.p(), &partial),
+            ErrorKind::InvalidArgument,
+        );
+        let abort_only = suit_crypto {
+            digest_init: None,
+            digest_update: None,
+            digest_finish: None,
+            ..table
+        };
+        err(
+            suit_ctx_set_crypto(c.p(), &abort_only),
+            ErrorKind::InvalidArgument,
+        );
+        let verify_only = suit_crypto {
+            digest_abort: None,
+            ..abort_only
+        };
+        ok(suit_ctx_set_crypto(c.p(), &verify_only));
+        ok(suit_ctx_set_crypto(c.p(), null()));
+        ok(c.auth(&v.envelope, 0));
+    }
+    drop(cd);
+}
