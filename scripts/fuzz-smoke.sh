@@ -37,7 +37,7 @@ if grep -q '^name = "ffi"' fuzz/Cargo.toml; then
   NORMAL="$NORMAL ffi"
 fi
 TARGETS="${FUZZ_TARGETS:-$NORMAL $BYPASS}"
-logs="fuzz/logs"
+logs="${FUZZ_LOGS:-fuzz/logs}"
 mkdir -p "$logs"
 
 is_bypass() { case " $BYPASS " in *" $1 "*) return 0 ;; esac; return 1; }
