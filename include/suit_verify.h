@@ -67,9 +67,10 @@
 #define SUIT_ABI_VERSION 1
 
 /**
- * Most trusted keys one `suit_authenticate` call takes.
+ * Most trusted keys one `suit_authenticate` call takes (the keys are
+ * converted on the stack; the core itself allows 32).
  */
-#define SUIT_MAX_KEYS 32
+#define SUIT_MAX_KEYS 8
 
 /**
  * `suit_error_detail.offset` when no byte position applies (UINT32_MAX).

@@ -5,7 +5,6 @@ use core::mem::size_of;
 use core::ptr::{self, addr_of, addr_of_mut};
 use suit_verify::auth::{Receipt, reauthenticate};
 use suit_verify::interp::{IdentityPolicy, Procedure};
-use suit_verify::limits::MAX_KEYS;
 use suit_verify::manifest::Severable;
 use suit_verify::{
     Authenticated, Envelope, Error, ErrorKind, KeyStore, KeyType, Options, Outcome, Policy,
@@ -517,6 +516,10 @@ pub unsafe extern "C" fn suit_ctx_set_crypto(
 // ---- keys and authentication ------------------------------------------------
 
 static NO_KEY: [u8; 32] = [0; 32];
+
+/// `SUIT_MAX_KEYS` as a length.
+#[allow(clippy::as_conversions)] // u32 -> usize, 8, in a const
+const MAX_KEYS: usize = crate::SUIT_MAX_KEYS as usize;
 
 /// Convert C keys, checking each.
 fn trusted_keys<'k>(

@@ -132,8 +132,9 @@ pub const SUIT_VERSION_PATCH: u32 = 0;
 /// `suit_image_verifier_init`. It changes whenever a struct layout, a
 /// function signature or a meaning changes incompatibly.
 pub const SUIT_ABI_VERSION: u32 = 1;
-/// Most trusted keys one `suit_authenticate` call takes.
-pub const SUIT_MAX_KEYS: u32 = 32;
+/// Most trusted keys one `suit_authenticate` call takes (the keys are
+/// converted on the stack; the core itself allows 32).
+pub const SUIT_MAX_KEYS: u32 = 8;
 
 /// Words of `suit_ctx` besides the C digest state.
 const CTX_BASE_WORDS: usize = 40;

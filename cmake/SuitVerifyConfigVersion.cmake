@@ -1,0 +1,14 @@
+# Version check for find_package(SuitVerify <version>): compatible with a
+# request for 0.1.x not newer than this (0.x releases: the minor version is
+# the compatibility line).
+set(PACKAGE_VERSION 0.1.0)
+set(PACKAGE_VERSION_COMPATIBLE FALSE)
+if(PACKAGE_FIND_VERSION STREQUAL "")
+  set(PACKAGE_VERSION_COMPATIBLE TRUE)
+elseif(NOT PACKAGE_FIND_VERSION VERSION_GREATER PACKAGE_VERSION
+       AND PACKAGE_FIND_VERSION_MAJOR EQUAL 0 AND PACKAGE_FIND_VERSION_MINOR EQUAL 1)
+  set(PACKAGE_VERSION_COMPATIBLE TRUE)
+endif()
+if(PACKAGE_FIND_VERSION VERSION_EQUAL PACKAGE_VERSION)
+  set(PACKAGE_VERSION_EXACT TRUE)
+endif()

@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# The C ABI's test command: everything about suit-verify-ffi that a C user
+# relies on. Installs what it needs when missing (apt packages, rustup
+# targets and components, cbindgen 0.29.4), then:
+#
+#   header      include/suit_verify.h is what cbindgen 0.29.4 generates now
+#   ffi-tests   the ffi crate's Rust unit tests (native)
+#   c-gcc / c-clang / c-gcc-asan / c-clang-asan
+#               tests/c/test_api.c at -std=c99 -Wall -Wextra -Wpedantic -Werror
+#               (ASan + UBSan builds: -fsanitize=address,undefined)
+#   c++         tests/c/test_cpp.cpp includes the header (g++ and clang++)
+#   packaging   zephyr/module.yml (YAML), Kconfig/CMake names = cargo features
+#   cmake-installed / cmake-source / pkg-config
+#               a host project using find_package(SuitVerify) configures, builds, runs
+#   no-libc     the thumb static library needs no native library
+#   miri        cargo +nightly miri test -p suit-verify-ffi (misuse cases included)
+#   firmware    examples/firmware on qemu-system-arm mps2-an385 (M3) and
+#               mps2-an386 (M4): accepting run exits 0, tampered run exits 2
+#
+# Prints "N passed, N failed" (steps) last; exit status 1 when any failed.
+# Environment: SUIT_IETF_VECTORS (default ../shared/vectors/ietf beside the
+# checkout), SKIP_MIRI=1, SKIP_FIRMWARE=1.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+out="$root/target/c-tests"
+mkdir -p "$out"
+vectors="${SUIT_IETF_VECTORS:-$root/../shared/vectors/ietf}"
+export DEBIAN_FRONTEND=noninteractive
+# The committed header is the default configuration's.
+unset SUIT_VERIFY_MAX_COMPONENTS SUIT_VERIFY_HASH_CTX_WORDS
+
+t0=$SECONDS
+passed=0
+failed=0
+failures=()
+log() { echo "[$((SECONDS - t0))s] $*"; }
+
+# step NAME COMMAND...: run, keep the output in target/c-tests/NAME.log,
+# print PASS/FAIL with the last "N passed" line it printed, if any.
+step() {
+  local name="$1"; shift
+  local s=$SECONDS
+  if "$@" > "$out/$name.log" 2>&1; then
+    passed=$((passed + 1))
+    local detail
+    detail="$(grep -E '[0-9]+ passed' "$out/$name.log" | tail -1)"
+    echo "PASS $name ($((SECONDS - s))s)${detail:+: $detail}"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "FAIL $name ($((SECONDS - s))s), last lines of $out/$name.log:"
+    tail -25 "$out/$name.log" | sed 's/^/  | /'
+  fi
+}
+
+# ---- setup ------------------------------------------------------------------------------
+log "setup"
+need=()
+for p in gcc g++ clang cmake pkg-config qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi \
+         binutils-arm-none-eabi python3-yaml; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if ! python3 -c 'import yaml' 2>/dev/null; then need+=(python3-yaml); fi
+if ((${#need[@]})); then
+  log "apt-get install ${need[*]}"
+  (apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}") > "$out/apt.log" 2>&1 ||
+    echo "warning: apt-get install failed (see $out/apt.log)"
+fi
+# clang's sanitizer runtime (optional: the clang ASan step is skipped without it)
+clang_rt="$(clang -print-file-name=libclang_rt.asan-x86_64.a 2>/dev/null || true)"
+if [ ! -f "$clang_rt" ]; then
+  v="$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -1)"
+  [ -n "$v" ] && apt-get install -y -qq --no-install-recommends "libclang-rt-$v-dev" >> "$out/apt.log" 2>&1
+fi
+rustup target add thumbv7m-none-eabi thumbv7em-none-eabihf > "$out/rustup.log" 2>&1 || true
+if [ "${SKIP_MIRI:-0}" != 1 ]; then
+  rustup +nightly component add miri rust-src >> "$out/rustup.log" 2>&1 || true
+fi
+if [ "$(cbindgen --version 2>/dev/null | awk '{print $2}')" != "0.29.4" ]; then
+  log "cargo install --locked cbindgen@0.29.4 (about 3 minutes)"
+  cargo install --locked cbindgen@0.29.4 > "$out/cbindgen-install.log" 2>&1 ||
+    echo "warning: cbindgen install failed (see $out/cbindgen-install.log)"
+fi
+[ -d "$vectors" ] || echo "warning: IETF vectors not found at $vectors (set SUIT_IETF_VECTORS)"
+
+# ---- the header, the Rust side ---------------------------------------------------------------
+log "header and host library"
+step header ffi/gen-header.sh --check
+step ffi-tests cargo test -q -p suit-verify-ffi --lib
+cargo build -q -p suit-verify-ffi > "$out/build.log" 2>&1 || { echo "host build failed"; cat "$out/build.log"; }
+cargo run -q -p suit-verify-ffi --example gen-vectors -- "$out/vectors.h" >> "$out/build.log" 2>&1
+lib="$root/target/debug/libsuit_verify_ffi.a"
+libs="-lpthread -ldl -lm"
+
+# ---- C tests ------------------------------------------------------------------------------------
+log "C tests"
+cflags="-std=c99 -Wall -Wextra -Wpedantic -Werror -g -I$root/include -I$out"
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+c_test() { # NAME CC EXTRA-FLAGS
+  local name="$1" cc="$2" extra="$3"
+  # shellcheck disable=SC2086
+  $cc $cflags $extra tests/c/test_api.c tests/c/sha256.c "$lib" $libs -o "$out/$name" &&
+    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$out/$name" "$vectors"
+}
+step c-gcc c_test test_api-gcc gcc "-O1"
+step c-clang c_test test_api-clang clang "-O1"
+step c-gcc-asan c_test test_api-gcc-asan gcc "$san"
+if [ -f "$(clang -print-file-name=libclang_rt.asan-x86_64.a 2>/dev/null)" ]; then
+  step c-clang-asan c_test test_api-clang-asan clang "$san"
+else
+  echo "SKIP c-clang-asan (no clang sanitizer runtime)"
+fi
+cxx_test() {
+  g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -I"$root/include" tests/c/test_cpp.cpp "$lib" $libs \
+      -o "$out/test_cpp" && "$out/test_cpp" &&
+    clang++ -std=c++17 -Wall -Wextra -Wpedantic -Werror -I"$root/include" -c tests/c/test_cpp.cpp \
+      -o "$out/test_cpp.o"
+}
+step c++ cxx_test
+
+# ---- packaging ---------------------------------------------------------------------------------
+log "packaging"
+step packaging python3 tests/c/check_packaging.py
+consumer() { # BUILD-DIR SuitVerify_DIR EXTRA-CMAKE-ARGS...
+  local b="$1" dir="$2"; shift 2
+  rm -rf "$b" && cmake -S tests/c/cmake-consumer -B "$b" -DSuitVerify_DIR="$dir" "$@" &&
+    cmake --build "$b" &&
+    "$b/verify_envelope" "$vectors/manifest/example2-signed-full.cbor" \
+      "$vectors/keys/suit-example-p256-public.uncompressed.hex" &&
+    ! "$b/verify_envelope" "$vectors/derived-negative/example0-signed.signature-tampered.cbor" \
+      "$vectors/keys/suit-example-p256-public.uncompressed.hex"
+}
+installed() {
+  CARGO_TARGET_DIR="$out/package-cargo" cmake/package.sh "$out/prefix" "" "" dev &&
+    consumer "$out/consumer-installed" "$out/prefix/lib/cmake/SuitVerify"
+}
+step cmake-installed installed
+step cmake-source consumer "$out/consumer-source" "$root/cmake" -DSUIT_VERIFY_PROFILE=dev \
+  -DSUIT_VERIFY_CARGO_TARGET_DIR="$out/source-cargo"
+pc() {
+  local flags
+  flags="$(PKG_CONFIG_PATH="$out/prefix/lib/pkgconfig" pkg-config --cflags --libs --static suit-verify)" &&
+    # shellcheck disable=SC2086
+    gcc -std=c99 -Wall -Wextra -Wpedantic -Werror tests/c/cmake-consumer/main.c $flags -o "$out/pc-consumer" &&
+    "$out/pc-consumer" "$vectors/manifest/example0-signed.cbor" \
+      "$vectors/keys/suit-example-p256-public.uncompressed.hex"
+}
+step pkg-config pc
+no_libc() {
+  local n
+  n="$(CARGO_TARGET_DIR="$out/thumb-cargo" cargo rustc -q -p suit-verify-ffi --lib --target thumbv7m-none-eabi \
+        -- --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: *//p')"
+  echo "native-static-libs for thumbv7m-none-eabi: '${n}'"
+  [ -z "${n// /}" ]
+}
+step no-libc no_libc
+
+# ---- Miri ----------------------------------------------------------------------------------------
+if [ "${SKIP_MIRI:-0}" != 1 ]; then
+  log "Miri (about 3 minutes)"
+  step miri cargo +nightly miri test -q -p suit-verify-ffi --lib
+else
+  echo "SKIP miri"
+fi
+
+# ---- firmware on QEMU ----------------------------------------------------------------------------
+if [ "${SKIP_FIRMWARE:-0}" != 1 ]; then
+  log "firmware on QEMU"
+  step firmware scripts/firmware.sh --variants both --cpus "m3 m4" --run
+  [ -f "$root/target/firmware/summary.txt" ] && sed 's/^/  /' "$root/target/firmware/summary.txt"
+else
+  echo "SKIP firmware"
+fi
+
+log "done"
+if ((failed)); then echo "failed: ${failures[*]}"; fi
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
