@@ -310,6 +310,20 @@ impl Platform for MockPlatform<'_> {
         self.yes_no()
     }
 
+    fn custom_with_parameters(
+        &mut self,
+        c: Component<'_>,
+        command: i64,
+        arg: &[u8],
+        parameters: suit_verify::platform::CustomParameters<'_>,
+    ) -> PlatformResult<bool> {
+        for (k, v) in parameters.iter() {
+            assert!(k < -256, "custom parameter {k}");
+            assert_eq!(parameters.get(k), Some(v));
+        }
+        self.custom(c, command, arg)
+    }
+
     fn supports(&mut self, d: Directive, c: Component<'_>) -> bool {
         self.check(&c);
         let _ = id_bytes(&c.id);

@@ -339,8 +339,15 @@ fn main() {
     }
 
     for env in &envelopes {
-        for t in ["envelope", "auth", "ffi"] {
+        for t in ["envelope", "auth"] {
             out.put(t, env);
+        }
+        // ffi: [mode][n][answers][envelope]; odd mode = raw envelope
+        // (1 copy mode, 3 zero-copy).
+        for mode in [1u8, 3] {
+            let mut b = vec![mode, 0];
+            b.extend(env);
+            out.put("ffi", &b);
         }
         // auth_bypass: [mode][envelope], mode 0 recomputes the digest.
         let mut b = vec![0u8];
@@ -363,6 +370,10 @@ fn main() {
     }
     for s in &structured_seeds {
         out.put("structured", s);
+        // ffi, even mode: the same generator.
+        let mut b = vec![0u8];
+        b.extend(s);
+        out.put("ffi", &b);
     }
 
     // CBOR: whole files and every bstr-wrapped item inside them.
