@@ -13,7 +13,9 @@
 //! - any single-bit flip of a signed envelope is rejected, or (when it hits
 //!   a part the verifier does not authenticate and ignores) leaves the
 //!   verdict unchanged; it never panics;
-//! - truncation at every length is rejected.
+//! - truncation at every length is rejected;
+//! - unknown and unimplemented-extension parameters are refused, never
+//!   skipped.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -566,6 +568,55 @@ proptest! {
         for n in 0..bytes.len() {
             prop_assert!(with_auth(&bytes[..n], |_| ()).is_err(), "accepted a {}-byte prefix", n);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Unknown standard parameters and parameters of companion drafts this
+    /// processor does not implement (use-before, encryption-info, the
+    /// update-management ones) reject the manifest: never skipped, and no
+    /// directive after them runs.
+    #[test]
+    fn unknown_and_extension_parameters_are_refused_never_skipped(
+        k in prop_oneof![
+            Just(4i64), Just(19), 26i64..=30,
+            6i64..=11, 15i64..=17, Just(20), 31i64..=1000, -256i64..=-1,
+        ],
+        value in prop_oneof![Just(Value::Uint(1)), Just(Value::Bytes(vec![0; 4]))],
+    ) {
+        let mut cmds = identity();
+        cmds.push(Command::override_parameters(vec![(k, value)]));
+        cmds.push(Command::override_parameters(vec![(param::CONTENT, Value::Bytes(vec![1]))]));
+        cmds.push(Command::write(15));
+        let c = Case {
+            manifest: Manifest {
+                components: vec![vec![b"fw".to_vec()]],
+                validate: Some(Sequence::new(cmds)),
+                ..Default::default()
+            },
+            payloads: vec![],
+            dropped: vec![],
+            untrusted_block: false,
+        };
+        let want = if matches!(k, 4 | 19 | 26..=30) {
+            ErrorKind::UnsupportedExtension
+        } else {
+            ErrorKind::UnknownParameter
+        };
+        let (r, calls) = with_auth(&encode(&c), |a| {
+            let mut rec = Recorder { components: 1, ..Default::default() };
+            let r = Processor::<_, _, 4>::new(a, &mut rec, &RustCrypto, Options::DEFAULT)
+                .unwrap()
+                .run(Procedure::Section(7))
+                .map(|_| ())
+                .map_err(|e| e.kind());
+            (r, rec.calls)
+        })
+        .unwrap();
+        prop_assert_eq!(r, Err(want));
+        prop_assert!(!calls.iter().any(|c| c.contains("write")), "{:?}", calls);
     }
 }
 
