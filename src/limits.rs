@@ -96,6 +96,7 @@ impl Budget {
     ///
     /// # Errors
     /// The budget's own limit error once nothing is left.
+    #[inline(always)]
     pub fn spend(&mut self, offset: usize) -> Result<()> {
         match self.remaining.checked_sub(1) {
             Some(r) => {
