@@ -83,6 +83,11 @@ impl Verifier {
         unsafe { &mut *addr_of_mut!((*self.0).head) }
     }
 
+    fn head_ref(&self) -> &VerifierHead {
+        // SAFETY: validated (initialised head); read-only access.
+        unsafe { &*addr_of!((*self.0).head) }
+    }
+
     fn slot(&self) -> &HashSlot {
         // SAFETY: validated storage; the slot is only ever shared-borrowed.
         unsafe { &*addr_of!((*self.0).hash) }
@@ -330,11 +335,12 @@ pub unsafe extern "C" fn suit_image_verifier_progress(
     crate::guard(|| {
         // SAFETY: forwarded contract; only read here.
         let ver = unsafe { Verifier::get(v.cast_mut()) }?;
-        if ver.head().state != ACTIVE {
+        let h = ver.head_ref();
+        if h.state != ACTIVE {
             return Err(ErrorKind::BadState.here());
         }
         // SAFETY: ACTIVE means `iv` is initialised.
-        let iv = unsafe { ver.head().iv.assume_init_ref() };
+        let iv = unsafe { h.iv.assume_init_ref() };
         let (s, r) = (iv.seen(), iv.remaining().unwrap_or(SUIT_NO_SIZE));
         if !seen.is_null() {
             // SAFETY: forwarded contract.

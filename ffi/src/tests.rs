@@ -772,7 +772,10 @@ fn keys_are_checked() {
         ok(suit_keys_check(null(), 0));
         ok(suit_keys_check(&with_kid, 1));
         ok(suit_keys_check(many.as_ptr(), SUIT_MAX_KEYS as usize));
-        err(suit_keys_check(many.as_ptr(), SUIT_MAX_KEYS as usize + 1), ErrorKind::LimitKeys);
+        err(
+            suit_keys_check(many.as_ptr(), SUIT_MAX_KEYS as usize + 1),
+            ErrorKind::LimitKeys,
+        );
         err(suit_keys_check(&short, 1), ErrorKind::InvalidKey);
         err(suit_keys_check(&bad_type, 1), ErrorKind::InvalidKey);
         err(suit_keys_check(&null_key, 1), ErrorKind::NullPointer);
