@@ -1136,7 +1136,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             };
         }
         let mut v = ImageVerifier::new(self.crypto, &sd, size)?;
-        let mut buf = [0u8; 128];
+        let mut buf = [0u8; 512];
         let mut offset: u64 = 0;
         loop {
             let want = match v.remaining() {
