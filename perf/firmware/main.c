@@ -1,0 +1,247 @@
+/* Cortex-M measurement firmware (scripts/perf-lib.sh, run under QEMU with
+ * perf/qemu-insn/insnwin.c). Links libsuit_perf_harness.a: the whole C ABI
+ * (suit-verify-ffi) plus the core-level regions of perf/harness/src/lib.rs.
+ *
+ * Prints (semihosting) "stack <name> <bytes>", "size <name> <bytes>" and
+ * "check <name> ok|FAIL" lines and "N passed, M failed"; the plugin prints
+ * "insnwin: <region> <instructions>" on stderr. Exit status = failures.
+ *
+ * Regions measured here, through the C ABI:
+ *   empty                   two marker calls (subtracted from every region)
+ *   c_auth_ex4_<alg>        suit_authenticate of IETF example 4 (copy mode)
+ *   c_path_<alg>            the whole firmware path on the two-image manifest:
+ *     c_auth_img_<alg>        suit_authenticate
+ *     c_validate_img_<alg>    suit_run_section(VALIDATE): reads and hashes 4 + 64 KiB
+ *     c_image_init_<alg>      suit_image_verifier_init (component 1)
+ *     c_image_64k_<alg>       16 x 4 KiB suit_image_verifier_update + finish
+ *   c_image_4k              1 x 4 KiB update + finish (component 0)
+ * Stack (painting, bytes from the top of the stack, main's own frame included: see
+ * "stack baseline"): each call of c_path_<alg> and their maximum, and the plain signature
+ * check alone (perf_plain_verify, the deepest crypto call) for comparison. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "suit_verify.h"
+
+/* ---- region markers (noinline, kept apart with -fno-ipa-icf) ------------------------ */
+#define REGION(name)                                                                     \
+    __attribute__((noinline, used)) void insn_begin_##name(void) { __asm__ volatile("nop"); } \
+    __attribute__((noinline, used)) void insn_end_##name(void) { __asm__ volatile("nop"); }
+
+REGION(empty)
+REGION(c_auth_ex4_eddsa) REGION(c_auth_ex4_es256)
+REGION(c_path_eddsa) REGION(c_path_es256)
+REGION(c_auth_img_eddsa) REGION(c_auth_img_es256)
+REGION(c_validate_img_eddsa) REGION(c_validate_img_es256)
+REGION(c_image_init_eddsa) REGION(c_image_init_es256)
+REGION(c_image_64k_eddsa) REGION(c_image_64k_es256)
+REGION(c_image_4k)
+/* Regions entered from Rust (perf/harness/src/lib.rs). */
+#define ALG_REGIONS(a) REGION(parse_##a) REGION(digest_plain_##a) REGION(digest_ours_##a) \
+    REGION(sig_plain_##a) REGION(sig_ours_##a) REGION(auth_##a) REGION(auth_rest_##a)     \
+    REGION(validate_##a)
+ALG_REGIONS(eddsa)
+ALG_REGIONS(es256)
+REGION(sha_plain_4k) REGION(sha_plain_64k) REGION(image_core_4k) REGION(image_core_64k)
+
+/* ---- the harness library ------------------------------------------------------------- */
+int32_t perf_vector(uint32_t id, const uint8_t **ptr, size_t *len);
+uint32_t perf_core(uint32_t alg);
+uint32_t perf_image_core(const uint8_t *image, size_t len);
+uint32_t perf_plain_prepare(uint32_t alg);
+uint32_t perf_plain_verify(void);
+enum { V_EX4_EDDSA, V_EX4_ES256, V_IMG_EDDSA, V_IMG_ES256, V_KEY_ED25519_A, V_KEY_IETF_P256, V_KEY_P256_A };
+
+void suit_port_fatal(uint32_t code)
+{
+    printf("suit_port_fatal %lu\n", (unsigned long)code);
+    extern void semihost_fail(void);
+    semihost_fail();
+}
+
+/* ---- stack painting (../shared/EMBEDDED.md section 4) -------------------------------- */
+extern uint32_t _stack_bottom, _estack;
+#define PAINT 0xC0FFEE55u
+static void paint_stack(void)
+{
+    uint32_t *p = &_stack_bottom;
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    while (p < sp - 16) *p++ = PAINT; /* leave a margin below our own frame */
+}
+static uint32_t stack_used(void)
+{
+    uint32_t *p = &_stack_bottom;
+    while (p < &_estack && *p == PAINT) p++;
+    return (uint32_t)((uintptr_t)&_estack - (uintptr_t)p);
+}
+
+/* ---- the device: two components holding the image pattern ---------------------------- */
+#define IMAGE_LEN 65536u
+static uint8_t image[IMAGE_LEN];
+static const uint8_t VENDOR[16] = {0xfa, 0x6b, 0x4a, 0x53, 0xd5, 0xad, 0x5f, 0xdf,
+                                   0xbe, 0x9d, 0xe6, 0x63, 0xe4, 0xd4, 0x1f, 0xfe};
+static const uint8_t CLASS[16] = {0x14, 0x92, 0xaf, 0x14, 0x25, 0x69, 0x5e, 0x48,
+                                  0xbf, 0x42, 0x9b, 0x2d, 0x51, 0xf2, 0xab, 0x45};
+
+static int32_t check_vendor(void *u, uint32_t c, const uint8_t *id, size_t len, uint32_t is_pen)
+{
+    (void)u; (void)c;
+    return !is_pen && len == 16 && memcmp(id, VENDOR, 16) == 0 ? SUIT_PLATFORM_MATCH : SUIT_PLATFORM_NO_MATCH;
+}
+static int32_t check_class(void *u, uint32_t c, const uint8_t *uuid)
+{
+    (void)u; (void)c;
+    return memcmp(uuid, CLASS, 16) == 0 ? SUIT_PLATFORM_MATCH : SUIT_PLATFORM_NO_MATCH;
+}
+static int32_t read_component(void *u, uint32_t c, uint64_t off, uint8_t *buf, size_t len, size_t *got)
+{
+    (void)u;
+    uint64_t size = c == 0 ? 4096u : IMAGE_LEN;
+    if (c > 1) return SUIT_PLATFORM_UNSUPPORTED;
+    size_t n = off >= size ? 0 : (size_t)(size - off < len ? size - off : len);
+    memcpy(buf, image + off, n);
+    *got = n;
+    return SUIT_PLATFORM_OK;
+}
+static const suit_platform PLATFORM = {
+    .check_vendor = check_vendor, .check_class = check_class, .read = read_component,
+};
+
+/* ---- checks ---------------------------------------------------------------------------- */
+static int passed, failed;
+static void check(const char *name, int ok)
+{
+    printf("check %s %s\n", name, ok ? "ok" : "FAIL");
+    if (ok) passed++; else failed++;
+}
+
+static suit_ctx ctx;
+static suit_image_verifier iv;
+static uint8_t copy_buf[2048] __attribute__((aligned(8)));
+
+static suit_key key_of(uint32_t id)
+{
+    const uint8_t *k; size_t n;
+    perf_vector(id, &k, &n);
+    suit_key key = {id == V_KEY_ED25519_A ? SUIT_KEY_ED25519 : SUIT_KEY_P256, k, n, NULL, 0};
+    return key;
+}
+
+static uint32_t max4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+    uint32_t m = a > b ? a : b;
+    m = m > c ? m : c;
+    return m > d ? m : d;
+}
+
+static int feed(size_t len)
+{
+    suit_verdict v = 0;
+    int ok = 1;
+    for (size_t at = 0; at < len; at += 4096)
+        ok &= suit_image_verifier_update(&iv, image + at, 4096) == SUIT_RESULT_OK;
+    ok &= suit_image_verifier_finish(&iv, &v) == SUIT_RESULT_OK && v == SUIT_VERDICT_ALLOW;
+    return ok;
+}
+
+#define PATH(alg, VENV, VKEY)                                                                     \
+    do {                                                                                          \
+        const uint8_t *env; size_t env_len; suit_key key = key_of(VKEY);                          \
+        suit_verdict v = 0; int ok = 1;                                                           \
+        perf_vector(VENV, &env, &env_len);                                                        \
+        ok &= suit_ctx_init(&ctx, sizeof ctx, SUIT_ABI_VERSION, copy_buf, sizeof copy_buf) == 0;  \
+        uint32_t s_auth, s_validate, s_init, s_image;                                             \
+        paint_stack();                                                                            \
+        insn_begin_c_path_##alg();                                                                \
+        insn_begin_c_auth_img_##alg();                                                            \
+        ok &= suit_authenticate(&ctx, env, env_len, &key, 1, 0, 0) == SUIT_RESULT_OK;            \
+        insn_end_c_auth_img_##alg();                                                              \
+        s_auth = stack_used();                                                                    \
+        paint_stack();                                                                            \
+        insn_begin_c_validate_img_##alg();                                                        \
+        ok &= suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM, 0, &v) == SUIT_RESULT_OK; \
+        insn_end_c_validate_img_##alg();                                                          \
+        s_validate = stack_used();                                                                \
+        ok &= v == SUIT_VERDICT_ALLOW;                                                            \
+        paint_stack();                                                                            \
+        insn_begin_c_image_init_##alg();                                                          \
+        ok &= suit_image_verifier_init(&iv, sizeof iv, SUIT_ABI_VERSION, &ctx, &PLATFORM, 1) == 0; \
+        insn_end_c_image_init_##alg();                                                            \
+        s_init = stack_used();                                                                    \
+        paint_stack();                                                                            \
+        insn_begin_c_image_64k_##alg();                                                           \
+        ok &= feed(IMAGE_LEN);                                                                    \
+        insn_end_c_image_64k_##alg();                                                             \
+        insn_end_c_path_##alg();                                                                  \
+        s_image = stack_used();                                                                   \
+        printf("stack auth_" #alg " %lu\n", (unsigned long)s_auth);                               \
+        printf("stack validate_" #alg " %lu\n", (unsigned long)s_validate);                       \
+        printf("stack image_init_" #alg " %lu\n", (unsigned long)s_init);                         \
+        printf("stack image_update_" #alg " %lu\n", (unsigned long)s_image);                      \
+        printf("stack path_" #alg " %lu\n", (unsigned long)max4(s_auth, s_validate, s_init, s_image)); \
+        ok &= suit_image_verifier_deinit(&iv) == 0;                                               \
+        check("path_" #alg, ok);                                                                  \
+    } while (0)
+
+#define AUTH_EX4(alg, VENV, VKEY)                                                                 \
+    do {                                                                                          \
+        const uint8_t *env; size_t env_len; suit_key key = key_of(VKEY); int ok;                  \
+        perf_vector(VENV, &env, &env_len);                                                        \
+        suit_ctx_init(&ctx, sizeof ctx, SUIT_ABI_VERSION, copy_buf, sizeof copy_buf);             \
+        insn_begin_c_auth_ex4_##alg();                                                            \
+        ok = suit_authenticate(&ctx, env, env_len, &key, 1, 0, 0) == SUIT_RESULT_OK;             \
+        insn_end_c_auth_ex4_##alg();                                                              \
+        check("auth_ex4_" #alg, ok);                                                              \
+        suit_ctx_deinit(&ctx);                                                                    \
+    } while (0)
+
+int main(void)
+{
+    for (uint32_t i = 0; i < IMAGE_LEN; i++) image[i] = (uint8_t)(i * 31u % 251u);
+
+    insn_begin_empty();
+    insn_end_empty();
+
+    printf("size suit_ctx %lu\n", (unsigned long)suit_ctx_size());
+    printf("size suit_image_verifier %lu\n", (unsigned long)suit_image_verifier_size());
+    check("abi sizes", suit_ctx_size() == sizeof(suit_ctx) &&
+                           suit_image_verifier_size() == sizeof(suit_image_verifier));
+
+    /* Core regions (Rust), IETF example 4. */
+    check("core_eddsa", perf_core(0) == 0);
+    check("core_es256", perf_core(1) == 0);
+    check("image_core", perf_image_core(image, IMAGE_LEN) == 0);
+
+    /* The deepest crypto call, alone; and an empty painting for the baseline. */
+    paint_stack();
+    printf("stack baseline %lu\n", (unsigned long)stack_used());
+    check("plain_prepare_eddsa", perf_plain_prepare(0) == 0);
+    paint_stack();
+    check("sig_plain_only_eddsa", perf_plain_verify() == 0);
+    printf("stack sig_plain_eddsa %lu\n", (unsigned long)stack_used());
+    check("plain_prepare_es256", perf_plain_prepare(1) == 0);
+    paint_stack();
+    check("sig_plain_only_es256", perf_plain_verify() == 0);
+    printf("stack sig_plain_es256 %lu\n", (unsigned long)stack_used());
+
+    /* C ABI: example 4, and the whole path on real images. */
+    AUTH_EX4(eddsa, V_EX4_EDDSA, V_KEY_ED25519_A);
+    AUTH_EX4(es256, V_EX4_ES256, V_KEY_IETF_P256);
+    PATH(eddsa, V_IMG_EDDSA, V_KEY_ED25519_A);
+    {
+        /* Component 0 (4 KiB) with the context the eddsa path left authenticated. */
+        int ok = suit_image_verifier_init(&iv, sizeof iv, SUIT_ABI_VERSION, &ctx, &PLATFORM, 0) == 0;
+        insn_begin_c_image_4k();
+        ok &= feed(4096);
+        insn_end_c_image_4k();
+        ok &= suit_image_verifier_deinit(&iv) == 0;
+        check("image_4k", ok);
+    }
+    suit_ctx_deinit(&ctx);
+    PATH(es256, V_IMG_ES256, V_KEY_P256_A);
+    suit_ctx_deinit(&ctx);
+
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed;
+}

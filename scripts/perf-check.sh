@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Performance guard (issue 7): measures the deterministic figures and compares them with
+# perf/budgets.toml; exits 1 with a message naming what grew. Called from scripts/test.sh.
+#
+#   scripts/perf-check.sh                    build, measure, check
+#   scripts/perf-check.sh --update-budgets   measure, then set every budget to measured + 3 %
+#                                            and record perf/baseline.json (commit both)
+#
+# Measures (see scripts/perf-lib.sh, PERFORMANCE.md): flash of the C ABI library for
+# Ed25519-only, P-256-only and both (thumbv7em, opt-level "z"); instructions and stack of the
+# measurement firmware on QEMU mps2-an386 (Cortex-M4). About 1-2 minutes warm, a few cold.
+# Installs nothing: needs what scripts/setup.sh installs (cross gcc, newlib, QEMU, targets).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/perf-lib.sh
+source scripts/perf-lib.sh
+t0=$SECONDS
+perf_require
+for v in ed25519 p256 both; do
+  perf_flash "$v" >"$PERF_OUT/flash-$v.txt"
+  head -1 "$PERF_OUT/flash-$v.txt"
+done
+perf_run an386 both
+perf_log "measured in $((SECONDS - t0))s"
+if [ "${1:-}" = "--update-budgets" ]; then
+  python3 perf/figures.py update perf/budgets.toml "${PERF_BUDGET_MARGIN:-3}"
+  exit 0
+fi
+if python3 perf/figures.py check perf/budgets.toml; then
+  echo "perf-check: all figures within budget"
+else
+  echo "perf-check: a figure grew past its budget (perf/budgets.toml). If the growth is" \
+       "intended, re-measure and commit: scripts/perf-check.sh --update-budgets"
+  exit 1
+fi
