@@ -44,10 +44,13 @@ scripts/setup.sh || { echo "setup failed" >&2; exit 1; }
 step "cargo fmt --check" cargo fmt --all -- --check
 step "clippy (host, all targets, all features)" cargo clippy --workspace --all-targets --all-features -- -D warnings
 step "clippy (core, no default features)" cargo clippy -p suit-verify --no-default-features -- -D warnings
+step "clippy (core, p256 only, with tests)" cargo clippy -p suit-verify --no-default-features --features p256 --all-targets -- -D warnings
+step "clippy (core, ed25519 only, with tests)" cargo clippy -p suit-verify --no-default-features --features ed25519 --all-targets -- -D warnings
 step "clippy (core, thumbv7em-none-eabihf)" cargo clippy -p suit-verify --target thumbv7em-none-eabihf -- -D warnings
 step "cargo test (workspace, default features)" cargo test --workspace
 step "cargo test (core, all features)" cargo test -p suit-verify --all-features
-step "cargo test (core, ed25519 only)" cargo test -p suit-verify --no-default-features --features ed25519 --lib --test ietf_auth
+step "cargo test (core, ed25519 only)" cargo test -p suit-verify --no-default-features --features ed25519 --lib --test features --test processor_rules
+step "cargo test (core, p256 only)" cargo test -p suit-verify --no-default-features --features p256 --lib --test features --test ietf_auth --test processor_ietf
 step "example: update_flow" cargo run -q -p suit-verify --example update_flow
 step "cargo doc (core, warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc -p suit-verify --no-deps -q
 

@@ -436,7 +436,7 @@ fn accept_signature(verified: bool) -> bool {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ed25519"))]
 mod tests {
     use super::*;
     use crate::crypto::RustCrypto;

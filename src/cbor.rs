@@ -8,7 +8,7 @@
 //! - lengths larger than the rest of the input (a byte string that claims
 //!   2^64 bytes is [`ErrorKind::CborLengthExceedsInput`], never an allocation);
 //! - map keys out of bytewise order or repeated;
-//! - nesting deeper than [`MAX_CBOR_DEPTH`](crate::limits::MAX_CBOR_DEPTH),
+//! - nesting deeper than [`crate::limits::MAX_CBOR_DEPTH`],
 //!   and more items than the envelope's [`Budget`].
 //!
 //! Results borrow from the input (`&'a [u8]`), not from the reader. Skipping

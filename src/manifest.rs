@@ -1,6 +1,6 @@
 //! The manifest (draft §8.4), decoded only after authentication.
 //!
-//! [`Manifest::parse`] is `pub(crate)`: the only way to obtain a [`Manifest`]
+//! `Manifest::parse` is `pub(crate)`: the only way to obtain a [`Manifest`]
 //! is [`crate::authenticate`], which calls it after the digest and a
 //! signature have passed. It checks the version, records every member as a
 //! borrowed slice, checks each bstr-wrapped member holds exactly one

@@ -1,0 +1,56 @@
+//! Each signature algorithm is there exactly when its cargo feature is: a
+//! build without `p256` rejects ES256 envelopes (and without `ed25519`
+//! Ed25519 ones) as an unsupported algorithm, never as a verified one.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    unreachable_pub,
+    missing_docs,
+    clippy::std_instead_of_core
+)]
+
+mod common;
+
+use suit_encoder::test_keys;
+use suit_verify::{ErrorKind as K, Policy};
+
+#[test]
+fn es256_is_there_exactly_with_the_p256_feature() {
+    let key = test_keys::p256_a();
+    let env = common::signed_with(common::manifest(3), &key);
+    let want = if cfg!(feature = "p256") {
+        Ok(3)
+    } else {
+        Err(K::AuthUnsupportedAlgorithm)
+    };
+    assert_eq!(common::auth_kind(&env, &[&key], &Policy::DEFAULT), want);
+    // The draft's own ES256 example too.
+    let ietf = common::ietf("manifest/example0-signed.cbor");
+    let raw = common::ietf_p256_key();
+    let keys = [suit_verify::TrustedKey::p256(&raw).unwrap()];
+    let e = suit_verify::Envelope::parse(&ietf).unwrap();
+    let r = suit_verify::authenticate(
+        &e,
+        &suit_verify::KeyStore::new(&keys).unwrap(),
+        &Policy::DEFAULT,
+        &suit_verify::RustCrypto,
+    );
+    assert_eq!(
+        r.map(|a| a.sequence_number()).map_err(|e| e.kind()),
+        want.map(|_| 0)
+    );
+}
+
+#[test]
+fn ed25519_is_there_exactly_with_the_ed25519_feature() {
+    let key = test_keys::ed25519_a();
+    let env = common::signed_with(common::manifest(4), &key);
+    let want = if cfg!(feature = "ed25519") {
+        Ok(4)
+    } else {
+        Err(K::AuthUnsupportedAlgorithm)
+    };
+    assert_eq!(common::auth_kind(&env, &[&key], &Policy::DEFAULT), want);
+}
