@@ -419,10 +419,11 @@ fn check_block<C: Crypto>(
 /// The single place a signature result is turned into a decision.
 ///
 /// # Fuzzing
-/// Built with `--cfg suit_fuzzing_bypass` (only the `interp`/`authenticated`
-/// fuzz targets set it, never a release artifact; `scripts/check-release.sh`
-/// checks), every tried signature counts as verified, so the fuzzer can reach
-/// the manifest parser and processor. Digest checks are not bypassed.
+/// Built with `--cfg suit_fuzzing_bypass` (only the `auth_bypass` and
+/// `processor` fuzz targets set it, in their own target dir, never a release
+/// artifact; `scripts/fuzz-smoke.sh` checks), every tried signature counts as
+/// verified, so the fuzzer can reach the manifest parser and processor.
+/// Digest checks are not bypassed.
 #[inline(always)]
 fn accept_signature(verified: bool) -> bool {
     #[cfg(suit_fuzzing_bypass)]
