@@ -87,6 +87,7 @@ def main():
             totals[name] += size
 
     seen = set()
+    modules = {}
     per = {}  # (group, section) -> bytes
     syms = []
     stub = {s: 0 for s in SECTIONS}
@@ -114,6 +115,12 @@ def main():
         g = group_of(crate)
         per[(g, sec)] = per.get((g, sec), 0) + size
         syms.append((size, sec, g, name))
+        # Our crates by module (`suit_verify::interp::...` -> interp; C functions -> "C ABI").
+        if crate in ("suit_verify", "suit_verify_ffi"):
+            m = re.search(crate + r"::([a-z_0-9]+)::", name)
+            mod = f"{crate}::{m.group(1)}" if m else (
+                "suit_verify_ffi::<C ABI functions>" if crate == "suit_verify_ffi" else crate)
+            modules[mod] = modules.get(mod, 0) + size
 
     ours = {s: totals[s] - stub[s] for s in SECTIONS}
     named = {s: sum(v for (g, sec), v in per.items() if sec == s) for s in SECTIONS}
@@ -137,6 +144,7 @@ def main():
         "exidx": ours[".ARM.exidx"],
         "flash": ours[".text"] + ours[".rodata"],
         "groups": groups,
+        "modules": dict(sorted(modules.items(), key=lambda kv: -kv[1])),
     }
     if out_json:
         with open(out_json, "w") as f:
@@ -146,10 +154,16 @@ def main():
           f" ({result['flash'] / 1024:.1f} KiB; .ARM.exidx {result['exidx']} B not counted)")
     for g in groups:
         print(f"  {g['crate']:<40} {g['text']:>7} {g['rodata']:>7} {g['flash']:>7}")
+    if "--modules" in args:
+        for mod, size in result["modules"].items():
+            print(f"    {mod:<50} {size:>7}")
     if top:
         for size, sec, g, name in sorted(syms, reverse=True)[:top]:
             print(f"    {size:>7} {sec:<8} {g:<16} {name[:110]}")
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # `| head -1` in the scripts
+        sys.exit(0)

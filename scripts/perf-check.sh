@@ -8,7 +8,7 @@
 #
 # Measures (see scripts/perf-lib.sh, PERFORMANCE.md): flash of the C ABI library for
 # Ed25519-only, P-256-only and both (thumbv7em, opt-level "z"); instructions and stack of the
-# measurement firmware on QEMU mps2-an386 (Cortex-M4). About 1-2 minutes warm, a few cold.
+# measurement firmware on QEMU mps2-an386 (Cortex-M4). ~10 s warm, ~1 minute on a fresh clone.
 # Installs nothing: needs what scripts/setup.sh installs (cross gcc, newlib, QEMU, targets).
 set -euo pipefail
 cd "$(dirname "$0")/.."

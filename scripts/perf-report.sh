@@ -2,7 +2,7 @@
 # Every figure of PERFORMANCE.md (issue 7): host benchmarks and Cortex-M measurements, then
 # the Markdown tables in target/perf/report.md (printed too).
 #
-#   scripts/perf-report.sh                 everything (about 10-15 minutes on 2 cores)
+#   scripts/perf-report.sh                 everything (about 5-10 minutes on 2 cores)
 #   scripts/perf-report.sh --no-host       Cortex-M only (deterministic: the same numbers on
 #                                          every run and machine with the same toolchain)
 #   scripts/perf-report.sh --host-only     host benchmarks only (noisy: quote medians/ratios)
