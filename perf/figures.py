@@ -358,6 +358,10 @@ def report():
         for suf, label in lever_rows:
             w(f"| {label} | " + " | ".join(n(f[f'flash.{a}{suf}']) if f'flash.{a}{suf}' in f else "-"
                                           for a in ("ed25519", "p256", "both")) + " |")
+        if "flash.ed25519-nolto" in f:
+            w("| chosen levers but **without LTO** (`cargo build -p suit-verify-ffi`, as `scripts/firmware.sh` and `cmake/package.sh` build it) | "
+              + " | ".join(n(f[f'flash.{a}-nolto']) if f'flash.{a}-nolto' in f else "-"
+                           for a in ("ed25519", "p256", "both")) + " |")
         w("| chosen, boot-time functions only (`suit_ctx_init`, `suit_authenticate`, `suit_run_invoke`, image verifier) | "
           + " | ".join(n(f.get(f"flash.boot.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
         w("| the plain crypto floor of the chosen build (sha2 + verify, nothing else) | "
