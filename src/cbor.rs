@@ -1,7 +1,8 @@
 //! CBOR: a strict, borrowing reader for signed SUIT content.
 //!
-//! It decodes each head once ([`Reader::peek`]) and refuses everything
-//! SUIT's deterministic encoding (RFC 8949 §4.2.1, draft §8.1) rules out:
+//! A thin layer over minicbor's borrowing [`minicbor::Decoder`]: each item is
+//! decoded once, by minicbor, and the layer refuses everything SUIT's
+//! deterministic encoding (RFC 8949 §4.2.1, draft §8.1) rules out:
 //!
 //! - indefinite lengths, non-shortest integers, lengths and tags;
 //! - floats, `undefined` and unassigned simple values;
@@ -18,6 +19,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{Budget, MAX_CBOR_DEPTH};
+use minicbor::Decoder;
 
 /// CBOR major types.
 pub(crate) mod major {
@@ -31,25 +33,33 @@ pub(crate) mod major {
     pub(crate) const SIMPLE: u8 = 7;
 }
 
-/// The head of a CBOR item: major type and argument, already checked for
-/// shortest form and against the remaining input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Head {
-    /// Major type, 0..=7.
-    pub major: u8,
-    /// The argument: value, length, count or tag number. For major type 7 it
-    /// is the simple value (20 false, 21 true, 22 null).
-    pub arg: u64,
-    /// Bytes the head occupies.
-    pub len: usize,
-}
-
 /// A strict CBOR reader over one slice of the envelope.
+///
+/// Every item is decoded once, by minicbor's borrowing [`Decoder`]. Before
+/// minicbor sees an item, [`Reader::initial`] checks its initial byte
+/// (reserved values, indefinite lengths, floats and simple values); after
+/// minicbor decoded it, the bytes it used are compared with the shortest
+/// encoding of the value, and counts with the rest of the input.
 pub struct Reader<'a, 'b> {
-    input: &'a [u8],
-    pos: usize,
+    d: Decoder<'a>,
     base: usize,
     budget: &'b mut Budget,
+}
+
+/// The length of the shortest head for argument `arg`.
+#[inline(always)]
+const fn head_len(arg: u64) -> usize {
+    if arg < 24 {
+        1
+    } else if arg <= 0xff {
+        2
+    } else if arg <= 0xffff {
+        3
+    } else if arg <= 0xffff_ffff {
+        5
+    } else {
+        9
+    }
 }
 
 impl<'a, 'b> Reader<'a, 'b> {
@@ -57,8 +67,7 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// envelope. Every item read spends one unit of `budget`.
     pub fn new(bytes: &'a [u8], base: usize, budget: &'b mut Budget) -> Self {
         Reader {
-            input: bytes,
-            pos: 0,
+            d: Decoder::new(bytes),
             base,
             budget,
         }
@@ -67,13 +76,13 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// The whole slice this reader walks.
     #[must_use]
     pub fn input(&self) -> &'a [u8] {
-        self.input
+        self.d.input()
     }
 
     /// Current position, relative to the slice.
     #[must_use]
     pub fn position(&self) -> usize {
-        self.pos
+        self.d.position()
     }
 
     /// Current position, absolute in the envelope.
@@ -129,141 +138,101 @@ impl<'a, 'b> Reader<'a, 'b> {
         self.input().get(start..end).unwrap_or(&[])
     }
 
-    /// Decode and check the head at the current position without consuming it.
+    /// Check the initial byte of the next item without consuming it and
+    /// return its major type.
     ///
     /// # Errors
-    /// Truncation, reserved values, indefinite lengths, non-shortest forms,
-    /// unsupported simple values and lengths beyond the input.
-    pub fn peek(&self) -> Result<Head> {
-        let input = self.input();
-        let pos = self.position();
-        let at = |k: ErrorKind| k.at(self.offset());
-        let rest = input.get(pos..).unwrap_or(&[]);
-        let (&ib, tail) = rest
-            .split_first()
-            .ok_or_else(|| at(ErrorKind::CborTruncated))?;
+    /// Truncation, reserved additional information, indefinite lengths,
+    /// floats and simple values other than false, true and null.
+    #[inline(always)]
+    pub fn initial(&self) -> Result<u8> {
+        let ib = *self
+            .input()
+            .get(self.position())
+            .ok_or_else(|| self.err(ErrorKind::CborTruncated))?;
         let major = ib >> 5;
-        let info = ib & 0x1f;
-        let (arg, extra): (u64, usize) = match info {
-            0..=23 => (u64::from(info), 0),
-            24..=27 => {
-                let n: usize = match info {
-                    24 => 1,
-                    25 => 2,
-                    26 => 4,
-                    _ => 8,
-                };
-                let bytes = tail.get(..n).ok_or_else(|| at(ErrorKind::CborTruncated))?;
-                let mut v: u64 = 0;
-                for &b in bytes {
-                    v = (v << 8) | u64::from(b);
-                }
-                let min = match n {
-                    1 => 24,
-                    2 => 0x100,
-                    4 => 0x1_0000,
-                    _ => 0x1_0000_0000,
-                };
-                // Major 7 with a 1-byte argument is a simple value (must be
-                // >= 32); floats (info 25..27) are refused below anyway.
-                if v < min && major != major::SIMPLE {
-                    return Err(at(ErrorKind::CborNotShortest));
-                }
-                (v, n)
+        match (major, ib & 0x1f) {
+            (major::BYTES | major::TEXT | major::ARRAY | major::MAP, 31) => {
+                Err(self.err(ErrorKind::CborIndefiniteLength))
             }
-            31 => {
-                return Err(at(match major {
-                    major::BYTES | major::TEXT | major::ARRAY | major::MAP => {
-                        ErrorKind::CborIndefiniteLength
-                    }
-                    _ => ErrorKind::CborMalformed,
-                }));
-            }
-            _ => return Err(at(ErrorKind::CborMalformed)),
-        };
-        let len = 1usize.saturating_add(extra);
-        let after = u64::try_from(rest.len().saturating_sub(len)).unwrap_or(u64::MAX);
-        match major {
-            major::BYTES | major::TEXT | major::ARRAY if arg > after => {
-                return Err(at(ErrorKind::CborLengthExceedsInput));
-            }
-            major::MAP if arg.saturating_mul(2) > after => {
-                return Err(at(ErrorKind::CborLengthExceedsInput));
-            }
-            major::SIMPLE => match (info, arg) {
-                (20..=22, _) => {}
-                _ => return Err(at(ErrorKind::CborUnsupportedSimple)),
-            },
-            _ => {}
+            (_, 28..=31) => Err(self.err(ErrorKind::CborMalformed)),
+            (major::SIMPLE, 20..=22) => Ok(major),
+            (major::SIMPLE, _) => Err(self.err(ErrorKind::CborUnsupportedSimple)),
+            _ => Ok(major),
         }
-        Ok(Head { major, arg, len })
     }
 
-    /// Check and consume the head of the next item (spending budget);
-    /// for strings this leaves the payload unread, see [`Self::bytes`].
-    #[inline(always)]
-    fn head(&mut self) -> Result<Head> {
-        let h = self.peek()?;
-        self.budget.spend(self.offset())?;
-        Ok(h)
-    }
-
-    #[inline(always)]
-    fn expect(&mut self, major: u8) -> Result<Head> {
-        let h = self.peek()?;
-        if h.major != major {
-            return Err(self.err(ErrorKind::CborUnexpectedType));
-        }
-        self.budget.spend(self.offset())?;
-        Ok(h)
-    }
-
-    // The helpers below take a head's fields, not a `Head`: at opt-level
-    // "z" passing the struct made LLVM copy it through `memcpy` on every
-    // item (measured on Cortex-M4: a third of the manifest decode).
-
-    /// Move past a head of `head_len` bytes (checked by [`Self::peek`] at
-    /// the current position).
-    fn past_head(&mut self, head_len: usize) {
-        self.pos = self.pos.saturating_add(head_len).min(self.input.len());
-    }
-
-    /// Move past the head of a byte or text string (`head_len` bytes,
-    /// argument `arg`) and its content, returning the content.
-    /// [`Self::peek`] checked that the content fits the input.
-    fn past_string(&mut self, head_len: usize, arg: u64) -> &'a [u8] {
-        let start = self.pos.saturating_add(head_len);
-        let len = usize::try_from(arg).unwrap_or(usize::MAX);
-        let end = start.saturating_add(len).min(self.input.len());
-        self.pos = end;
-        self.input.get(start..end).unwrap_or(&[])
-    }
-
-    /// The content of a text string (item at absolute `at`).
-    fn past_text(&mut self, head_len: usize, arg: u64, at: usize) -> Result<&'a str> {
-        core::str::from_utf8(self.past_string(head_len, arg))
-            .map_err(|_| ErrorKind::CborInvalidUtf8.at(at))
-    }
-
-    /// The major type of the next item (checked head).
+    /// The major type of the next item (its initial byte checked).
     ///
     /// # Errors
-    /// As [`Self::peek`].
+    /// As [`Self::initial`].
     pub fn peek_major(&self) -> Result<u8> {
-        self.peek().map(|h| h.major)
+        self.initial()
     }
 
     /// Whether the next item is `null`.
     #[must_use]
     pub fn next_is_null(&self) -> bool {
-        matches!(
-            self.peek(),
-            Ok(Head {
-                major: major::SIMPLE,
-                arg: 22,
-                ..
-            })
-        )
+        self.input().get(self.position()) == Some(&0xf6)
+    }
+
+    /// Check the initial byte, require `major`, spend budget; return the
+    /// item's start position.
+    #[inline(always)]
+    fn begin(&mut self, want: u8) -> Result<usize> {
+        if self.initial()? != want {
+            return Err(self.err(ErrorKind::CborUnexpectedType));
+        }
+        self.budget.spend(self.offset())?;
+        Ok(self.position())
+    }
+
+    /// A minicbor error at `start`: the input ended, or something minicbor
+    /// refused that [`Self::initial`] did not catch.
+    fn mc(&self, start: usize, e: &minicbor::decode::Error) -> Error {
+        let at = self.base.saturating_add(start);
+        // A complete string head whose length runs past the input (or past
+        // `usize` on a 32-bit target) is not a truncated item but a lie
+        // about its size.
+        let full_head = match self.input().get(start).map(|b| b & 0x1f) {
+            Some(0..=23) => 1,
+            Some(24) => 2,
+            Some(25) => 3,
+            Some(26) => 5,
+            _ => 9,
+        };
+        let major = self.input().get(start).map_or(0, |b| b >> 5);
+        if matches!(major, major::BYTES | major::TEXT)
+            && self.input().len().saturating_sub(start) >= full_head
+        {
+            ErrorKind::CborLengthExceedsInput.at(at)
+        } else if e.is_end_of_input() {
+            ErrorKind::CborTruncated.at(at)
+        } else {
+            ErrorKind::CborMalformed.at(at)
+        }
+    }
+
+    /// The head minicbor just read (from `start`) must be the shortest for
+    /// `arg`.
+    #[inline(always)]
+    fn shortest(&self, start: usize, used: usize, arg: u64) -> Result<()> {
+        if used == head_len(arg) {
+            Ok(())
+        } else {
+            Err(ErrorKind::CborNotShortest.at(self.base.saturating_add(start)))
+        }
+    }
+
+    /// A count of `n` items (each at least one byte) must fit the rest.
+    #[inline(always)]
+    fn fits(&self, start: usize, n: u64) -> Result<usize> {
+        let left = u64::try_from(self.remaining()).unwrap_or(u64::MAX);
+        if n > left {
+            return Err(ErrorKind::CborLengthExceedsInput.at(self.base.saturating_add(start)));
+        }
+        usize::try_from(n)
+            .map_err(|_| ErrorKind::CborLengthExceedsInput.at(self.base.saturating_add(start)))
     }
 
     /// An unsigned integer.
@@ -271,9 +240,10 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type or malformed input.
     pub fn uint(&mut self) -> Result<u64> {
-        let h = self.expect(major::UINT)?;
-        self.past_head(h.len);
-        Ok(h.arg)
+        let start = self.begin(major::UINT)?;
+        let v = self.d.u64().map_err(|e| self.mc(start, &e))?;
+        self.shortest(start, self.position().saturating_sub(start), v)?;
+        Ok(v)
     }
 
     /// An integer (major 0 or 1) that fits an `i64`.
@@ -281,24 +251,29 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type, [`ErrorKind::CborIntegerRange`], malformed input.
     pub fn int(&mut self) -> Result<i64> {
-        let h = self.peek()?;
-        if h.major != major::UINT && h.major != major::NINT {
+        let start = self.position();
+        let major = self.initial()?;
+        if major != major::UINT && major != major::NINT {
             return Err(self.err(ErrorKind::CborUnexpectedType));
         }
-        let at = self.offset();
-        self.budget.spend(at)?;
-        self.past_head(h.len);
-        // Major 1 encodes -1 - arg.
-        i64::try_from(h.arg)
-            .ok()
-            .and_then(|v| {
-                if h.major == major::NINT {
-                    (-1i64).checked_sub(v)
-                } else {
-                    Some(v)
-                }
-            })
-            .ok_or(ErrorKind::CborIntegerRange.at(at))
+        self.budget.spend(self.offset())?;
+        // minicbor refuses values beyond i64 (which need a 9-byte head, so
+        // they cannot be non-shortest anyway).
+        let v = self.d.i64().map_err(|e| {
+            if e.is_end_of_input() {
+                self.mc(start, &e)
+            } else {
+                ErrorKind::CborIntegerRange.at(self.base.saturating_add(start))
+            }
+        })?;
+        // The argument is v for major 0 and -1 - v for major 1.
+        let arg = if v < 0 { (-1i64).saturating_sub(v) } else { v };
+        self.shortest(
+            start,
+            self.position().saturating_sub(start),
+            u64::try_from(arg).unwrap_or(u64::MAX),
+        )?;
+        Ok(v)
     }
 
     /// A definite byte string, borrowed from the input.
@@ -306,8 +281,7 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type, truncation.
     pub fn bytes(&mut self) -> Result<&'a [u8]> {
-        let h = self.expect(major::BYTES)?;
-        Ok(self.past_string(h.len, h.arg))
+        self.bytes_with_head().map(|(_, content, _)| content)
     }
 
     /// A byte string together with its absolute offset and the absolute
@@ -316,11 +290,16 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// As [`Self::bytes`].
     pub fn bytes_with_head(&mut self) -> Result<(&'a [u8], &'a [u8], usize)> {
-        let start = self.position();
-        let h = self.expect(major::BYTES)?;
-        let content = self.past_string(h.len, h.arg);
+        let start = self.begin(major::BYTES)?;
+        let content = self.d.bytes().map_err(|e| self.mc(start, &e))?;
         let end = self.position();
-        let content_off = self.base.saturating_add(start).saturating_add(h.len);
+        let head = end.saturating_sub(start).saturating_sub(content.len());
+        self.shortest(
+            start,
+            head,
+            u64::try_from(content.len()).unwrap_or(u64::MAX),
+        )?;
+        let content_off = self.base.saturating_add(start).saturating_add(head);
         Ok((self.slice(start, end), content, content_off))
     }
 
@@ -329,9 +308,20 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type, truncation, [`ErrorKind::CborInvalidUtf8`].
     pub fn text(&mut self) -> Result<&'a str> {
-        let h = self.expect(major::TEXT)?;
-        let at = self.offset();
-        self.past_text(h.len, h.arg, at)
+        let start = self.begin(major::TEXT)?;
+        let t = self.d.str().map_err(|e| {
+            if e.is_end_of_input() {
+                self.mc(start, &e)
+            } else {
+                ErrorKind::CborInvalidUtf8.at(self.base.saturating_add(start))
+            }
+        })?;
+        let head = self
+            .position()
+            .saturating_sub(start)
+            .saturating_sub(t.len());
+        self.shortest(start, head, u64::try_from(t.len()).unwrap_or(u64::MAX))?;
+        Ok(t)
     }
 
     /// The count of a definite array.
@@ -339,9 +329,14 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type or malformed input.
     pub fn array(&mut self) -> Result<usize> {
-        let h = self.expect(major::ARRAY)?;
-        self.past_head(h.len);
-        usize::try_from(h.arg).map_err(|_| self.err(ErrorKind::CborLengthExceedsInput))
+        let start = self.begin(major::ARRAY)?;
+        let n = self
+            .d
+            .array()
+            .map_err(|e| self.mc(start, &e))?
+            .unwrap_or(u64::MAX);
+        self.shortest(start, self.position().saturating_sub(start), n)?;
+        self.fits(start, n)
     }
 
     /// The entry count of a definite map.
@@ -349,9 +344,15 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type or malformed input.
     pub fn map(&mut self) -> Result<usize> {
-        let h = self.expect(major::MAP)?;
-        self.past_head(h.len);
-        usize::try_from(h.arg).map_err(|_| self.err(ErrorKind::CborLengthExceedsInput))
+        let start = self.begin(major::MAP)?;
+        let n = self
+            .d
+            .map()
+            .map_err(|e| self.mc(start, &e))?
+            .unwrap_or(u64::MAX);
+        self.shortest(start, self.position().saturating_sub(start), n)?;
+        self.fits(start, n.saturating_mul(2))?;
+        usize::try_from(n).map_err(|_| self.err(ErrorKind::CborLengthExceedsInput))
     }
 
     /// A tag number.
@@ -359,9 +360,10 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type or malformed input.
     pub fn tag(&mut self) -> Result<u64> {
-        let h = self.expect(major::TAG)?;
-        self.past_head(h.len);
-        Ok(h.arg)
+        let start = self.begin(major::TAG)?;
+        let t = self.d.tag().map_err(|e| self.mc(start, &e))?.as_u64();
+        self.shortest(start, self.position().saturating_sub(start), t)?;
+        Ok(t)
     }
 
     /// A boolean.
@@ -369,14 +371,11 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type.
     pub fn bool(&mut self) -> Result<bool> {
-        let h = self.expect(major::SIMPLE)?;
-        match h.arg {
-            20 | 21 => {
-                self.past_head(h.len);
-                Ok(h.arg == 21)
-            }
-            _ => Err(self.err(ErrorKind::CborUnexpectedType)),
+        if self.next_is_null() {
+            return Err(self.err(ErrorKind::CborUnexpectedType));
         }
+        let start = self.begin(major::SIMPLE)?;
+        self.d.bool().map_err(|e| self.mc(start, &e))
     }
 
     /// `null`.
@@ -384,12 +383,11 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Wrong type.
     pub fn null(&mut self) -> Result<()> {
-        let h = self.expect(major::SIMPLE)?;
-        if h.arg != 22 {
+        if !self.next_is_null() {
             return Err(self.err(ErrorKind::CborUnexpectedType));
         }
-        self.past_head(h.len);
-        Ok(())
+        let start = self.begin(major::SIMPLE)?;
+        self.d.null().map_err(|e| self.mc(start, &e))
     }
 
     /// Read a map key that must be an integer, checking that its encoding
@@ -439,8 +437,7 @@ impl<'a, 'b> Reader<'a, 'b> {
         let item_start = self.position();
         // A scalar (the common case: an integer or a byte string) needs no
         // stack of levels.
-        let Head { major, arg, len } = self.head()?;
-        let children = self.past_item_head(major, arg, len)?;
+        let (major, children) = self.item()?;
         if children == 0 {
             return Ok(self.slice(item_start, self.position()));
         }
@@ -470,8 +467,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             if let Some(r) = st.remaining.get_mut(depth) {
                 *r = remaining.saturating_sub(1);
             }
-            let Head { major, arg, len } = self.head()?;
-            let children = self.past_item_head(major, arg, len)?;
+            let (major, children) = self.item()?;
             if children == 0 {
                 self.item_done(&mut st, depth)?;
             } else {
@@ -484,30 +480,48 @@ impl<'a, 'b> Reader<'a, 'b> {
         }
     }
 
-    /// Consume the head just checked at the current position (and a
-    /// string's content); return how many child items follow it.
+    /// Read one item's head (and a string's content) with the same checks
+    /// as the typed reads; return its major type and how many child items
+    /// follow it.
     #[inline(always)]
-    fn past_item_head(&mut self, major: u8, arg: u64, head_len: usize) -> Result<usize> {
-        let at = self.offset();
+    fn item(&mut self) -> Result<(u8, usize)> {
+        let major = self.initial()?;
         let children = match major {
+            major::UINT | major::NINT => {
+                self.int().map(|_| ()).or_else(|e| {
+                    // Integers beyond i64 are well-formed CBOR: skip them.
+                    if e.kind() == ErrorKind::CborIntegerRange {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
+                })?;
+                0
+            }
             major::BYTES => {
-                self.past_string(head_len, arg);
-                return Ok(0);
+                self.bytes()?;
+                0
             }
             major::TEXT => {
-                self.past_text(head_len, arg, at)?;
-                return Ok(0);
+                self.text()?;
+                0
             }
-            major::ARRAY => arg,
-            major::MAP => arg.saturating_mul(2),
-            major::TAG => 1,
-            // Integers, and the simple values peek() admits (false, true, null).
-            _ => 0,
+            major::ARRAY => self.array()?,
+            major::MAP => self.map()?.saturating_mul(2),
+            major::TAG => {
+                self.tag()?;
+                1
+            }
+            _ => {
+                if self.next_is_null() {
+                    self.null()?;
+                } else {
+                    self.bool()?;
+                }
+                0
+            }
         };
-        self.past_head(head_len);
-        // peek() checked the count against the remaining input (one byte at
-        // least per item), so it fits a usize.
-        usize::try_from(children).map_err(|_| ErrorKind::CborLengthExceedsInput.at(at))
+        Ok((major, children))
     }
 
     /// Bookkeeping when an item at level `depth` completed: in a map, a

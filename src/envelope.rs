@@ -134,8 +134,8 @@ impl<'a> Envelope<'a> {
                     let key = r.int()?;
                     r.check_key_order(&mut prev, key_start, key_at)?;
                     let value_start = r.position();
-                    let h = r.peek()?;
                     let (whole, content, content_off) = r.bytes_with_head()?;
+                    let head_len = content_off.saturating_sub(r.base().saturating_add(value_start));
                     match key {
                         label::AUTHENTICATION => {
                             parse_wrapper(&mut env, content, content_off, &limits, r.budget())?;
@@ -143,7 +143,7 @@ impl<'a> Envelope<'a> {
                         }
                         label::MANIFEST => {
                             env.manifest = Span::of(value_start, whole.len())?;
-                            env.manifest_head = u8::try_from(h.len).unwrap_or(u8::MAX);
+                            env.manifest_head = u8::try_from(head_len).unwrap_or(u8::MAX);
                         }
                         k => {
                             let i = SEVERABLE_KEYS
