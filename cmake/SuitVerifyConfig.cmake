@@ -128,7 +128,7 @@ if(EXISTS "${_suit_dir}/../ffi/Cargo.toml")
         COMMAND ${CMAKE_COMMAND} -E env CARGO_TARGET_DIR=${_out}
                 SUIT_VERIFY_MAX_COMPONENTS=${SUIT_VERIFY_MAX_COMPONENTS}
                 SUIT_VERIFY_HASH_CTX_WORDS=${SUIT_VERIFY_HASH_CTX_WORDS}
-                cargo build --locked -p suit-verify-ffi --lib
+                cargo rustc --locked -p suit-verify-ffi --lib --crate-type staticlib
                 --profile ${SUIT_VERIFY_PROFILE} --target ${SUIT_VERIFY_RUST_TARGET}
                 --no-default-features --features ${SUIT_VERIFY_FEATURES}
         WORKING_DIRECTORY "${_suit_root}"

@@ -26,7 +26,7 @@ esac
 features="${3:-$def_features}"
 profile="${4:-$def_profile}"
 tdir="${CARGO_TARGET_DIR:-$root/target/package}"
-(cd "$root" && CARGO_TARGET_DIR="$tdir" cargo build -q --locked -p suit-verify-ffi --lib \
+(cd "$root" && CARGO_TARGET_DIR="$tdir" cargo rustc -q --locked -p suit-verify-ffi --lib --crate-type staticlib \
    --profile "$profile" --target "$target" --no-default-features --features "$features")
 mkdir -p "$prefix/include" "$prefix/lib/cmake/SuitVerify" "$prefix/lib/pkgconfig"
 prefix="$(cd "$prefix" && pwd)"
