@@ -463,7 +463,14 @@ fn envelope_argument_errors() {
     w.write("map.suit", [0xa0]);
     verify(&w, &["map.suit"]).rejected(ErrorKind::EnvelopeMissingTag);
     w.write("junk.suit", b"hello");
-    verify(&w, &["junk.suit"]).rejected(ErrorKind::CborLengthExceedsInput);
+    verify(&w, &["junk.suit"]).rejected(ErrorKind::EnvelopeMissingTag);
+    w.write(
+        "long.suit",
+        [
+            0xd8, 0x6b, 0xa1, 0x02, 0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        ],
+    );
+    verify(&w, &["long.suit"]).rejected(ErrorKind::CborLengthExceedsInput);
     w.write("empty.suit", b"");
     assert_eq!(verify(&w, &["empty.suit"]).code, 1);
     // The unsigned envelope: no signature.
