@@ -380,9 +380,10 @@ typedef struct suit_error_detail {
    */
   uint32_t component;
   /**
-   * Always 0.
+   * Position of the failing command in its (innermost) command
+   * sequence, from 0 (valid with `section`).
    */
-  uint32_t reserved;
+  uint32_t command_index;
 } suit_error_detail;
 
 /**

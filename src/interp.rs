@@ -212,6 +212,8 @@ pub struct FailureDetail {
     pub command: i64,
     /// Component index, if one was selected.
     pub component: Option<usize>,
+    /// Position of the command in its (innermost) sequence, from 0.
+    pub index: u32,
 }
 
 /// A vendor-id parameter.
@@ -561,7 +563,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if n == 0 || n % 2 != 0 {
             return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(base)));
         }
-        for _ in 0..n / 2 {
+        for index in 0..n / 2 {
             let rest = seq.bytes.get(pos..).unwrap_or(&[]);
             let at = base.saturating_add(pos);
             let (command, arg, used) = {
@@ -579,7 +581,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 )
             };
             pos = pos.saturating_add(used);
-            match self.command(command, at, arg, &mut frame) {
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            match self.command(command, index, at, arg, &mut frame) {
                 Ok(()) => {}
                 Err(Fail::Hard(e)) => return Err(Fail::Hard(e)),
                 Err(Fail::Condition(e)) => {
@@ -601,11 +604,19 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     /// Run one command for every selected component.
-    fn command(&mut self, command: i64, at: usize, arg: Item<'a>, frame: &mut Frame) -> Step {
+    fn command(
+        &mut self,
+        command: i64,
+        index: u32,
+        at: usize,
+        arg: Item<'a>,
+        frame: &mut Frame,
+    ) -> Step {
         self.commands.spend(at)?;
         self.detail = FailureDetail {
             section: self.section,
             command,
+            index,
             component: None,
         };
         if command == cmd::SET_COMPONENT_INDEX {

@@ -1243,3 +1243,34 @@ fn reports_carry_section_component_command_and_policy() {
         Some(K::ImageSizeMismatch)
     );
 }
+
+#[test]
+fn failure_detail_names_section_command_position_and_component() {
+    let man = with_validate(vec![
+        C::image_match(15),
+        C::run_sequence(seq(vec![C::image_match(15), C::abort(0)])),
+    ]);
+    let env: &'static [u8] =
+        Box::leak(signed_with(man, &test_keys::ed25519_a()).into_boxed_slice());
+    let key: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
+    let keys = [TrustedKey::ed25519(&key)];
+    let e = Envelope::parse(env).unwrap();
+    let auth = authenticate(
+        &e,
+        &KeyStore::new(&keys).unwrap(),
+        &Policy::DEFAULT,
+        &RustCrypto,
+    )
+    .unwrap();
+    let mut m = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
+    let err = p.run(Procedure::Section(7)).unwrap_err();
+    assert_eq!(err.kind(), K::Aborted);
+    let d = p.failure_detail();
+    // abort is the second command (index 1) of the run-sequence body.
+    assert_eq!(
+        (d.section, d.command, d.index, d.component),
+        (7, 14, 1, Some(0))
+    );
+    assert!(err.offset().is_some());
+}

@@ -66,8 +66,9 @@ pub struct suit_error_detail {
     pub command: i64,
     /// Index of the component the command ran for, or `SUIT_NO_COMPONENT`.
     pub component: u32,
-    /// Always 0.
-    pub reserved: u32,
+    /// Position of the failing command in its (innermost) command
+    /// sequence, from 0 (valid with `section`).
+    pub command_index: u32,
 }
 
 /// `suit_error_detail.offset` when no byte position applies (UINT32_MAX).
@@ -146,7 +147,7 @@ const NO_DETAIL: suit_error_detail = suit_error_detail {
     section: SUIT_NO_SECTION,
     command: 0,
     component: SUIT_NO_COMPONENT,
-    reserved: 0,
+    command_index: 0,
 };
 
 fn magic_for(p: *const suit_ctx) -> u64 {
@@ -234,6 +235,7 @@ impl Ctx {
         if let Some(f) = detail.filter(|f| f.command != 0 || f.component.is_some()) {
             d.section = f.section;
             d.command = f.command;
+            d.command_index = f.index;
             d.component = f
                 .component
                 .and_then(|c| u32::try_from(c).ok())

@@ -413,6 +413,7 @@ static void test_ietf_examples(void)
         CHECK(v == SUIT_VERDICT_DENY && boot == SUIT_NO_COMPONENT);
         CHECK_RC(suit_ctx_last_error(&ctx, &det), SUIT_RESULT_OK);
         CHECK(det.section == SUIT_SECTION_VALIDATE && det.command == 3 && det.component == 0);
+        CHECK(det.command_index == 0);
         CHECK(d.reads > 0);
         CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
         free(env);
