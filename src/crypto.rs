@@ -249,34 +249,47 @@ impl Crypto for RustCrypto {
         message: &[&[u8]],
         signature: &[u8],
     ) -> Result<(), Invalid> {
+        // One function per algorithm, never inlined: the caller's frame
+        // then holds one algorithm's state at a time, not both (the
+        // deepest stack of the whole verification path is here).
         match alg.key_type() {
             #[cfg(feature = "ed25519")]
-            KeyType::Ed25519 => {
-                let pk = ed25519_compact::PublicKey::from_slice(key).map_err(|_| Invalid)?;
-                let sig = ed25519_compact::Signature::from_slice(signature).map_err(|_| Invalid)?;
-                let mut st = pk.verify_incremental(&sig).map_err(|_| Invalid)?;
-                for part in message {
-                    st.absorb(part);
-                }
-                st.verify().map_err(|_| Invalid)
-            }
+            KeyType::Ed25519 => verify_ed25519(key, message, signature),
             #[cfg(feature = "p256")]
-            KeyType::P256 => {
-                use p256::ecdsa::signature::hazmat::PrehashVerifier;
-                use sha2::Digest;
-                let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| Invalid)?;
-                let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| Invalid)?;
-                let mut h = sha2::Sha256::new();
-                for part in message {
-                    h.update(part);
-                }
-                let digest = h.finalize();
-                vk.verify_prehash(&digest, &sig).map_err(|_| Invalid)
-            }
+            KeyType::P256 => verify_p256(key, message, signature),
             #[allow(unreachable_patterns)]
             _ => Err(Invalid),
         }
     }
+}
+
+/// Ed25519 over the concatenated `message` parts (incremental, no copy).
+#[cfg(feature = "ed25519")]
+#[inline(never)]
+fn verify_ed25519(key: &[u8], message: &[&[u8]], signature: &[u8]) -> Result<(), Invalid> {
+    let pk = ed25519_compact::PublicKey::from_slice(key).map_err(|_| Invalid)?;
+    let sig = ed25519_compact::Signature::from_slice(signature).map_err(|_| Invalid)?;
+    let mut st = pk.verify_incremental(&sig).map_err(|_| Invalid)?;
+    for part in message {
+        st.absorb(part);
+    }
+    st.verify().map_err(|_| Invalid)
+}
+
+/// ECDSA P-256 with SHA-256 over the concatenated `message` parts.
+#[cfg(feature = "p256")]
+#[inline(never)]
+fn verify_p256(key: &[u8], message: &[&[u8]], signature: &[u8]) -> Result<(), Invalid> {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier;
+    use sha2::Digest;
+    let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(key).map_err(|_| Invalid)?;
+    let sig = p256::ecdsa::Signature::from_slice(signature).map_err(|_| Invalid)?;
+    let mut h = sha2::Sha256::new();
+    for part in message {
+        h.update(part);
+    }
+    let digest = h.finalize();
+    vk.verify_prehash(&digest, &sig).map_err(|_| Invalid)
 }
 
 /// Constant-time equality of two byte strings of public, equal length.
