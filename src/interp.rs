@@ -410,7 +410,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             .ok_or(ErrorKind::ComponentIndexOutOfRange.here())?;
         let (digest, size) = (p.digest, p.size);
         let d = digest.ok_or(ErrorKind::ParameterUnset.here())?;
-        let sd = SuitDigest::decode(d.bytes, d.start(), &mut self.items)?;
+        let sd = self.digest(d)?;
         ImageVerifier::from_owned(self.crypto, OwnedDigest::from_digest(&sd), size)
     }
 
@@ -455,10 +455,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 cmd::RUN_SEQUENCE if r.peek_major()? == major::BYTES => {
                     let (_, content, off) = r.bytes_with_head()?;
                     if let Some(slot) = nested.first_mut() {
-                        *slot = Some(Bstr {
-                            bytes: content,
-                            offset: u32::try_from(off).unwrap_or(NO_OFFSET),
-                        });
+                        *slot = Some(Bstr::new(content, off));
                     }
                     found = 1;
                 }
@@ -470,10 +467,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                             let slot = nested
                                 .get_mut(found)
                                 .ok_or(ErrorKind::LimitAlternatives.at(cmd_at))?;
-                            *slot = Some(Bstr {
-                                bytes: content,
-                                offset: u32::try_from(off).unwrap_or(NO_OFFSET),
-                            });
+                            *slot = Some(Bstr::new(content, off));
                             found = found.saturating_add(1);
                         } else {
                             r.skip()?;
@@ -785,10 +779,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 param::IMAGE_DIGEST => {
                     let (_, content, off) = r.bytes_with_head()?;
                     SuitDigest::decode(content, off, r.budget())?;
-                    p.digest = Some(Bstr {
-                        bytes: content,
-                        offset: u32::try_from(off).unwrap_or(NO_OFFSET),
-                    });
+                    p.digest = Some(Bstr::new(content, off));
                 }
                 param::COMPONENT_SLOT => p.slot = Some(r.uint()?),
                 param::STRICT_ORDER => strict = r.bool()?,
@@ -851,10 +842,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             let seq = {
                 let mut r = Reader::new(arg.bytes, at, &mut self.items);
                 let (_, content, off) = r.bytes_with_head().map_err(|e| malformed(e, at))?;
-                Bstr {
-                    bytes: content,
-                    offset: u32::try_from(off).unwrap_or(NO_OFFSET),
-                }
+                Bstr::new(content, off)
             };
             return self.sequence(seq, inner(false));
         }
@@ -899,10 +887,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 );
                 let (_, content, off) = r.bytes_with_head()?;
                 pos = pos.saturating_add(r.position());
-                Bstr {
-                    bytes: content,
-                    offset: u32::try_from(off).unwrap_or(NO_OFFSET),
-                }
+                Bstr::new(content, off)
             };
             self.index = Index::One(c);
             match self.sequence(seq, inner(true)) {
@@ -1108,12 +1093,17 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             .ok_or(Fail::Hard(ErrorKind::PayloadMissing.at(at)))?;
         let data = span.get(env.as_unverified_bytes());
         if let Some(d) = p.digest {
-            let sd = SuitDigest::decode(d.bytes, d.start(), &mut self.items)?;
+            let sd = self.digest(d)?;
             let mut v = ImageVerifier::new(self.crypto, &sd, p.size)?;
             v.update(data).map_err(|e| Fail::Hard(e.kind().at(at)))?;
             v.finish().map_err(|e| Fail::Hard(e.kind().at(at)))?;
         }
         self.platform.write(comp, data).map_err(|e| plat(e, at))
+    }
+
+    /// Decode an image-digest parameter (checked when it was set).
+    fn digest(&mut self, d: Bstr<'a>) -> Result<SuitDigest<'a>> {
+        SuitDigest::decode(d.bytes, d.start(), &mut self.items)
     }
 
     fn image_match(
@@ -1123,7 +1113,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         size: Option<u64>,
         at: usize,
     ) -> Step {
-        let sd = SuitDigest::decode(d.bytes, d.start(), &mut self.items)?;
+        let sd = self.digest(d)?;
         let cond = |k: ErrorKind| Fail::Condition(k.at(at));
         if let (Some(len), Some(size)) = (
             self.platform

@@ -75,7 +75,8 @@ pub struct Bstr<'a> {
 }
 
 impl<'a> Bstr<'a> {
-    fn new(bytes: &'a [u8], offset: usize) -> Bstr<'a> {
+    /// `bytes` found at absolute `offset` (saturated to `u32::MAX`).
+    pub(crate) fn new(bytes: &'a [u8], offset: usize) -> Bstr<'a> {
         Bstr {
             bytes,
             offset: u32::try_from(offset).unwrap_or(u32::MAX),
