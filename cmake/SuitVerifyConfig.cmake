@@ -15,8 +15,8 @@
 #   SUIT_VERIFY_RUST_TARGET  Rust target triple; default: the host for native
 #                            builds, else mapped from CMAKE_SYSTEM_PROCESSOR
 #                            and the compiler flags (see _suit_verify_map_target).
-#   SUIT_VERIFY_FEATURES     cargo features (default: ed25519,p256 plus
-#                            panic-handler,opt-size on bare metal).
+#   SUIT_VERIFY_FEATURES     cargo features (default: ed25519,p256,error-messages
+#                            plus panic-handler,opt-size on bare metal).
 #   SUIT_VERIFY_PROFILE      cargo profile (default: release-size on bare
 #                            metal, release on hosts).
 #   SUIT_VERIFY_MAX_COMPONENTS / SUIT_VERIFY_HASH_CTX_WORDS  capacities; other
@@ -85,9 +85,9 @@ if(EXISTS "${_suit_dir}/../ffi/Cargo.toml")
   endif()
   if(NOT SUIT_VERIFY_FEATURES)
     if(_bare)
-      set(SUIT_VERIFY_FEATURES "ed25519,p256,opt-size,panic-handler")
+      set(SUIT_VERIFY_FEATURES "ed25519,p256,opt-size,panic-handler,error-messages")
     else()
-      set(SUIT_VERIFY_FEATURES "ed25519,p256")
+      set(SUIT_VERIFY_FEATURES "ed25519,p256,error-messages")
     endif()
   endif()
   if(NOT SUIT_VERIFY_PROFILE)

@@ -1034,7 +1034,8 @@ const char *suit_result_name(suit_result code);
 
 /**
  * A one-line English description of a result code: a static
- * NUL-terminated string, never NULL.
+ * NUL-terminated string, never NULL. A library built without the
+ * `error-messages` feature gives the name instead (see `suit_result_name`).
  */
 const char *suit_result_message(suit_result code);
 

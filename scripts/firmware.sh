@@ -42,9 +42,9 @@ echo "== vectors"
 
 features_for() {
   case "$1" in
-    ed25519) echo "ed25519,opt-size,panic-handler" ;;
-    p256) echo "p256,panic-handler" ;;
-    both) echo "ed25519,p256,opt-size,panic-handler" ;;
+    ed25519) echo "ed25519,opt-size,panic-handler,error-messages" ;;
+    p256) echo "p256,panic-handler,error-messages" ;;
+    both) echo "ed25519,p256,opt-size,panic-handler,error-messages" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }

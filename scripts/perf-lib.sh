@@ -72,7 +72,7 @@ perf_board() { # board -> sets PB_TARGET PB_CFLAGS PB_MACHINE
 #   algs: ed25519 | p256 | both
 #   levers: fast (ed25519-compact without opt_size), unrolled (sha2's default unrolled
 #   SHA-256 instead of the compact one), nolto (cargo build of the staticlib+rlib crate:
-#   cargo then skips LTO), o3 (the crypto crates at opt-level 3 through profile package
+#   cargo then skips LTO), nomsg (without the error-messages feature), o3 (the crypto crates at opt-level 3 through profile package
 #   overrides given to cargo with --config: the speed build)
 perf_variant() { # variant -> sets PV_FEATURES PV_RUSTFLAGS PV_LTO PV_CONFIG (array)
   local algs="${1%%-*}" levers="-${1#*-}"
@@ -84,6 +84,7 @@ perf_variant() { # variant -> sets PV_FEATURES PV_RUSTFLAGS PV_LTO PV_CONFIG (ar
     *) perf_log "unknown variant $1"; return 1 ;;
   esac
   [[ "$levers" == *-fast* ]] || PV_FEATURES="$PV_FEATURES,opt-size"
+  [[ "$levers" == *-nomsg* ]] || PV_FEATURES="$PV_FEATURES,error-messages"
   if [[ "$levers" == *-unrolled* ]]; then PV_RUSTFLAGS=""; else PV_RUSTFLAGS="$PERF_COMPACT_FLAGS"; fi
   if [[ "$levers" == *-nolto* ]]; then PV_LTO=0; else PV_LTO=1; fi
   PV_CONFIG=()

@@ -222,8 +222,10 @@ pub extern "C" fn suit_image_verifier_size() -> usize {
     core::mem::size_of::<suit_image_verifier>()
 }
 
-fn row(code: suit_result) -> Option<&'static (suit_result, &'static CStr, &'static CStr)> {
-    result::TABLE.iter().find(|(c, _, _)| *c == code)
+/// The row of `code` in the result tables.
+fn row(code: suit_result) -> Option<usize> {
+    let code = u16::try_from(code).ok()?;
+    result::CODES.iter().position(|c| *c == code)
 }
 
 /// The name of a result code without the `SUIT_RESULT_` prefix ("OK",
@@ -231,14 +233,23 @@ fn row(code: suit_result) -> Option<&'static (suit_result, &'static CStr, &'stat
 /// NULL. Unknown codes give "UNKNOWN_CODE".
 #[unsafe(no_mangle)]
 pub extern "C" fn suit_result_name(code: suit_result) -> *const c_char {
-    row(code).map_or(c"UNKNOWN_CODE", |r| r.1).as_ptr()
+    row(code)
+        .and_then(|i| result::NAMES.ptr(i))
+        .unwrap_or(c"UNKNOWN_CODE".as_ptr())
 }
 
 /// A one-line English description of a result code: a static
-/// NUL-terminated string, never NULL.
+/// NUL-terminated string, never NULL. A library built without the
+/// `error-messages` feature gives the name instead (see `suit_result_name`).
 #[unsafe(no_mangle)]
 pub extern "C" fn suit_result_message(code: suit_result) -> *const c_char {
-    row(code).map_or(c"unknown result code", |r| r.2).as_ptr()
+    #[cfg(feature = "error-messages")]
+    let table = &result::MESSAGES;
+    #[cfg(not(feature = "error-messages"))]
+    let table = &result::NAMES;
+    row(code)
+        .and_then(|i| table.ptr(i))
+        .unwrap_or(c"unknown result code".as_ptr())
 }
 
 /// The band of a result code: 0 OK, 1 CBOR, 2 COSE/authentication,

@@ -1,14 +1,14 @@
 //! Result codes: the C names and numbers of [`suit_verify::ErrorKind`].
 //!
 //! Every constant below is `kind.code()` of the kind with the same name
-//! (`SUIT_RESULT_` + `kind.name()`); [`TABLE`] lists them with their
+//! (`SUIT_RESULT_` + `kind.name()`); [`NAMES`] and `MESSAGES` list their
 //! NUL-terminated names and messages for `suit_result_name` and
-//! `suit_result_message`. Both are written out (cbindgen reads literals, not
+//! `suit_result_message`. All are written out (cbindgen reads literals, not
 //! macros); the unit tests assert the mapping is a bijection with
 //! `ErrorKind::ALL`, so a kind added to the core without a line here fails
 //! the build's tests. Numbers are never renumbered or reused.
 
-use core::ffi::CStr;
+use core::ffi::{CStr, c_char};
 
 /// A result code: `SUIT_RESULT_OK` (0) or one of the `SUIT_RESULT_*`
 /// constants (the numbers of the Rust `ErrorKind`). An integer, not a C
@@ -188,8 +188,12 @@ pub const SUIT_RESULT_PANIC: suit_result = 0x0707;
 /// Unknown result code.
 pub const SUIT_RESULT_UNKNOWN_CODE: suit_result = 0x0708;
 
-/// One row per result code: (code, name, message), in numeric order.
-pub(crate) const TABLE: &[(suit_result, &CStr, &CStr)] = &[
+/// Result codes with a row in the tables below.
+pub(crate) const COUNT: usize = 84;
+
+/// One row per result code, in numeric order: (code, name, message). A
+/// `const`: only evaluated at build time, into the packed tables below.
+const ROWS: [(suit_result, &CStr, &CStr); COUNT] = [
     (SUIT_RESULT_OK, c"OK", c"success"),
     (
         SUIT_RESULT_CBOR_TRUNCATED,
@@ -603,3 +607,103 @@ pub(crate) const TABLE: &[(suit_result, &CStr, &CStr)] = &[
         c"unknown result code",
     ),
 ];
+
+/// The codes of [`ROWS`], same order.
+pub(crate) static CODES: [u16; COUNT] = codes();
+
+/// The names of [`ROWS`], packed. A table of its own, apart from the
+/// messages, so a firmware that prints names links no messages (string
+/// literals would share one merged section that the linker keeps whole).
+pub(crate) static NAMES: Strings<{ packed_len(NAME) }> = Strings::pack(NAME);
+
+/// The messages of [`ROWS`], packed.
+#[cfg(feature = "error-messages")]
+pub(crate) static MESSAGES: Strings<{ packed_len(MESSAGE) }> = Strings::pack(MESSAGE);
+
+const NAME: usize = 1;
+const MESSAGE: usize = 2;
+
+/// NUL-terminated strings stored end to end, with the start of each.
+pub(crate) struct Strings<const L: usize> {
+    bytes: [u8; L],
+    start: [u16; COUNT],
+}
+
+impl<const L: usize> Strings<L> {
+    /// String `i` as a C string pointer, if there is one (the packing
+    /// guarantees its NUL).
+    pub(crate) fn ptr(&self, i: usize) -> Option<*const c_char> {
+        let start = usize::from(*self.start.get(i)?);
+        self.bytes.get(start..).map(|b| b.as_ptr().cast())
+    }
+
+    /// String `i`, checked (tests).
+    #[cfg(test)]
+    pub(crate) fn get(&self, i: usize) -> Option<&CStr> {
+        let start = usize::from(*self.start.get(i)?);
+        CStr::from_bytes_until_nul(self.bytes.get(start..)?).ok()
+    }
+
+    // Build-time code below: indexing and arithmetic run in const evaluation,
+    // where a mistake is a compile error, not a panic.
+    #[allow(
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::as_conversions,
+        clippy::cast_possible_truncation
+    )]
+    const fn pack(column: usize) -> Self {
+        let mut s = Strings {
+            bytes: [0; L],
+            start: [0; COUNT],
+        };
+        let (mut i, mut at) = (0, 0);
+        while i < COUNT {
+            let b = cell(i, column).to_bytes_with_nul();
+            s.start[i] = at as u16;
+            let mut j = 0;
+            while j < b.len() {
+                s.bytes[at + j] = b[j];
+                j += 1;
+            }
+            at += b.len();
+            i += 1;
+        }
+        s
+    }
+}
+
+#[allow(clippy::indexing_slicing)] // build time only
+const fn cell(i: usize, column: usize) -> &'static CStr {
+    if column == NAME { ROWS[i].1 } else { ROWS[i].2 }
+}
+
+#[allow(clippy::arithmetic_side_effects)] // build time only
+const fn packed_len(column: usize) -> usize {
+    let (mut i, mut n) = (0, 0);
+    while i < COUNT {
+        n += cell(i, column).to_bytes_with_nul().len();
+        i += 1;
+    }
+    n
+}
+
+#[allow(
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects,
+    clippy::as_conversions,
+    clippy::cast_possible_truncation
+)] // build time only; every code is below 0x1000
+const fn codes() -> [u16; COUNT] {
+    let mut c = [0; COUNT];
+    let mut i = 0;
+    while i < COUNT {
+        c[i] = ROWS[i].0 as u16;
+        i += 1;
+    }
+    c
+}
+
+// Starts are u16 and codes fit u16.
+const _: () = assert!(packed_len(MESSAGE) <= 0xffff && packed_len(NAME) <= 0xffff);
+const _: () = assert!(ROWS[COUNT - 1].0 <= 0xffff);
