@@ -7,7 +7,8 @@
 #                                            and record perf/baseline.json (commit both)
 #
 # Measures (see scripts/perf-lib.sh, PERFORMANCE.md): flash of the C ABI library for
-# Ed25519-only, P-256-only and both (thumbv7em, opt-level "z"); instructions and stack of the
+# Ed25519-only, P-256-only and both (thumbv7em, opt-level "z"), every function kept, and of
+# the verifier functions only (PERF_BOOT_ROOTS) for Ed25519-only and both; instructions and stack of the
 # measurement firmware on QEMU mps2-an386 (Cortex-M4). ~10 s warm, ~1 minute on a fresh clone.
 # Installs nothing: needs what scripts/setup.sh installs (cross gcc, newlib, QEMU, targets).
 set -euo pipefail
@@ -16,9 +17,13 @@ cd "$(dirname "$0")/.."
 source scripts/perf-lib.sh
 t0=$SECONDS
 perf_require
-for v in ed25519 p256 both; do
+for v in ed25519 p256 both ed25519-nomsg; do
   perf_flash "$v" >"$PERF_OUT/flash-$v.txt"
   head -1 "$PERF_OUT/flash-$v.txt"
+done
+for v in ed25519 both; do
+  PERF_FLASH_ROOTS="$PERF_BOOT_ROOTS" PERF_FLASH_LABEL=boot perf_flash "$v" >"$PERF_OUT/flash-$v-boot.txt"
+  head -1 "$PERF_OUT/flash-$v-boot.txt"
 done
 perf_run an386 both
 perf_log "measured in $((SECONDS - t0))s"

@@ -147,9 +147,12 @@ perf_flash() { # variant [top]
     ${2:+--top "$2"}
 }
 
-# The functions a boot-time verifier calls (authenticate, invocation procedure, streamed
-# image check): PERF_FLASH_ROOTS for the "boot" flash figure.
-PERF_BOOT_ROOTS="suit_ctx_init suit_ctx_deinit suit_authenticate suit_run_invoke suit_image_verifier_init suit_image_verifier_update suit_image_verifier_finish suit_image_verifier_deinit"
+# The verifier as a firmware links it: the functions a bootloader or an updater calls
+# (context, authentication, the procedures, the streamed image check, the last error and
+# the result names), PERF_FLASH_ROOTS for the "boot" flash figures (flash.boot.<variant>).
+# Left out: the manifest queries (suit_manifest_*), key checks, C crypto set-up, versions
+# and sizes, suit_result_message.
+PERF_BOOT_ROOTS="suit_ctx_init suit_ctx_deinit suit_authenticate suit_run_update suit_run_invoke suit_run_section suit_ctx_last_error suit_result_name suit_image_verifier_init suit_image_verifier_update suit_image_verifier_finish suit_image_verifier_deinit"
 
 # Build the QEMU plugin (self-contained C, no QEMU headers or glib needed).
 perf_plugin() {
