@@ -1023,7 +1023,10 @@ pub unsafe extern "C" fn suit_ctx_last_error(
     crate::guard(|| {
         // SAFETY: forwarded contract; only read here.
         let c = unsafe { Ctx::get(ctx.cast_mut()) }?;
-        let d = c.head().last;
+        // Through a local the optimiser may not look into: a direct copy
+        // between two raw pointers that might overlap becomes a call of
+        // `memmove` (1.5 KB of flash on Cortex-M, for this one copy).
+        let d = core::hint::black_box(c.head().last);
         // SAFETY: forwarded contract.
         unsafe { p::write(out, d) }
     })
