@@ -18,7 +18,11 @@
 #   SUIT_VERIFY_FEATURES     cargo features (default: ed25519,p256,error-messages
 #                            plus panic-handler,opt-size on bare metal).
 #   SUIT_VERIFY_PROFILE      cargo profile (default: release-size on bare
-#                            metal, release on hosts).
+#                            metal, release on hosts). Size or speed:
+#                            release-size = opt-level "z" and, on bare-metal
+#                            Arm, the compact SHA-256 (.cargo/config.toml);
+#                            release-speed = the crypto crates at opt-level 3
+#                            and the unrolled SHA-256 (RUSTFLAGS set empty).
 #   SUIT_VERIFY_MAX_COMPONENTS / SUIT_VERIFY_HASH_CTX_WORDS  capacities; other
 #                            than the defaults (4 / 32) the header is
 #                            regenerated with ffi/gen-header.sh (needs cbindgen 0.29.4).
@@ -123,9 +127,16 @@ if(EXISTS "${_suit_dir}/../ffi/Cargo.toml")
       set(_pdir debug)
     endif()
     set(_lib "${_out}/${SUIT_VERIFY_RUST_TARGET}/${_pdir}/libsuit_verify_ffi.a")
+    # Size or speed (see SUIT_VERIFY_PROFILE above): the compact SHA-256 comes
+    # from .cargo/config.toml, which cargo ignores whenever RUSTFLAGS is set.
+    if(SUIT_VERIFY_PROFILE STREQUAL "release-speed")
+      set(_rustflags RUSTFLAGS=)
+    else()
+      set(_rustflags --unset=RUSTFLAGS)
+    endif()
     if(NOT TARGET suit_verify_cargo)
       add_custom_target(suit_verify_cargo
-        COMMAND ${CMAKE_COMMAND} -E env CARGO_TARGET_DIR=${_out}
+        COMMAND ${CMAKE_COMMAND} -E env ${_rustflags} CARGO_TARGET_DIR=${_out}
                 SUIT_VERIFY_MAX_COMPONENTS=${SUIT_VERIFY_MAX_COMPONENTS}
                 SUIT_VERIFY_HASH_CTX_WORDS=${SUIT_VERIFY_HASH_CTX_WORDS}
                 cargo rustc --locked -p suit-verify-ffi --lib --crate-type staticlib

@@ -11,7 +11,8 @@
 #   PREFIX/SHA256SUMS
 #
 # Defaults: host target, features "ed25519,p256,error-messages" (bare metal:
-# plus opt-size,panic-handler), profile release (bare metal: release-size).
+# plus opt-size,panic-handler), profile release (bare metal: release-size; release-speed for
+# the speed build).
 # CARGO_TARGET_DIR is honoured (default target/package).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,6 +27,9 @@ esac
 features="${3:-$def_features}"
 profile="${4:-$def_profile}"
 tdir="${CARGO_TARGET_DIR:-$root/target/package}"
+# Size or speed: release-size gets the compact SHA-256 from .cargo/config.toml (bare-metal
+# Arm), which cargo ignores whenever RUSTFLAGS is set; release-speed wants the unrolled one.
+if [ "$profile" = release-speed ]; then export RUSTFLAGS=; else unset RUSTFLAGS; fi
 (cd "$root" && CARGO_TARGET_DIR="$tdir" cargo rustc -q --locked -p suit-verify-ffi --lib --crate-type staticlib \
    --profile "$profile" --target "$target" --no-default-features --features "$features")
 mkdir -p "$prefix/include" "$prefix/lib/cmake/SuitVerify" "$prefix/lib/pkgconfig"
