@@ -721,18 +721,23 @@ unsafe fn copy_out(
 
 /// A query on the authenticated manifest, recording errors in the context.
 ///
+/// One copy for every query (`f` behind `dyn`, not a generic): the
+/// boundary, the re-check of the held manifest and the error recording
+/// are the bulk of each query function (flash on Cortex-M).
+///
 /// # Safety
 /// `ctx` as for `suit_ctx_deinit`.
+#[inline(never)]
 unsafe fn query(
     ctx: *mut suit_ctx,
-    f: impl FnOnce(&Authenticated<'_>) -> Result<(), Error>,
+    f: &mut dyn FnMut(&Authenticated<'_>) -> Result<(), Error>,
 ) -> suit_result {
     crate::boundary(|| {
         // SAFETY: forwarded contract.
         let c = try_code!(unsafe { Ctx::get_idle(ctx) });
         begin(&c);
         let crypto = c.crypto();
-        let r = c.with_auth(&crypto, f);
+        let r = c.with_auth(&crypto, |a| f(a));
         finish_with(&c, r, None)
     })
 }
@@ -754,12 +759,12 @@ pub unsafe extern "C" fn suit_manifest_sequence_number(
     ctx: *mut suit_ctx,
     out: *mut u64,
 ) -> suit_result {
-    let f = |a: &Authenticated<'_>| {
+    let mut f = |a: &Authenticated<'_>| {
         // SAFETY: forwarded contract.
         unsafe { p::write(out, a.sequence_number()) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, f) }
+    unsafe { query(ctx, &mut f) }
 }
 
 /// The number of components in the authenticated manifest.
@@ -774,14 +779,14 @@ pub unsafe extern "C" fn suit_manifest_component_count(
     ctx: *mut suit_ctx,
     out: *mut u32,
 ) -> suit_result {
-    let f = |a: &Authenticated<'_>| {
+    let mut f = |a: &Authenticated<'_>| {
         let n = u32::try_from(a.manifest().component_count())
             .map_err(|_| ErrorKind::LimitComponents.here())?;
         // SAFETY: forwarded contract.
         unsafe { p::write(out, n) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, f) }
+    unsafe { query(ctx, &mut f) }
 }
 
 /// Component `component`'s identifier, as its encoded CBOR array
@@ -803,13 +808,13 @@ pub unsafe extern "C" fn suit_manifest_component_id(
     out_size: usize,
     out_len: *mut usize,
 ) -> suit_result {
-    let f = |a: &Authenticated<'_>| {
+    let mut f = |a: &Authenticated<'_>| {
         let id = component_id(a, component)?;
         // SAFETY: forwarded contract.
         unsafe { copy_out(id.encoded(), out, out_size, out_len, false) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, f) }
+    unsafe { query(ctx, &mut f) }
 }
 
 fn component_id<'a>(
@@ -836,14 +841,14 @@ pub unsafe extern "C" fn suit_manifest_component_segment_count(
     component: u32,
     out: *mut u32,
 ) -> suit_result {
-    let f = |a: &Authenticated<'_>| {
+    let mut f = |a: &Authenticated<'_>| {
         let n = component_id(a, component)?.segments().count();
         let n = u32::try_from(n).map_err(|_| ErrorKind::LimitComponentIdSegments.here())?;
         // SAFETY: forwarded contract.
         unsafe { p::write(out, n) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, f) }
+    unsafe { query(ctx, &mut f) }
 }
 
 /// Segment `segment` of component `component`'s identifier (the bytes of
@@ -864,7 +869,7 @@ pub unsafe extern "C" fn suit_manifest_component_segment(
     out_size: usize,
     out_len: *mut usize,
 ) -> suit_result {
-    let f = |a: &Authenticated<'_>| {
+    let mut f = |a: &Authenticated<'_>| {
         let id = component_id(a, component)?;
         let seg = usize::try_from(segment)
             .ok()
@@ -874,7 +879,7 @@ pub unsafe extern "C" fn suit_manifest_component_segment(
         unsafe { copy_out(seg, out, out_size, out_len, false) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, f) }
+    unsafe { query(ctx, &mut f) }
 }
 
 /// The manifest's reference-uri, copied to `out` with a terminating NUL
@@ -893,7 +898,7 @@ pub unsafe extern "C" fn suit_manifest_reference_uri(
     out_size: usize,
     out_len: *mut usize,
 ) -> suit_result {
-    let f = |a: &Authenticated<'_>| {
+    let mut f = |a: &Authenticated<'_>| {
         let uri = a
             .manifest()
             .reference_uri()
@@ -902,7 +907,7 @@ pub unsafe extern "C" fn suit_manifest_reference_uri(
         unsafe { copy_out(uri.as_bytes(), out, out_size, out_len, true) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, f) }
+    unsafe { query(ctx, &mut f) }
 }
 
 /// A text string from the manifest's text member (SUIT_Text_Map): for
@@ -932,7 +937,7 @@ pub unsafe extern "C" fn suit_manifest_text(
     out_size: usize,
     out_len: *mut usize,
 ) -> suit_result {
-    let f = |a: &Authenticated<'_>| {
+    let mut f = |a: &Authenticated<'_>| {
         let lang = if lang.is_null() {
             None
         } else {
@@ -944,7 +949,7 @@ pub unsafe extern "C" fn suit_manifest_text(
         unsafe { copy_out(text.as_bytes(), out, out_size, out_len, true) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, f) }
+    unsafe { query(ctx, &mut f) }
 }
 
 fn text_lookup<'a>(
