@@ -10,7 +10,7 @@
 Figure names (all deterministic except host.*):
   flash.<variant>            .text+.rodata bytes of the C ABI library, every public function
   flash.<variant>.<crate>    the same by crate group (see perf/flash.py)
-  flash.boot.<variant>       only the boot-time functions (PERF_BOOT_ROOTS)
+  flash.boot.<variant>       only the verifier functions a firmware calls (PERF_BOOT_ROOTS)
   flash.floor.<variant>      the plain crates alone (sha2 + signature verification)
   flash.ours.<variant>       flash.<variant> - flash.floor.<variant>
   insns.<board>.<region>     instructions in a region (the empty region subtracted)
@@ -330,7 +330,7 @@ def report():
               f"{n(f[f'flash.{v}'] - fl) if fl else '-'} |")
         for v in ("ed25519", "p256", "both"):
             if f"flash.boot.{v}" in f:
-                w(f"| {v}, boot functions only | {n(f[f'flash.boot.{v}'])} | "
+                w(f"| {v}, verifier functions only | {n(f[f'flash.boot.{v}'])} | "
                   f"{n(f.get(f'flash.floor.{v}', 0))} | "
                   f"{n(f[f'flash.boot.{v}'] - f.get(f'flash.floor.{v}', 0))} |")
         w("")
@@ -359,10 +359,14 @@ def report():
             w(f"| {label} | " + " | ".join(n(f[f'flash.{a}{suf}']) if f'flash.{a}{suf}' in f else "-"
                                           for a in ("ed25519", "p256", "both")) + " |")
         if "flash.ed25519-nolto" in f:
-            w("| chosen levers but **without LTO** (`cargo build -p suit-verify-ffi`, as `scripts/firmware.sh` and `cmake/package.sh` build it) | "
+            w("| chosen levers but **without LTO** (`cargo build -p suit-verify-ffi`: cargo skips LTO for a staticlib+rlib crate; the repo's scripts, CMake and Zephyr use `cargo rustc --crate-type staticlib`) | "
               + " | ".join(n(f[f'flash.{a}-nolto']) if f'flash.{a}-nolto' in f else "-"
                            for a in ("ed25519", "p256", "both")) + " |")
-        w("| chosen, boot-time functions only (`suit_ctx_init`, `suit_authenticate`, `suit_run_invoke`, image verifier) | "
+        if "flash.ed25519-nomsg" in f:
+            w("| chosen, without the ffi feature `error-messages` (`suit_result_message` gives the name) | "
+              + " | ".join(n(f[f'flash.{a}-nomsg']) if f'flash.{a}-nomsg' in f else "-"
+                           for a in ("ed25519", "p256", "both")) + " |")
+        w("| chosen, verifier functions only (context, `suit_authenticate`, `suit_run_*`, image verifier, `suit_ctx_last_error`, `suit_result_name`) | "
           + " | ".join(n(f.get(f"flash.boot.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
         w("| the plain crypto floor of the chosen build (sha2 + verify, nothing else) | "
           + " | ".join(n(f.get(f"flash.floor.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")

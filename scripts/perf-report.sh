@@ -41,7 +41,7 @@ if [ "$cortex" = 1 ]; then
   for v in both-unrolled both-fast both-unrolled-o3 both-fast-unrolled-o3; do perf_run an386 "$v"; done
   perf_log "flash: levers, floors, boot-only"
   for a in ed25519 p256 both; do
-    for suf in "" -unrolled -fast-unrolled -fast-unrolled-nolto -nolto -unrolled-o3 -fast-unrolled-o3; do
+    for suf in "" -nomsg -unrolled -fast-unrolled -fast-unrolled-nolto -nolto -unrolled-o3 -fast-unrolled-o3; do
       perf_flash "$a$suf" >"$PERF_OUT/flash-$a$suf.txt"
       head -1 "$PERF_OUT/flash-$a$suf.txt"
     done
