@@ -130,9 +130,9 @@ if(EXISTS "${_suit_dir}/../ffi/Cargo.toml")
     # Size or speed (see SUIT_VERIFY_PROFILE above): the compact SHA-256 comes
     # from .cargo/config.toml, which cargo ignores whenever RUSTFLAGS is set.
     if(SUIT_VERIFY_PROFILE STREQUAL "release-speed")
-      set(_rustflags RUSTFLAGS=)
+      set(_rustflags --unset=CARGO_ENCODED_RUSTFLAGS RUSTFLAGS=)
     else()
-      set(_rustflags --unset=RUSTFLAGS)
+      set(_rustflags --unset=CARGO_ENCODED_RUSTFLAGS --unset=RUSTFLAGS)
     endif()
     if(NOT TARGET suit_verify_cargo)
       add_custom_target(suit_verify_cargo

@@ -29,6 +29,7 @@ profile="${4:-$def_profile}"
 tdir="${CARGO_TARGET_DIR:-$root/target/package}"
 # Size or speed: release-size gets the compact SHA-256 from .cargo/config.toml (bare-metal
 # Arm), which cargo ignores whenever RUSTFLAGS is set; release-speed wants the unrolled one.
+unset CARGO_ENCODED_RUSTFLAGS
 if [ "$profile" = release-speed ]; then export RUSTFLAGS=; else unset RUSTFLAGS; fi
 (cd "$root" && CARGO_TARGET_DIR="$tdir" cargo rustc -q --locked -p suit-verify-ffi --lib --crate-type staticlib \
    --profile "$profile" --target "$target" --no-default-features --features "$features")

@@ -16,7 +16,8 @@
 # (cargo skips LTO for a crate that is both staticlib and rlib; asking for the staticlib alone
 # gets it: 11-33 KB less flash, ~3.5 KB less stack; see PERFORMANCE.md) (opt-level z, fat LTO,
 # panic abort, 1 CGU) --no-default-features --features <alg>,panic-handler[,opt-size]
-# with RUSTFLAGS='--cfg sha2_backend_soft="compact"' (smaller SHA-256; --no-compact to compare).
+# with RUSTFLAGS unset, so that the compact SHA-256 of .cargo/config.toml applies
+# (--no-compact sets RUSTFLAGS empty: the unrolled one, to compare).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/target/firmware"
@@ -75,8 +76,9 @@ machine_for() {
   esac
 }
 
-rustflags=""
-if [ "$compact" = 1 ]; then rustflags='--cfg sha2_backend_soft="compact"'; fi
+# The compact SHA-256 is the `--cfg` of .cargo/config.toml, which cargo ignores whenever
+# RUSTFLAGS (or CARGO_ENCODED_RUSTFLAGS) is set.
+if [ "$compact" = 1 ]; then rustenv=(-u CARGO_ENCODED_RUSTFLAGS -u RUSTFLAGS); else rustenv=(-u CARGO_ENCODED_RUSTFLAGS RUSTFLAGS=); fi
 
 # Sum of the sizes of .text*/.rodata* input sections that come from the Rust
 # archive, from a GNU ld map file.
@@ -109,7 +111,7 @@ for v in $variants; do
     t="$(target_for "$c")"
     tdir="$out/cargo-$v"
     echo "== $v $c: cargo build --profile release-size --target $t --features $feats" >&2
-    (cd "$root" && RUSTFLAGS="$rustflags" CARGO_TARGET_DIR="$tdir" cargo rustc -q -p suit-verify-ffi --lib --crate-type staticlib \
+    (cd "$root" && env "${rustenv[@]}" CARGO_TARGET_DIR="$tdir" cargo rustc -q -p suit-verify-ffi --lib --crate-type staticlib \
         --profile release-size --target "$t" --no-default-features --features "$feats")
     lib="$tdir/$t/release-size/libsuit_verify_ffi.a"
     for mode in accept tamper; do

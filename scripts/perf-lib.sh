@@ -19,7 +19,6 @@ PERF_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PERF_OUT="${PERF_OUT:-$PERF_ROOT/target/perf}"
 export SUIT_IETF_VECTORS="${SUIT_IETF_VECTORS:-$(cd "$PERF_ROOT/.." && pwd)/shared/vectors/ietf}"
 SUIT_INSN_PLUGIN_SRC="${SUIT_INSN_PLUGIN_SRC:-$PERF_ROOT/perf/qemu-insn/insnwin.c}"
-PERF_COMPACT_FLAGS='--cfg sha2_backend_soft="compact"'
 export CARGO_TERM_COLOR=never
 mkdir -p "$PERF_OUT"
 
@@ -74,7 +73,7 @@ perf_board() { # board -> sets PB_TARGET PB_CFLAGS PB_MACHINE
 #   SHA-256 instead of the compact one), nolto (cargo build of the staticlib+rlib crate:
 #   cargo then skips LTO), nomsg (without the error-messages feature), o3 (the crypto crates at opt-level 3 through profile package
 #   overrides given to cargo with --config: the speed build)
-perf_variant() { # variant -> sets PV_FEATURES PV_RUSTFLAGS PV_LTO PV_CONFIG (array)
+perf_variant() { # variant -> sets PV_FEATURES PV_ENV PV_LTO PV_CONFIG (arrays)
   local algs="${1%%-*}" levers="-${1#*-}"
   [ "$algs" = "$1" ] && levers=""
   case "$algs" in
@@ -85,20 +84,30 @@ perf_variant() { # variant -> sets PV_FEATURES PV_RUSTFLAGS PV_LTO PV_CONFIG (ar
   esac
   [[ "$levers" == *-fast* ]] || PV_FEATURES="$PV_FEATURES,opt-size"
   [[ "$levers" == *-nomsg* ]] || PV_FEATURES="$PV_FEATURES,error-messages"
-  if [[ "$levers" == *-unrolled* ]]; then PV_RUSTFLAGS=""; else PV_RUSTFLAGS="$PERF_COMPACT_FLAGS"; fi
+  # The compact SHA-256 is the `--cfg` of .cargo/config.toml for bare-metal Arm, which cargo
+  # ignores whenever RUSTFLAGS (or CARGO_ENCODED_RUSTFLAGS) is set: unset for compact, set
+  # empty for unrolled. PV_ENV goes to `env` before cargo.
+  if [[ "$levers" == *-unrolled* ]]; then
+    PV_ENV=(-u CARGO_ENCODED_RUSTFLAGS RUSTFLAGS=)
+  else
+    PV_ENV=(-u CARGO_ENCODED_RUSTFLAGS -u RUSTFLAGS)
+  fi
   if [[ "$levers" == *-nolto* ]]; then PV_LTO=0; else PV_LTO=1; fi
   PV_CONFIG=()
   if [[ "$levers" == *-o3* ]]; then
-    for c in sha2 ed25519-compact p256 primeorder elliptic-curve crypto-bigint ecdsa; do
+    # The packages of the release-speed profile (workspace Cargo.toml), given as overrides of
+    # release-size: the harness is a workspace of its own, without that profile.
+    local c
+    for c in $(sed -n 's/^\[profile\.release-speed\.package\.\(.*\)\]$/\1/p' "$PERF_ROOT/Cargo.toml"); do
       PV_CONFIG+=(--config "profile.release-size.package.$c.opt-level=3")
     done
   fi
 }
 
-# Target dir per RUSTFLAGS (changing them rebuilds everything).
+# Target dir per SHA-256 backend (changing the flags rebuilds everything).
 perf_target_dir() {
   local d
-  if [ -n "$PV_RUSTFLAGS" ]; then d="$PERF_OUT/cargo-compact"; else d="$PERF_OUT/cargo-unrolled"; fi
+  if [[ " ${PV_ENV[*]} " == *" RUSTFLAGS= "* ]]; then d="$PERF_OUT/cargo-unrolled"; else d="$PERF_OUT/cargo-compact"; fi
   if ((${#PV_CONFIG[@]})); then d="$d-o3"; fi
   echo "$d"
 }
@@ -115,10 +124,10 @@ perf_ffi_lib() { # variant
   if [ "$PV_LTO" = 1 ]; then
     # `cargo rustc --crate-type staticlib`: the crate declares staticlib + rlib, and for such a
     # crate cargo does not pass -C lto (measured: 12 KB more flash without it).
-    (cd "$PERF_ROOT" && RUSTFLAGS="$PV_RUSTFLAGS" CARGO_TARGET_DIR="$tdir" \
+    (cd "$PERF_ROOT" && env "${PV_ENV[@]}" CARGO_TARGET_DIR="$tdir" \
       nice cargo "${PV_CONFIG[@]}" rustc "${common[@]}" --lib --crate-type staticlib) >&2 || return 1
   else
-    (cd "$PERF_ROOT" && RUSTFLAGS="$PV_RUSTFLAGS" CARGO_TARGET_DIR="$tdir" \
+    (cd "$PERF_ROOT" && env "${PV_ENV[@]}" CARGO_TARGET_DIR="$tdir" \
       nice cargo "${PV_CONFIG[@]}" build "${common[@]}") >&2 || return 1
   fi
   cp "$lib" "$dst" && echo "$dst"
@@ -168,7 +177,7 @@ perf_firmware() { # board variant
   perf_board "$1" || return 1
   perf_variant "$2" || return 1
   local tdir="$PERF_OUT/harness-$2" elf="$PERF_OUT/fw-$1-$2.elf" feats="${PV_FEATURES}"
-  (cd "$PERF_ROOT/perf/harness" && RUSTFLAGS="$PV_RUSTFLAGS" CARGO_TARGET_DIR="$tdir" \
+  (cd "$PERF_ROOT/perf/harness" && env "${PV_ENV[@]}" CARGO_TARGET_DIR="$tdir" \
     nice cargo "${PV_CONFIG[@]}" build -q --locked --profile release-size --target "$PB_TARGET" \
     --no-default-features --features "$feats") >&2 || return 1
   # shellcheck disable=SC2086
@@ -221,7 +230,7 @@ EOF
 perf_floor() { # variant
   perf_variant "$1" || return 1
   local tdir="$PERF_OUT/harness-floor" elf="$PERF_OUT/floor-$1.elf"
-  (cd "$PERF_ROOT/perf/harness" && RUSTFLAGS="$PV_RUSTFLAGS" CARGO_TARGET_DIR="$tdir-$(basename "$(perf_target_dir)")" \
+  (cd "$PERF_ROOT/perf/harness" && env "${PV_ENV[@]}" CARGO_TARGET_DIR="$tdir-$(basename "$(perf_target_dir)")" \
     nice cargo "${PV_CONFIG[@]}" build -q --locked --profile release-size --target thumbv7em-none-eabihf \
     --no-default-features --features "$PV_FEATURES") >&2 || return 1
   arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -Os \
