@@ -231,6 +231,15 @@ impl<'a> Envelope<'a> {
         self.severed.get(i).copied().filter(|s| !s.is_empty())
     }
 
+    /// The severed members the envelope carries, with their manifest keys.
+    pub(crate) fn severed_members(&self) -> impl Iterator<Item = (i64, Span)> + '_ {
+        SEVERABLE_KEYS
+            .iter()
+            .zip(self.severed.iter())
+            .filter(|(_, s)| !s.is_empty())
+            .map(|(k, s)| (*k, *s))
+    }
+
     /// Number of integrated payloads (text keys).
     #[must_use]
     pub fn payload_count(&self) -> usize {

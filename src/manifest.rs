@@ -282,19 +282,9 @@ impl<'a> Manifest<'a> {
             return Err(ErrorKind::ManifestMissingMember.at(base));
         }
         // Every severed member in the envelope must be declared severed.
-        for k in crate::envelope::SEVERABLE_KEYS {
-            if let Some(s) = env.severed_member(k) {
-                let declared = match k {
-                    key::COSWID => m.coswid,
-                    key::DEPENDENCY_RESOLUTION => m.dependency_resolution,
-                    key::PAYLOAD_FETCH => m.payload_fetch,
-                    key::CANDIDATE_VERIFICATION => m.candidate_verification,
-                    key::INSTALL => m.install,
-                    _ => m.text,
-                };
-                if declared == Severable::Absent {
-                    return Err(ErrorKind::SeveredMemberUnexpected.at(s.start()));
-                }
+        for (k, s) in env.severed_members() {
+            if m.section(k) == Severable::Absent {
+                return Err(ErrorKind::SeveredMemberUnexpected.at(s.start()));
             }
         }
         Ok(m)
