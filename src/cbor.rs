@@ -461,7 +461,7 @@ impl<'a, 'b> Reader<'a, 'b> {
                 continue;
             }
             // In a map (2n items), an even count left means a key is next.
-            if top.map && top.remaining % 2 == 0 {
+            if top.map && top.remaining.is_multiple_of(2) {
                 top.key_start = self.position();
             }
             top.remaining = top.remaining.saturating_sub(1);
@@ -525,7 +525,7 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// completed key (an odd count left) must sort after the previous key.
     #[inline(always)]
     fn item_done(&self, level: &mut Level) -> Result<()> {
-        if !level.map || level.remaining % 2 == 0 {
+        if !level.map || level.remaining.is_multiple_of(2) {
             return Ok(());
         }
         self.key_done(level)
