@@ -24,7 +24,7 @@
 
 mod common;
 
-use common::BenchPlatform;
+use common::Example4Device;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::time::Duration;
@@ -45,7 +45,7 @@ fn processor(c: &mut Criterion) {
         ("validate", Procedure::Section(key::VALIDATE)),
         ("invoke", Procedure::Invoke),
     ] {
-        let mut platform = BenchPlatform;
+        let mut platform = Example4Device;
         {
             let mut p =
                 Processor::<_, _, 4>::new(&auth, &mut platform, &RustCrypto, Options::DEFAULT)
@@ -66,7 +66,7 @@ fn processor(c: &mut Criterion) {
         });
     }
     g.bench_function("full_path_eddsa", |b| {
-        let mut platform = BenchPlatform;
+        let mut platform = Example4Device;
         b.iter(|| {
             let env = Envelope::parse(black_box(&s.envelope)).unwrap();
             let auth = authenticate(&env, &store, &Policy::DEFAULT, &RustCrypto).unwrap();

@@ -37,14 +37,13 @@
 use core::hint::black_box;
 use sha2::Digest;
 use suit_verify::cose::{HeaderAlg, Sign1, TbsScratch};
-use suit_verify::crypto::{Crypto, DigestAlg, Hasher, Invalid, MAX_DIGEST, SigAlg};
+use suit_verify::crypto::{Crypto, DigestAlg, SigAlg};
 use suit_verify::digest::SuitDigest;
 use suit_verify::limits::Budget;
 use suit_verify::manifest::key;
-use suit_verify::platform::{Component, PlatformResult, VendorId};
 use suit_verify::{
-    Envelope, ErrorKind, ImageVerifier, KeyStore, KeyType, Options, Platform, PlatformError,
-    Policy, Procedure, Processor, RustCrypto, TrustedKey, authenticate,
+    Envelope, ErrorKind, ImageVerifier, KeyStore, KeyType, Options, Policy, Procedure, Processor,
+    RustCrypto, TrustedKey, authenticate,
 };
 // The whole C ABI goes into this static library.
 pub use suit_verify_ffi;
@@ -154,77 +153,9 @@ fn region<T>(
     r
 }
 
-const VENDOR: [u8; 16] = [
-    0xfa, 0x6b, 0x4a, 0x53, 0xd5, 0xad, 0x5f, 0xdf, 0xbe, 0x9d, 0xe6, 0x63, 0xe4, 0xd4, 0x1f, 0xfe,
-];
-const CLASS: [u8; 16] = [
-    0x14, 0x92, 0xaf, 0x14, 0x25, 0x69, 0x5e, 0x48, 0xbf, 0x42, 0x9b, 0x2d, 0x51, 0xf2, 0xab, 0x45,
-];
-const D1: [u8; 32] = [
-    0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
-    0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10,
-];
-const D2: [u8; 32] = [
-    0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10,
-    0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
-];
-
-/// IETF example 4's device: vendor and class match, component digests
-/// from a table (fast path), every directive accepted.
-struct Table;
-
-impl Platform for Table {
-    fn check_vendor(&mut self, _c: Component<'_>, id: VendorId<'_>) -> PlatformResult<bool> {
-        Ok(matches!(id, VendorId::Uuid(u) if *u == VENDOR))
-    }
-    fn check_class(&mut self, _c: Component<'_>, id: &[u8; 16]) -> PlatformResult<bool> {
-        Ok(*id == CLASS)
-    }
-    fn component_digest(
-        &mut self,
-        c: Component<'_>,
-        _alg: DigestAlg,
-        _size: Option<u64>,
-        out: &mut [u8; MAX_DIGEST],
-    ) -> PlatformResult<Option<usize>> {
-        let d = match c.index {
-            0 | 1 => &D1,
-            2 => &D2,
-            _ => return Err(PlatformError::Unsupported),
-        };
-        out[..32].copy_from_slice(d);
-        Ok(Some(32))
-    }
-}
-
-/// Crypto without primitives: hashing returns a fixed digest, every
-/// signature verifies. `authenticate` with it runs everything else.
-struct NoPrimitives([u8; 32]);
-struct FixedHasher([u8; 32]);
-
-impl Hasher for FixedHasher {
-    fn update(&mut self, data: &[u8]) {
-        black_box(data);
-    }
-    fn finish(self, out: &mut [u8; MAX_DIGEST]) -> usize {
-        out[..32].copy_from_slice(&self.0);
-        32
-    }
-}
-
-impl Crypto for NoPrimitives {
-    type Hasher = FixedHasher;
-    fn hasher(&self, alg: DigestAlg) -> Option<FixedHasher> {
-        (alg == DigestAlg::Sha256).then_some(FixedHasher(self.0))
-    }
-    fn supports(&self, _alg: SigAlg) -> bool {
-        true
-    }
-    fn verify(&self, _a: SigAlg, key: &[u8], msg: &[&[u8]], sig: &[u8]) -> Result<(), Invalid> {
-        black_box((key, msg, sig));
-        Ok(())
-    }
-}
+#[path = "../../example4_device.rs"]
+mod device;
+use device::{Example4Device, NoPrimitives};
 
 /// The plain crate's verify of a contiguous message (key and signature
 /// decoding included), as a firmware without this library would call it.
@@ -421,12 +352,12 @@ macro_rules! core_regions {
             authenticate(black_box(&env), &store, &Policy::DEFAULT, &RustCrypto)
         });
         let Ok(auth) = auth else { return 106 };
-        let stub = NoPrimitives(plain);
+        let stub = NoPrimitives { digest: plain };
         let rest = region($ar, $ar_e, || {
             authenticate(black_box(&env), &store, &Policy::DEFAULT, &stub).is_ok()
         });
         fails += u32::from(!rest);
-        let mut platform = Table;
+        let mut platform = Example4Device;
         let ok = region($va, $va_e, || {
             match Processor::<_, _, 4>::new(
                 black_box(&auth),
