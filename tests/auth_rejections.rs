@@ -446,12 +446,17 @@ fn severed_member_absent_is_not_an_error_yet() {
 #[test]
 fn envelope_member_the_manifest_did_not_sever() {
     let env = signed_with(manifest(5), &ed());
-    let mut p = envelope_entries(&env);
-    p.push((vec![0x17], encode(&Value::bytes(vec![0xa0]))));
-    assert_eq!(
-        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
-        Err(K::SeveredMemberUnexpected)
-    );
+    // Every severable key: coswid, dependency-resolution, payload-fetch,
+    // candidate-verification, install, text.
+    for key in [0x0e, 0x0f, 0x10, 0x12, 0x14, 0x17] {
+        let mut p = envelope_entries(&env);
+        p.push((vec![key], encode(&Value::bytes(vec![0xa0]))));
+        assert_eq!(
+            auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+            Err(K::SeveredMemberUnexpected),
+            "key {key}"
+        );
+    }
 }
 
 #[test]
