@@ -768,6 +768,18 @@ mod tests {
             single(&[0x81, 0xa2, 0x05, 0x00, 0x04, 0x00]),
             Err(ErrorKind::CborUnsortedKeys)
         );
+        // A key after a nested map is compared with its own level's previous
+        // key, not with the inner map's keys.
+        assert_eq!(single(&[0xa2, 0x01, 0xa1, 0x05, 0x00, 0x02, 0x00]), Ok(()));
+        assert_eq!(single(&[0xa2, 0x01, 0xa1, 0x01, 0x00, 0x02, 0x00]), Ok(()));
+        assert_eq!(
+            single(&[0xa2, 0x02, 0xa1, 0x01, 0x00, 0x01, 0x00]),
+            Err(ErrorKind::CborUnsortedKeys)
+        );
+        assert_eq!(
+            single(&[0xa2, 0x02, 0xa1, 0x03, 0x00, 0x02, 0x00]),
+            Err(ErrorKind::CborDuplicateKey)
+        );
     }
 
     #[test]
