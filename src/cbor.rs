@@ -453,10 +453,10 @@ impl<'a, 'b> Reader<'a, 'b> {
             };
             if top.remaining == 0 {
                 open.pop();
-                // The closed container was an item of its parent.
-                match open.last_mut() {
-                    Some(parent) => self.item_done(parent)?,
-                    None => return Ok(self.slice(item_start, self.position())),
+                // The closed container was an item of its parent (if none
+                // is left, the loop ends at the top).
+                if let Some(parent) = open.last_mut() {
+                    self.item_done(parent)?;
                 }
                 continue;
             }
@@ -467,9 +467,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             top.remaining = top.remaining.saturating_sub(1);
             let (major, children) = self.item()?;
             if children == 0 {
-                if let Some(top) = open.last_mut() {
-                    self.item_done(top)?;
-                }
+                self.item_done(top)?;
             } else {
                 open.push(Level::new(major, children))
                     .map_err(|_| self.err(ErrorKind::LimitCborDepth))?;

@@ -227,8 +227,9 @@ impl<'a> Envelope<'a> {
     /// envelope carries it.
     #[must_use]
     pub fn severed_member(&self, key: i64) -> Option<Span> {
-        let i = SEVERABLE_KEYS.iter().position(|s| *s == key)?;
-        self.severed.get(i).copied().filter(|s| !s.is_empty())
+        self.severed_members()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| s)
     }
 
     /// The severed members the envelope carries, with their manifest keys.
