@@ -9,7 +9,11 @@
 //! - `img_eddsa.cbor` / `img_es256.cbor`: a two-component manifest whose
 //!   validate section checks two real images (4 KiB and 64 KiB of the
 //!   pattern `i * 31 % 251`), signed by `ed25519_a` / TEST KEY `p256_a`
-//!   (`p256_a.key`): the C ABI path that hashes through the platform.
+//!   (`p256_a.key`): the C ABI path that hashes through the platform;
+//! - `nest_eddsa.cbor` / `nest_es256.cbor`: the same components and shared
+//!   sequence, with a validate section nested as deep as the processor allows
+//!   (`MAX_SEQUENCE_DEPTH` = 4 try-each levels, image-match in the innermost),
+//!   for the worst-case stack of `suit_run_section`.
 //!
 //! The IETF vectors come from `$SUIT_IETF_VECTORS` or
 //! `../../../shared/vectors/ietf` (beside the checkout).
@@ -102,13 +106,40 @@ fn main() {
         ])),
         ..Manifest::default()
     };
-    let unsigned = EnvelopeBuilder::new(m).build().unwrap();
+    let unsigned = EnvelopeBuilder::new(m.clone()).build().unwrap();
     write(
         "img_eddsa.cbor",
         &suit_encoder::cose::sign(&unsigned, &ed, -8, None).unwrap(),
     );
     write(
         "img_es256.cbor",
+        &suit_encoder::cose::sign(&unsigned, &ec, -7, None).unwrap(),
+    );
+
+    // The deepest nesting the processor accepts (suit_verify::limits::MAX_SEQUENCE_DEPTH):
+    // every component, then four try-each levels whose first alternative goes one level
+    // deeper and whose second is a plain image-match; image-match at the bottom.
+    const DEPTH: usize = 4;
+    let mut inner = Sequence::new(vec![Command::image_match(15)]);
+    for _ in 0..DEPTH {
+        inner = Sequence::new(vec![Command::try_each(
+            vec![inner, Sequence::new(vec![Command::image_match(15)])],
+            false,
+        )]);
+    }
+    let mut validate = inner;
+    validate.0.insert(0, Command::set_component_index_all());
+    let nested = Manifest {
+        validate: Some(validate),
+        ..m
+    };
+    let unsigned = EnvelopeBuilder::new(nested).build().unwrap();
+    write(
+        "nest_eddsa.cbor",
+        &suit_encoder::cose::sign(&unsigned, &ed, -8, None).unwrap(),
+    );
+    write(
+        "nest_es256.cbor",
         &suit_encoder::cose::sign(&unsigned, &ec, -7, None).unwrap(),
     );
 }

@@ -69,6 +69,8 @@ vectors! {
     4 KEY_ED25519_A = "ed25519_a.key";
     5 KEY_IETF_P256 = "ietf_p256.key";
     6 KEY_P256_A = "p256_a.key";
+    7 NEST_EDDSA = "nest_eddsa.cbor";
+    8 NEST_ES256 = "nest_es256.cbor";
 }
 
 /// Vector `id` (see `vectors!`): its address and length.
