@@ -305,6 +305,8 @@ def report():
                          ("auth_eddsa", "`suit_authenticate`, EdDSA"),
                          ("auth_es256", "`suit_authenticate`, ES256"),
                          ("validate_eddsa", "`suit_run_section(VALIDATE)`"),
+                         ("validate_nested_eddsa", "`suit_run_section(VALIDATE)`, the same images "
+                          "through 4 nested try-each levels (the deepest allowed)"),
                          ("image_init_eddsa", "`suit_image_verifier_init`"),
                          ("image_update_eddsa", "`suit_image_verifier_update` + finish"),
                          ("path_eddsa", "**whole path, EdDSA** (target <= 8,192)"),

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# No-panic proof for the firmware build: no function of our crates
-# (suit_verify, suit_verify_ffi) can reach a panic entry point on the
+# No-panic and no-recursion proof for the firmware build: no function of our
+# crates (suit_verify, suit_verify_ffi) can reach a panic entry point on the
 # thumbv7em-none-eabihf release build, except through a dependency function
 # listed, with the reason it cannot fire on our inputs, in
-# scripts/panic-allowlist.txt.
+# scripts/panic-allowlist.txt; and no function of ours is part of a call
+# cycle (the stack depth cannot depend on input).
 #
 #   scripts/panic-check.sh              the check (part of scripts/test.sh)
 #   scripts/panic-check.sh --self-test  first prove the check works: in a
 #                                       scratch copy of the sources, add an
-#                                       `.unwrap()` on input and an
-#                                       unchecked index, and expect the check
-#                                       to fail naming both; then the check
+#                                       `.unwrap()` on input, an unchecked
+#                                       index and a recursive function, and
+#                                       expect the check to fail naming all
+#                                       three; then the check
 #   SUIT_PANIC_ROOT=DIR                 check another checkout (used by --self-test)
 #
 # Method
@@ -53,11 +55,20 @@
 #    (never allowed), or calls a dependency function that can reach one and
 #    is not in the allow-list. Allow-list entries no longer needed are
 #    reported (and fail with SUIT_PANIC_STRICT=1).
+# 6. Recursion: the strongly connected components of the same call graph,
+#    and the functions that call themselves (bl to their own start; a branch
+#    to it is a loop). The check FAILS on any cycle through a function of
+#    ours: the processor's try-each / run-sequence nesting and the CBOR
+#    skip are loops over fixed-size stacks, so our stack depth is a constant.
+#    Cycles inside a dependency that our code reaches are listed as notes
+#    (crypto-bigint's Karatsuba multiplication recurses on the integer
+#    width, a constant).
 #
-# It really fails on a new panic path: `--self-test` adds `.unwrap()` on the
-# result of reading input in src/envelope.rs and an unchecked index in the
-# generic processor (src/interp.rs) of a scratch copy, and checks the result
-# is a failure naming both.
+# It really fails on a new panic path or recursion: `--self-test` adds
+# `.unwrap()` on the result of reading input in src/envelope.rs, an unchecked
+# index in the generic processor (src/interp.rs) and a self-call in
+# Processor::digest of a scratch copy, and checks the result is a failure
+# naming all three.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
@@ -92,9 +103,16 @@ old = """        self.params
             .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.here()))"""
 assert s.count(old) == 1, "self-test anchor not found in src/interp.rs"
 s = s.replace(old, "        Ok(&self.params[c])")
+old = """    fn digest(&mut self, d: Bstr<'a>) -> Result<SuitDigest<'a>> {
+"""
+assert s.count(old) == 1, "self-test recursion anchor not found in src/interp.rs"
+s = s.replace(old, old + """        if let Some(rest) = d.bytes.get(1..).filter(|r| r.len() > 64) {
+            self.digest(Bstr::new(rest, d.start()))?;
+        }
+""")
 open(p, "w").write(s)
 EOF
-  echo "self-test: added a deliberate .unwrap() in parse_wrapper and an unchecked index in Processor::params (scratch copy)"
+  echo "self-test: added a deliberate .unwrap() in parse_wrapper, an unchecked index in Processor::params and a recursive Processor::digest (scratch copy)"
   if SUIT_PANIC_ROOT="$scratch/repo" SUIT_PANIC_WORK="$scratch/work" \
     CARGO_TARGET_DIR="$work/target-selftest" "$0" >"$scratch/out.txt" 2>&1; then
     cat "$scratch/out.txt"
@@ -102,13 +120,14 @@ EOF
     exit 1
   fi
   if ! grep -q '^PANIC: .*parse_wrapper.*src/envelope.rs.*core::result::unwrap_failed' "$scratch/out.txt" ||
-    ! grep -q '^PANIC: .*params.*src/interp.rs.*core::panicking::panic_bounds_check' "$scratch/out.txt"; then
+    ! grep -q '^PANIC: .*params.*src/interp.rs.*core::panicking::panic_bounds_check' "$scratch/out.txt" ||
+    ! grep -q '^RECURSION: .*Processor.*::digest' "$scratch/out.txt"; then
     cat "$scratch/out.txt"
-    echo "SELF-TEST FAILED: the check failed, but did not name both deliberate panics"
+    echo "SELF-TEST FAILED: the check failed, but did not name the two deliberate panics and the recursion"
     exit 1
   fi
-  grep -E '^(NEW|PANIC)' "$scratch/out.txt" | head -5
-  echo "self-test: the check fails on both deliberate panics, as it should"
+  grep -E '^(NEW|PANIC|RECURSION)' "$scratch/out.txt" | head -6
+  echo "self-test: the check fails on both deliberate panics and the recursion, as it should"
   # Then the real check.
   exec "$0"
 fi
@@ -455,6 +474,7 @@ ins_re = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s+(.*)$")
 tgt_re = re.compile(r"0x([0-9a-f]+) <([^>]+)>")
 name_at = {}
 calls = []  # (site address, caller start, target start)
+self_calls = set()  # functions that call themselves
 cur = None
 with open(disasm, errors="replace") as f:
     for line in f:
@@ -471,6 +491,8 @@ with open(disasm, errors="replace") as f:
             addr = int(t.group(1), 16)
             if addr != cur:
                 calls.append((int(m.group(1), 16), cur, addr))
+            elif m.group(2).startswith("bl"):
+                self_calls.add(cur)  # a branch to its own start is a loop; bl is recursion
 
 edges = collections.defaultdict(set)
 for site, caller, callee in calls:
@@ -623,6 +645,60 @@ for (site, caller, callee), frames in zip(sites, chains):
     else:
         new.setdefault(key, (where, via))
 
+# No recursion in our code: every cycle of the call graph (strongly connected components,
+# and functions that call themselves) that contains a function of ours fails the check.
+# Cycles only inside a dependency are listed when our code reaches them (crypto-bigint's
+# Karatsuba multiplication recurses on the integer width, a constant, not on input).
+index, low, stack, on_stack, cycles = {}, {}, [], set(), []
+for root_fn in list(name_at):
+    if root_fn in index:
+        continue
+    work = [(root_fn, iter(sorted(edges.get(root_fn, ()))))]
+    index[root_fn] = low[root_fn] = len(index)
+    stack.append(root_fn)
+    on_stack.add(root_fn)
+    while work:
+        v, it = work[-1]
+        w = next(it, None)
+        if w is not None:
+            if w not in name_at:
+                continue
+            if w not in index:
+                index[w] = low[w] = len(index)
+                stack.append(w)
+                on_stack.add(w)
+                work.append((w, iter(sorted(edges.get(w, ())))))
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+            continue
+        work.pop()
+        if work:
+            low[work[-1][0]] = min(low[work[-1][0]], low[v])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1 or v in self_calls:
+                cycles.append(sorted(name_at[a] for a in comp))
+reach = set()
+todo = [a for a, n in name_at.items() if is_ours_name(n)]
+while todo:
+    a = todo.pop()
+    if a not in reach and a in name_at:
+        reach.add(a)
+        todo.extend(edges.get(a, ()))
+reach_names = {name_at[a] for a in reach}
+recursion = [c for c in cycles if any(is_ours_name(n) for n in c)]
+for line in sorted({"RECURSION: " + " -> ".join(c) for c in recursion}):
+    print(line)  # (one line for all instantiations of a generic function)
+for c in cycles:
+    if c not in recursion and any(n in reach_names for n in c) and not any(is_sink_name(n) for n in c):
+        print("note: recursion inside a dependency, reached from our code: " + " -> ".join(c[:4]))
+
 print(f"functions: {len(name_at)}, ours: {ours_functions}, call sites towards a panic: {len(sites)}, "
       f"allow-listed dependency functions used: {len(used)}")
 for p in sorted(panics):
@@ -632,9 +708,11 @@ for key, (where, via) in sorted(new.items()):
 stale = sorted(set(allow) - used)
 for s in stale:
     print(f"stale allow-list entry (no longer reached): {s}")
-if panics or new or (stale and os.environ.get("SUIT_PANIC_STRICT")):
+if panics or new or recursion or (stale and os.environ.get("SUIT_PANIC_STRICT")):
     print(f"panic check: FAILED ({len(panics)} panic calls in our code, "
-          f"{len(new)} dependency functions not in {os.path.basename(allow_path)})")
+          f"{len(new)} dependency functions not in {os.path.basename(allow_path)}, "
+          f"{len(recursion)} call cycles through our code)")
     sys.exit(1)
-print("panic check: ok (no panic path from our code except through the reviewed allow-list)")
+print("panic check: ok (no panic path from our code except through the reviewed allow-list; "
+      "no recursion in our code)")
 PYEOF

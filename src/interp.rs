@@ -35,9 +35,10 @@
 //!   directive with side effects (fetch, write, copy, swap, invoke, custom).
 //!
 //! Nesting of try-each and run-sequence is bounded by
-//! [`Limits::sequence_depth`] (at most
-//! [`MAX_SEQUENCE_DEPTH`](crate::limits::MAX_SEQUENCE_DEPTH)): the processor
-//! recurses once per level, so its stack is a constant bound.
+//! [`Limits::sequence_depth`] (at most [`MAX_SEQUENCE_DEPTH`]). The
+//! processor does not recurse: a nested sequence is a level on a fixed-size
+//! stack inside the running call, so the machine stack is the same for a
+//! flat manifest and for the deepest nesting.
 
 use crate::auth::Authenticated;
 use crate::cbor::{Reader, major};
@@ -45,7 +46,7 @@ use crate::crypto::{Crypto, MAX_DIGEST, ct_eq};
 use crate::digest::{OwnedDigest, SuitDigest};
 use crate::error::{Error, ErrorKind, NO_OFFSET, Result};
 use crate::image::ImageVerifier;
-use crate::limits::{Budget, Limits, MAX_CUSTOM_PARAMETERS};
+use crate::limits::{Budget, Limits, MAX_ALTERNATIVES, MAX_CUSTOM_PARAMETERS, MAX_SEQUENCE_DEPTH};
 use crate::manifest::{Bstr, Manifest, Severable, key};
 use crate::platform::{
     Component, CustomParameters, Directive, Platform, PlatformError, Record, VendorId,
@@ -288,6 +289,137 @@ struct Item<'a> {
     offset: usize,
 }
 
+impl Frame {
+    /// The frame of a sequence nested in this one: soft-failure starts true
+    /// in a try-each alternative and false in a run-sequence body.
+    fn inner(&self, kind: FrameKind) -> Frame {
+        Frame {
+            kind,
+            soft_failure: kind == FrameKind::TryEachAlternative,
+            shared: self.shared,
+            depth: self.depth.saturating_add(1),
+        }
+    }
+}
+
+/// A command sequence being run: where it is, and the command it is
+/// running (kept here while a sequence nested in that command runs).
+#[derive(Clone, Copy, Debug)]
+struct Level<'a> {
+    seq: Bstr<'a>,
+    /// Position of the next command in `seq.bytes`.
+    pos: usize,
+    /// Command pairs in the sequence, and how many have started.
+    pairs: usize,
+    started: usize,
+    frame: Frame,
+    run: Running<'a>,
+}
+
+/// A command running over its selected components.
+#[derive(Clone, Copy, Debug)]
+struct Running<'a> {
+    command: i64,
+    /// Offset of the command in the envelope.
+    at: usize,
+    arg: Item<'a>,
+    /// The index in force before the command, restored after it.
+    saved: Index<'a>,
+    /// The components still to run it for.
+    rest: Selection,
+    /// The component it runs for now.
+    c: usize,
+    /// try-each: the next alternative's position in `arg.bytes`, how many
+    /// are left, and whether a null ends the list.
+    alt_pos: usize,
+    alts_left: usize,
+    trailing_null: bool,
+}
+
+impl Running<'_> {
+    const IDLE: Running<'static> = Running {
+        command: 0,
+        at: 0,
+        arg: Item {
+            bytes: &[],
+            offset: 0,
+        },
+        saved: Index::Unset,
+        rest: Selection::None,
+        c: 0,
+        alt_pos: 0,
+        alts_left: 0,
+        trailing_null: false,
+    };
+}
+
+/// The components a running command has still to run for.
+#[derive(Clone, Copy, Debug)]
+enum Selection {
+    /// None.
+    None,
+    /// Component `c` (a single index).
+    One(usize),
+    /// Components `next..count` (index `true`).
+    All { next: usize },
+    /// The `left` entries from `pos` of the index array (the command's
+    /// saved index).
+    List { pos: usize, left: usize },
+}
+
+/// What one step of the running level leads to.
+enum Next<'a> {
+    /// The level's command is started (or resumed): run it for its
+    /// remaining components.
+    Components,
+    /// Run this sequence nested in the level's command (a try-each
+    /// alternative or a run-sequence body), then resume the command.
+    Enter(Bstr<'a>),
+    /// The level's command finished.
+    Command(Step),
+    /// The level's sequence ended.
+    End(Step),
+}
+
+/// A try-each or run-sequence on one component: enter a sequence, or done.
+enum Alt<'a> {
+    /// Run this sequence (the body, or the next alternative).
+    Enter(Bstr<'a>),
+    /// The command finished on this component.
+    Done(Step),
+}
+
+/// A command of a sequence in `frame` finished with `r`: `None` to go on
+/// with the next command, or how the sequence ends. A failed condition ends
+/// the sequence: a try-each alternative fails softly (or aborts when the
+/// author cleared soft-failure), a run-sequence body with soft-failure set
+/// ends quietly, anything else passes the failure up.
+fn after_command(frame: Frame, r: Step) -> Option<Step> {
+    match r {
+        Ok(()) => None,
+        Err(Fail::Hard(e)) => Some(Err(Fail::Hard(e))),
+        Err(Fail::Condition(e)) => Some(match (frame.kind, frame.soft_failure) {
+            (FrameKind::TryEachAlternative, true) => Err(Fail::Condition(e)),
+            (FrameKind::TryEachAlternative, false) => Err(Fail::Hard(e)),
+            (FrameKind::RunSequence, true) => Ok(()),
+            _ => Err(Fail::Condition(e)),
+        }),
+    }
+}
+
+/// A sequence being checked by `check_shared`, with the nested sequences
+/// of its current command (`nested[checked..found]`) still to check.
+#[derive(Clone, Copy, Debug)]
+struct SharedLevel<'a> {
+    seq: Bstr<'a>,
+    pos: usize,
+    pairs_left: usize,
+    depth: usize,
+    nested: [Option<Bstr<'a>>; MAX_ALTERNATIVES],
+    found: usize,
+    checked: usize,
+}
+
 /// Runs procedures on one authenticated manifest for at most `N` components.
 pub struct Processor<
     'a,
@@ -373,7 +505,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             return Err(e);
         }
         if let Some(shared) = m.shared_sequence() {
-            self.check_shared(shared, 0)?;
+            self.check_shared(shared)?;
         }
         let r = match procedure {
             Procedure::Update => {
@@ -417,23 +549,63 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// Check the shared sequence's structure before anything runs: no
     /// directive with side effects and nothing custom anywhere in it, in
     /// every try-each alternative and run-sequence body, reached or not.
-    fn check_shared(&mut self, seq: Bstr<'a>, depth: usize) -> Result<()> {
-        if depth > self.options.limits.sequence_depth {
-            return Err(ErrorKind::LimitSequenceDepth.at(seq.start()));
-        }
-        let base = seq.start();
-        let (n, mut pos) = {
-            let mut r = Reader::new(seq.bytes, base, &mut self.items);
-            let n = r.array().map_err(|e| unwrap_fail(malformed(e, base)))?;
-            (n, r.position())
-        };
-        for _ in 0..n / 2 {
-            let mut nested = [None; crate::limits::MAX_ALTERNATIVES];
-            let rest = seq.bytes.get(pos..).unwrap_or(&[]);
-            let mut r = Reader::new(rest, base.saturating_add(pos), &mut self.items);
+    ///
+    /// Depth-first without recursion: the sequences being checked are levels
+    /// of a stack bounded by [`MAX_SEQUENCE_DEPTH`]; each level keeps the
+    /// nested sequences of its current command until they are checked.
+    /// Not inlined: its levels must not stay on the stack while the
+    /// procedure runs.
+    #[inline(never)]
+    fn check_shared(&mut self, seq: Bstr<'a>) -> Result<()> {
+        let mut levels: heapless::Vec<SharedLevel<'a>, { MAX_SEQUENCE_DEPTH + 1 }> =
+            heapless::Vec::new();
+        let mut enter = Some((seq, 0usize));
+        loop {
+            if let Some((seq, depth)) = enter.take() {
+                let base = seq.start();
+                if depth > self.options.limits.sequence_depth {
+                    return Err(ErrorKind::LimitSequenceDepth.at(base));
+                }
+                let (n, pos) = {
+                    let mut r = Reader::new(seq.bytes, base, &mut self.items);
+                    let n = r.array().map_err(|e| unwrap_fail(malformed(e, base)))?;
+                    (n, r.position())
+                };
+                let level = SharedLevel {
+                    seq,
+                    pos,
+                    pairs_left: n / 2,
+                    depth,
+                    nested: [None; MAX_ALTERNATIVES],
+                    found: 0,
+                    checked: 0,
+                };
+                levels
+                    .push(level)
+                    .map_err(|_| ErrorKind::LimitSequenceDepth.at(base))?;
+            }
+            let Some(level) = levels.last_mut() else {
+                return Ok(());
+            };
+            // The nested sequences of the command just read come first.
+            if level.checked < level.found {
+                let inner = level.nested.get(level.checked).copied().flatten();
+                level.checked = level.checked.saturating_add(1);
+                enter = inner.map(|inner| (inner, level.depth.saturating_add(1)));
+                continue;
+            }
+            if level.pairs_left == 0 {
+                levels.pop();
+                continue;
+            }
+            level.pairs_left = level.pairs_left.saturating_sub(1);
+            level.found = 0;
+            level.checked = 0;
+            let base = level.seq.start();
+            let rest = level.seq.bytes.get(level.pos..).unwrap_or(&[]);
+            let mut r = Reader::new(rest, base.saturating_add(level.pos), &mut self.items);
             let cmd_at = r.offset();
             let command = r.int().map_err(|e| unwrap_fail(malformed(e, cmd_at)))?;
-            let mut found = 0usize;
             match command {
                 cmd::FETCH | cmd::WRITE | cmd::COPY | cmd::SWAP | cmd::INVOKE => {
                     return Err(ErrorKind::DirectiveInSharedSequence.at(cmd_at));
@@ -454,21 +626,22 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 }
                 cmd::RUN_SEQUENCE if r.peek_major()? == major::BYTES => {
                     let (_, content, off) = r.bytes_with_head()?;
-                    if let Some(slot) = nested.first_mut() {
+                    if let Some(slot) = level.nested.first_mut() {
                         *slot = Some(Bstr::new(content, off));
                     }
-                    found = 1;
+                    level.found = 1;
                 }
                 cmd::TRY_EACH if r.peek_major()? == major::ARRAY => {
                     let alts = r.array()?;
                     for _ in 0..alts {
                         if r.peek_major()? == major::BYTES {
                             let (_, content, off) = r.bytes_with_head()?;
-                            let slot = nested
-                                .get_mut(found)
+                            let slot = level
+                                .nested
+                                .get_mut(level.found)
                                 .ok_or(ErrorKind::LimitAlternatives.at(cmd_at))?;
                             *slot = Some(Bstr::new(content, off));
-                            found = found.saturating_add(1);
+                            level.found = level.found.saturating_add(1);
                         } else {
                             r.skip()?;
                         }
@@ -478,13 +651,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     r.skip()?;
                 }
             }
-            pos = pos.saturating_add(r.position());
-            for inner in nested.iter().take(found).flatten() {
-                // Recursion bounded by `sequence_depth` (checked on entry).
-                self.check_shared(*inner, depth.saturating_add(1))?;
-            }
+            level.pos = level.pos.saturating_add(r.position());
         }
-        Ok(())
     }
 
     fn sections(&mut self, m: &Manifest<'a>, keys: &[i64]) -> Result<()> {
@@ -545,68 +713,139 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         Ok(())
     }
 
-    /// Run one command sequence.
-    fn sequence(&mut self, seq: Bstr<'a>, mut frame: Frame) -> Step {
-        let base = seq.start();
-        let (n, mut pos) = {
-            let mut r = Reader::new(seq.bytes, base, &mut self.items);
-            let at = r.offset();
-            let n = r.array().map_err(|e| malformed(e, at))?;
-            (n, r.position())
-        };
-        if n == 0 || n % 2 != 0 {
-            return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(base)));
-        }
-        for index in 0..n / 2 {
-            let rest = seq.bytes.get(pos..).unwrap_or(&[]);
-            let at = base.saturating_add(pos);
-            let (command, arg, used) = {
-                let mut r = Reader::new(rest, at, &mut self.items);
-                let command = r.int().map_err(|e| malformed(e, at))?;
-                let arg_at = r.offset();
-                let arg = r.skip()?;
-                (
-                    command,
-                    Item {
-                        bytes: arg,
-                        offset: arg_at,
-                    },
-                    r.position(),
-                )
-            };
-            pos = pos.saturating_add(used);
-            let index = u32::try_from(index).unwrap_or(u32::MAX);
-            match self.command(command, index, at, arg, &mut frame) {
-                Ok(()) => {}
-                Err(Fail::Hard(e)) => return Err(Fail::Hard(e)),
-                Err(Fail::Condition(e)) => {
-                    return match (frame.kind, frame.soft_failure) {
-                        (FrameKind::TryEachAlternative, true) => Err(Fail::Condition(e)),
-                        (FrameKind::TryEachAlternative, false) => Err(Fail::Hard(e)),
-                        (FrameKind::RunSequence, true) => Ok(()),
-                        _ => Err(Fail::Condition(e)),
+    /// Run one command sequence and every sequence nested in it.
+    ///
+    /// No recursion: a try-each alternative or run-sequence body becomes a
+    /// new [`Level`] on a stack bounded by [`MAX_SEQUENCE_DEPTH`], and the
+    /// command that entered it resumes when it ends, so the machine stack is
+    /// the same at every nesting depth.
+    fn sequence(&mut self, seq: Bstr<'a>, frame: Frame) -> Step {
+        let mut levels: heapless::Vec<Level<'a>, { MAX_SEQUENCE_DEPTH + 1 }> = heapless::Vec::new();
+        // A sequence to enter, and the frame it runs in.
+        let mut enter = Some((seq, frame));
+        // The result of the nested sequence that just ended, for its parent.
+        let mut ended: Option<Step> = None;
+        loop {
+            if let Some((seq, frame)) = enter.take() {
+                let pushed = self.enter(seq).and_then(|(pos, pairs)| {
+                    let level = Level {
+                        seq,
+                        pos,
+                        pairs,
+                        started: 0,
+                        frame,
+                        run: Running::IDLE,
                     };
+                    levels
+                        .push(level)
+                        .map_err(|_| Fail::Hard(ErrorKind::LimitSequenceDepth.at(seq.start())))
+                });
+                if let Err(f) = pushed {
+                    if levels.is_empty() {
+                        return Err(f);
+                    }
+                    ended = Some(Err(f));
                 }
             }
+            let Some(level) = levels.last_mut() else {
+                return Ok(());
+            };
+            let mut next = match ended.take() {
+                Some(r) => self.resume(level, r),
+                None => self.step(level),
+            };
+            if let Next::Components = next {
+                next = self.components(level);
+            }
+            let end = match next {
+                Next::Components => continue,
+                Next::Enter(seq) => {
+                    let kind = if level.run.command == cmd::TRY_EACH {
+                        FrameKind::TryEachAlternative
+                    } else {
+                        FrameKind::RunSequence
+                    };
+                    enter = Some((seq, level.frame.inner(kind)));
+                    continue;
+                }
+                Next::Command(r) => match after_command(level.frame, r) {
+                    Some(end) => end,
+                    None => continue,
+                },
+                Next::End(r) => r,
+            };
+            levels.pop();
+            if levels.is_empty() {
+                return end;
+            }
+            ended = Some(end);
         }
-        if pos != seq.bytes.len() {
-            return Err(Fail::Hard(
-                ErrorKind::CborTrailingBytes.at(base.saturating_add(pos)),
-            ));
-        }
-        Ok(())
     }
 
-    /// Run one command for every selected component.
-    fn command(
+    /// Read the array head of `seq` and check its command count: the
+    /// position of the first command and the number of command pairs.
+    fn enter(&mut self, seq: Bstr<'a>) -> core::result::Result<(usize, usize), Fail> {
+        let base = seq.start();
+        let mut r = Reader::new(seq.bytes, base, &mut self.items);
+        let at = r.offset();
+        let n = r.array().map_err(|e| malformed(e, at))?;
+        if n == 0 || !n.is_multiple_of(2) {
+            return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(base)));
+        }
+        Ok((r.position(), n / 2))
+    }
+
+    /// Read the level's next command and start it, or end the level.
+    /// Not inlined, like [`Self::resume`]: their frames are not on the
+    /// stack while the command runs.
+    #[inline(never)]
+    fn step(&mut self, level: &mut Level<'a>) -> Next<'a> {
+        let base = level.seq.start();
+        if level.started >= level.pairs {
+            return Next::End(if level.pos == level.seq.bytes.len() {
+                Ok(())
+            } else {
+                Err(Fail::Hard(
+                    ErrorKind::CborTrailingBytes.at(base.saturating_add(level.pos)),
+                ))
+            });
+        }
+        let at = base.saturating_add(level.pos);
+        let read = {
+            let rest = level.seq.bytes.get(level.pos..).unwrap_or(&[]);
+            let mut r = Reader::new(rest, at, &mut self.items);
+            r.int().map_err(|e| malformed(e, at)).and_then(|command| {
+                let arg_at = r.offset();
+                let arg = r.skip()?;
+                let arg = Item {
+                    bytes: arg,
+                    offset: arg_at,
+                };
+                Ok((command, arg, r.position()))
+            })
+        };
+        let (command, arg, used) = match read {
+            Ok(read) => read,
+            Err(f) => return Next::End(Err(f)),
+        };
+        level.pos = level.pos.saturating_add(used);
+        let index = u32::try_from(level.started).unwrap_or(u32::MAX);
+        level.started = level.started.saturating_add(1);
+        self.start_command(level, command, index, at, arg)
+    }
+
+    /// Start a command: select its components (run by [`Self::components`]).
+    fn start_command(
         &mut self,
+        level: &mut Level<'a>,
         command: i64,
         index: u32,
         at: usize,
         arg: Item<'a>,
-        frame: &mut Frame,
-    ) -> Step {
-        self.commands.spend(at)?;
+    ) -> Next<'a> {
+        if let Err(e) = self.commands.spend(at) {
+            return Next::Command(Err(e.into()));
+        }
         self.detail = FailureDetail {
             section: self.section,
             command,
@@ -614,69 +853,128 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             component: None,
         };
         if command == cmd::SET_COMPONENT_INDEX {
-            return self.set_index(arg);
+            return Next::Command(self.set_index(arg));
         }
-        let saved = self.index;
-        let r = self.for_each_selected(command, at, arg, frame);
-        self.index = saved;
-        r
-    }
-
-    fn for_each_selected(
-        &mut self,
-        command: i64,
-        at: usize,
-        arg: Item<'a>,
-        frame: &mut Frame,
-    ) -> Step {
-        match self.index {
-            Index::Unset => Err(Fail::Hard(ErrorKind::ComponentNotSelected.at(at))),
-            Index::One(c) => self.on_component(command, at, arg, frame, c),
-            Index::All => {
-                for c in 0..self.count {
-                    self.index = Index::All;
-                    self.on_component(command, at, arg, frame, c)?;
-                }
-                Ok(())
+        // Only what every command needs; `c` and the try-each fields are
+        // written where they are used.
+        level.run.command = command;
+        level.run.at = at;
+        level.run.arg = arg;
+        level.run.saved = self.index;
+        level.run.rest = match self.index {
+            Index::Unset => {
+                let e = ErrorKind::ComponentNotSelected.at(at);
+                return self.end_command(level, Err(Fail::Hard(e)));
             }
+            Index::One(c) => Selection::One(c),
+            Index::All => Selection::All { next: 0 },
             Index::List(list) => {
-                let (n, mut pos) = {
+                let head = {
                     let mut r = Reader::new(list, 0, &mut self.items);
-                    (r.array()?, r.position())
+                    r.array().map(|n| (n, r.position()))
                 };
-                for _ in 0..n {
-                    let c = {
-                        let mut r = Reader::new(list.get(pos..).unwrap_or(&[]), 0, &mut self.items);
-                        let c = r.uint()?;
-                        pos = pos.saturating_add(r.position());
-                        usize::try_from(c)
-                            .map_err(|_| ErrorKind::ComponentIndexOutOfRange.at(at))?
-                    };
-                    self.index = Index::List(list);
-                    self.on_component(command, at, arg, frame, c)?;
+                match head {
+                    Ok((left, pos)) => Selection::List { pos, left },
+                    Err(e) => return self.end_command(level, Err(e.into())),
                 }
-                Ok(())
+            }
+        };
+        Next::Components
+    }
+
+    /// Run the level's command for each of its remaining components, until
+    /// it enters a nested sequence, fails, or is done. A loop, never a
+    /// chain of calls: the stack does not grow with the component count.
+    fn components(&mut self, level: &mut Level<'a>) -> Next<'a> {
+        loop {
+            let c = match self.next_selected(level) {
+                Ok(Some(c)) => c,
+                Ok(None) => return self.end_command(level, Ok(())),
+                Err(f) => return self.end_command(level, Err(f)),
+            };
+            match self.on_component(level, c) {
+                Ok(None) => {}
+                Ok(Some(seq)) => return Next::Enter(seq),
+                Err(f) => return self.end_command(level, Err(f)),
             }
         }
     }
 
+    /// The next component the level's command runs for, with the index in
+    /// force while it runs; `None` when every selected one has run.
+    fn next_selected(
+        &mut self,
+        level: &mut Level<'a>,
+    ) -> core::result::Result<Option<usize>, Fail> {
+        match level.run.rest {
+            Selection::None => Ok(None),
+            Selection::One(c) => {
+                level.run.rest = Selection::None;
+                Ok(Some(c))
+            }
+            Selection::All { next } => {
+                if next >= self.count {
+                    return Ok(None);
+                }
+                level.run.rest = Selection::All {
+                    next: next.saturating_add(1),
+                };
+                self.index = Index::All;
+                Ok(Some(next))
+            }
+            Selection::List { pos, left } => {
+                let Index::List(list) = level.run.saved else {
+                    return Ok(None);
+                };
+                if left == 0 {
+                    return Ok(None);
+                }
+                let (c, used) = {
+                    let mut r = Reader::new(list.get(pos..).unwrap_or(&[]), 0, &mut self.items);
+                    (r.uint()?, r.position())
+                };
+                let c = usize::try_from(c).map_err(|_| {
+                    Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(level.run.at))
+                })?;
+                level.run.rest = Selection::List {
+                    pos: pos.saturating_add(used),
+                    left: left.saturating_sub(1),
+                };
+                self.index = Index::List(list);
+                Ok(Some(c))
+            }
+        }
+    }
+
+    /// The level's command is done (for every component, or failed):
+    /// restore the index in force before it.
+    fn end_command(&mut self, level: &Level<'a>, r: Step) -> Next<'a> {
+        self.index = level.run.saved;
+        Next::Command(r)
+    }
+
+    /// Run the level's command on component `c`: `Ok(None)` when it is
+    /// done there, `Ok(Some(seq))` when it enters the nested sequence `seq`.
     fn on_component(
         &mut self,
-        command: i64,
-        at: usize,
-        arg: Item<'a>,
-        frame: &mut Frame,
+        level: &mut Level<'a>,
         c: usize,
-    ) -> Step {
+    ) -> core::result::Result<Option<Bstr<'a>>, Fail> {
+        let Running {
+            command, at, arg, ..
+        } = level.run;
         self.detail.component = Some(c);
         if c > 0 {
             // Every component iteration after the first counts as a command.
             self.commands.spend(at)?;
         }
+        level.run.c = c;
         let (r, policy) = match command {
-            cmd::OVERRIDE_PARAMETERS => (self.override_parameters(arg, c, frame), 0),
-            cmd::TRY_EACH => (self.nested(arg, c, frame, FrameKind::TryEachAlternative), 0),
-            cmd::RUN_SEQUENCE => (self.nested(arg, c, frame, FrameKind::RunSequence), 0),
+            cmd::OVERRIDE_PARAMETERS => (self.override_parameters(arg, c, &mut level.frame), 0),
+            cmd::TRY_EACH | cmd::RUN_SEQUENCE => match self.nested(level) {
+                Alt::Enter(seq) => return Ok(Some(seq)),
+                Alt::Done(r) => (r, 0),
+            },
             _ => {
                 // Core conditions and directives take a reporting policy
                 // (uint); custom and unknown commands may take anything.
@@ -687,24 +985,151 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                         return Err(Fail::Hard(ErrorKind::InvalidParameter.at(arg.offset)));
                     }
                 };
-                (self.simple(command, at, arg, frame, c), policy)
+                (self.simple(command, at, arg, &level.frame, c), policy)
             }
         };
+        self.report(level, r, policy)?;
+        Ok(None)
+    }
+
+    /// Report the level's command on its current component, which ended
+    /// with `r`; return `r`.
+    fn report(&mut self, level: &Level<'a>, r: Step, policy: u64) -> Step {
         let failure = match r {
             Ok(()) => None,
             Err(Fail::Condition(e) | Fail::Hard(e)) => Some(e.kind()),
         };
-        let offset = u32::try_from(at).unwrap_or(NO_OFFSET);
         let record = Record {
             section: self.section,
-            offset,
-            component: c,
-            command,
+            offset: u32::try_from(level.run.at).unwrap_or(NO_OFFSET),
+            component: level.run.c,
+            command: level.run.command,
             policy,
             failure,
         };
         self.platform.report(&record);
         r
+    }
+
+    /// Start try-each or run-sequence on the current component: enter its
+    /// (first) sequence, or fail.
+    fn nested(&mut self, level: &mut Level<'a>) -> Alt<'a> {
+        let Running {
+            command, arg, c, ..
+        } = level.run;
+        let at = arg.offset;
+        if level.frame.depth >= self.options.limits.sequence_depth {
+            return Alt::Done(Err(Fail::Hard(ErrorKind::LimitSequenceDepth.at(at))));
+        }
+        self.index = Index::One(c);
+        if command == cmd::RUN_SEQUENCE {
+            let mut r = Reader::new(arg.bytes, at, &mut self.items);
+            return match r.bytes_with_head() {
+                Ok((_, content, off)) => Alt::Enter(Bstr::new(content, off)),
+                Err(e) => Alt::Done(Err(malformed(e, at))),
+            };
+        }
+        match self.alternatives(arg) {
+            Ok((pos, n, trailing_null)) => {
+                level.run.alt_pos = pos;
+                level.run.alts_left = n;
+                level.run.trailing_null = trailing_null;
+                self.next_alternative(level)
+            }
+            Err(f) => Alt::Done(Err(f)),
+        }
+    }
+
+    /// Check a try-each argument, `[2* bstr, ? null]`, within the limits:
+    /// the first alternative's position, the count, whether a null ends it.
+    fn alternatives(&mut self, arg: Item<'a>) -> core::result::Result<(usize, usize, bool), Fail> {
+        let at = arg.offset;
+        let (n, pos) = {
+            let mut r = Reader::new(arg.bytes, at, &mut self.items);
+            (r.array().map_err(|e| malformed(e, at))?, r.position())
+        };
+        let mut alternatives = 0usize;
+        let mut trailing_null = false;
+        let mut r = Reader::new(
+            arg.bytes.get(pos..).unwrap_or(&[]),
+            at.saturating_add(pos),
+            &mut self.items,
+        );
+        for i in 0..n {
+            if r.next_is_null() && i.saturating_add(1) == n {
+                trailing_null = true;
+                r.null()?;
+            } else if r.peek_major()? == major::BYTES {
+                r.bytes()?;
+                alternatives = alternatives.saturating_add(1);
+            } else {
+                return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(r.offset())));
+            }
+        }
+        if alternatives < 2 {
+            return Err(Fail::Hard(ErrorKind::TryEachTooFew.at(at)));
+        }
+        if alternatives > self.options.limits.alternatives {
+            return Err(Fail::Hard(ErrorKind::LimitAlternatives.at(at)));
+        }
+        Ok((pos, alternatives, trailing_null))
+    }
+
+    /// The current try-each's next alternative; when none is left, the
+    /// try-each fails (or passes, with a trailing null).
+    fn next_alternative(&mut self, level: &mut Level<'a>) -> Alt<'a> {
+        let Running {
+            arg,
+            c,
+            alt_pos,
+            alts_left,
+            trailing_null,
+            ..
+        } = level.run;
+        let at = arg.offset;
+        if alts_left == 0 {
+            return Alt::Done(if trailing_null {
+                Ok(())
+            } else {
+                Err(Fail::Condition(ErrorKind::TryEachFailed.at(at)))
+            });
+        }
+        let read = {
+            let mut r = Reader::new(
+                arg.bytes.get(alt_pos..).unwrap_or(&[]),
+                at.saturating_add(alt_pos),
+                &mut self.items,
+            );
+            r.bytes_with_head()
+                .map(|(_, content, off)| (Bstr::new(content, off), r.position()))
+        };
+        let (seq, used) = match read {
+            Ok(read) => read,
+            Err(e) => return Alt::Done(Err(e.into())),
+        };
+        level.run.alt_pos = alt_pos.saturating_add(used);
+        level.run.alts_left = alts_left.saturating_sub(1);
+        self.index = Index::One(c);
+        Alt::Enter(seq)
+    }
+
+    /// The sequence the level's command entered ended with `r`: a failed
+    /// try-each alternative moves to the next; otherwise the command is
+    /// done on this component and goes on with the next.
+    #[inline(never)]
+    fn resume(&mut self, level: &mut Level<'a>, r: Step) -> Next<'a> {
+        let r = if level.run.command == cmd::TRY_EACH && matches!(r, Err(Fail::Condition(_))) {
+            match self.next_alternative(level) {
+                Alt::Enter(seq) => return Next::Enter(seq),
+                Alt::Done(r) => r,
+            }
+        } else {
+            r
+        };
+        match self.report(level, r, 0) {
+            Ok(()) => Next::Components,
+            Err(f) => self.end_command(level, Err(f)),
+        }
     }
 
     fn component(&self, c: usize) -> core::result::Result<Component<'a>, Fail> {
@@ -823,85 +1248,6 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             *slot = p;
         }
         Ok(())
-    }
-
-    fn nested(&mut self, arg: Item<'a>, c: usize, frame: &Frame, kind: FrameKind) -> Step {
-        let depth = frame.depth.saturating_add(1);
-        if depth > self.options.limits.sequence_depth {
-            return Err(Fail::Hard(ErrorKind::LimitSequenceDepth.at(arg.offset)));
-        }
-        let inner = |soft| Frame {
-            kind,
-            soft_failure: soft,
-            shared: frame.shared,
-            depth,
-        };
-        self.index = Index::One(c);
-        let at = arg.offset;
-        if kind == FrameKind::RunSequence {
-            let seq = {
-                let mut r = Reader::new(arg.bytes, at, &mut self.items);
-                let (_, content, off) = r.bytes_with_head().map_err(|e| malformed(e, at))?;
-                Bstr::new(content, off)
-            };
-            return self.sequence(seq, inner(false));
-        }
-        // try-each: [2* bstr, ? null]
-        let (n, mut pos) = {
-            let mut r = Reader::new(arg.bytes, at, &mut self.items);
-            (r.array().map_err(|e| malformed(e, at))?, r.position())
-        };
-        let mut alternatives = 0usize;
-        let mut trailing_null = false;
-        {
-            let mut r = Reader::new(
-                arg.bytes.get(pos..).unwrap_or(&[]),
-                at.saturating_add(pos),
-                &mut self.items,
-            );
-            for i in 0..n {
-                if r.next_is_null() && i.saturating_add(1) == n {
-                    trailing_null = true;
-                    r.null()?;
-                } else if r.peek_major()? == major::BYTES {
-                    r.bytes()?;
-                    alternatives = alternatives.saturating_add(1);
-                } else {
-                    return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(r.offset())));
-                }
-            }
-        }
-        if alternatives < 2 {
-            return Err(Fail::Hard(ErrorKind::TryEachTooFew.at(at)));
-        }
-        if alternatives > self.options.limits.alternatives {
-            return Err(Fail::Hard(ErrorKind::LimitAlternatives.at(at)));
-        }
-        let mut last = ErrorKind::TryEachFailed.at(at);
-        for _ in 0..alternatives {
-            let seq = {
-                let mut r = Reader::new(
-                    arg.bytes.get(pos..).unwrap_or(&[]),
-                    at.saturating_add(pos),
-                    &mut self.items,
-                );
-                let (_, content, off) = r.bytes_with_head()?;
-                pos = pos.saturating_add(r.position());
-                Bstr::new(content, off)
-            };
-            self.index = Index::One(c);
-            match self.sequence(seq, inner(true)) {
-                Ok(()) => return Ok(()),
-                Err(Fail::Condition(e)) => last = e,
-                Err(hard) => return Err(hard),
-            }
-        }
-        let _ = last;
-        if trailing_null {
-            Ok(())
-        } else {
-            Err(Fail::Condition(ErrorKind::TryEachFailed.at(at)))
-        }
     }
 
     /// Conditions, directives and custom commands on component `c`.

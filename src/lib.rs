@@ -36,8 +36,9 @@
 //! - `#![no_std]`, no `alloc`, no global state, `#![forbid(unsafe_code)]`.
 //! - No panic is reachable from input: no `unwrap`, indexing or unchecked
 //!   arithmetic in library code (enforced by clippy lints), every loop over
-//!   input is bounded by a [`limits`] constant, no recursion is driven by
-//!   input.
+//!   input is bounded by a [`limits`] constant, and nothing recurses
+//!   (nesting is a loop over a fixed-size stack), so the stack depth does
+//!   not depend on input.
 //! - Nothing inside the manifest is decoded before its digest and a
 //!   signature have passed; only [`authenticate`] produces [`Authenticated`].
 //! - Every failure is an [`Error`]: a stable numbered [`ErrorKind`] (the C ABI
