@@ -106,15 +106,15 @@ fn main() {
         ])),
         ..Manifest::default()
     };
-    let unsigned = EnvelopeBuilder::new(m.clone()).build().unwrap();
-    write(
-        "img_eddsa.cbor",
-        &suit_encoder::cose::sign(&unsigned, &ed, -8, None).unwrap(),
-    );
-    write(
-        "img_es256.cbor",
-        &suit_encoder::cose::sign(&unsigned, &ec, -7, None).unwrap(),
-    );
+    // `<stem>_eddsa.cbor` and `<stem>_es256.cbor`: the manifest signed by each test key.
+    let sign_both = |stem: &str, m: Manifest| {
+        let unsigned = EnvelopeBuilder::new(m).build().unwrap();
+        for (alg, key, cose_alg) in [("eddsa", &ed, -8), ("es256", &ec, -7)] {
+            let signed = suit_encoder::cose::sign(&unsigned, key, cose_alg, None).unwrap();
+            write(&format!("{stem}_{alg}.cbor"), &signed);
+        }
+    };
+    sign_both("img", m.clone());
 
     // The deepest nesting the processor accepts (suit_verify::limits::MAX_SEQUENCE_DEPTH):
     // every component, then four try-each levels whose first alternative goes one level
@@ -133,13 +133,5 @@ fn main() {
         validate: Some(validate),
         ..m
     };
-    let unsigned = EnvelopeBuilder::new(nested).build().unwrap();
-    write(
-        "nest_eddsa.cbor",
-        &suit_encoder::cose::sign(&unsigned, &ed, -8, None).unwrap(),
-    );
-    write(
-        "nest_es256.cbor",
-        &suit_encoder::cose::sign(&unsigned, &ec, -7, None).unwrap(),
-    );
+    sign_both("nest", nested);
 }
