@@ -663,6 +663,57 @@ fn index_true_runs_every_command_per_component_including_nested() {
     assert_eq!(order, [1, 0]);
 }
 
+#[test]
+fn the_index_before_a_nested_command_is_restored_after_it() {
+    // Inside run-sequence and try-each the body selects component 1; the
+    // command after each runs on component 0 again, and a failed
+    // alternative's selection does not leak into the next alternative.
+    let mut shared = identity_for_all();
+    shared.extend([
+        C::set_component_index(0),
+        ovr(vec![(3, param::image_digest_sha256(IMAGE))]),
+        C::set_component_index(1),
+        ovr(vec![(3, param::image_digest_sha256(OTHER))]),
+    ]);
+    let validate = vec![
+        C::set_component_index(0),
+        C::run_sequence(seq(vec![C::set_component_index(1), C::image_match(15)])),
+        C::image_match(15),
+        C::try_each(
+            vec![
+                seq(vec![C::set_component_index(1), C::abort(0)]),
+                seq(vec![C::image_match(15)]),
+            ],
+            false,
+        ),
+        C::image_match(15),
+    ];
+    let mut m = device();
+    m.contents.insert(1, OTHER.to_vec());
+    assert_eq!(
+        run(
+            two_components(shared, validate),
+            &mut m,
+            Procedure::Section(7)
+        ),
+        complete()
+    );
+    let matches: Vec<_> = m
+        .records
+        .iter()
+        .filter(|r| r.command == 3 && r.section == 7)
+        .map(|r| r.component)
+        .collect();
+    assert_eq!(matches, [1, 0, 0, 0]);
+    let aborts: Vec<_> = m
+        .records
+        .iter()
+        .filter(|r| r.command == 14)
+        .map(|r| (r.component, r.failure))
+        .collect();
+    assert_eq!(aborts, [(1, Some(K::Aborted))]);
+}
+
 // ---- try-each, run-sequence and soft-failure ------------------------------------
 
 #[test]
