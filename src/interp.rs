@@ -758,6 +758,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 next = self.components(level);
             }
             let end = match next {
+                // (`components` never answers this.)
                 Next::Components => continue,
                 Next::Enter(seq) => {
                     let kind = if level.run.command == cmd::TRY_EACH {
