@@ -596,8 +596,10 @@ fn index_out_of_range_rejects_before_touching_parameters() {
     );
 }
 
-#[test]
-fn index_true_runs_every_command_per_component_including_nested() {
+/// Run `validate` (section 7) on two components holding `IMAGE` and `OTHER`,
+/// whose shared sequence checks identity and sets each one's digest; the
+/// run must complete. The mock, for its records.
+fn run_two_images(validate: Vec<C>) -> Mock {
     let mut shared = identity_for_all();
     shared.extend([
         C::set_component_index(0),
@@ -605,7 +607,31 @@ fn index_true_runs_every_command_per_component_including_nested() {
         C::set_component_index(1),
         ovr(vec![(3, param::image_digest_sha256(OTHER))]),
     ]);
-    let validate = vec![
+    let mut m = device();
+    m.contents.insert(1, OTHER.to_vec());
+    assert_eq!(
+        run(
+            two_components(shared, validate),
+            &mut m,
+            Procedure::Section(7)
+        ),
+        complete()
+    );
+    m
+}
+
+/// The components `command` ran for in section 7, in order.
+fn components_of(m: &Mock, command: i64) -> Vec<usize> {
+    m.records
+        .iter()
+        .filter(|r| r.command == command && r.section == 7)
+        .map(|r| r.component)
+        .collect()
+}
+
+#[test]
+fn index_true_runs_every_command_per_component_including_nested() {
+    let m = run_two_images(vec![
         C::set_component_index_all(),
         C::image_match(15),
         C::try_each(
@@ -613,54 +639,19 @@ fn index_true_runs_every_command_per_component_including_nested() {
             false,
         ),
         C::run_sequence(seq(vec![C::image_match(15)])),
-    ];
-    let mut m = device();
-    m.contents.insert(1, OTHER.to_vec());
+    ]);
     assert_eq!(
-        run(
-            two_components(shared.clone(), validate),
-            &mut m,
-            Procedure::Section(7)
-        ),
-        complete()
-    );
-    let matches: Vec<_> = m
-        .records
-        .iter()
-        .filter(|r| r.command == 3 && r.section == 7)
-        .map(|r| r.component)
-        .collect();
-    assert_eq!(
-        matches,
+        components_of(&m, 3),
         [0, 1, 0, 1, 0, 1],
         "each command once per component, in order"
     );
-    let try_each: Vec<_> = m
-        .records
-        .iter()
-        .filter(|r| r.command == 15)
-        .map(|r| r.component)
-        .collect();
-    assert_eq!(try_each, [0, 1]);
+    assert_eq!(components_of(&m, 15), [0, 1]);
     // An array index runs in the array's order.
-    let validate = vec![C::set_component_index_list(&[1, 0]), C::image_match(15)];
-    let mut m2 = device();
-    m2.contents.insert(1, OTHER.to_vec());
-    assert_eq!(
-        run(
-            two_components(shared, validate),
-            &mut m2,
-            Procedure::Section(7)
-        ),
-        complete()
-    );
-    let order: Vec<_> = m2
-        .records
-        .iter()
-        .filter(|r| r.command == 3)
-        .map(|r| r.component)
-        .collect();
-    assert_eq!(order, [1, 0]);
+    let m2 = run_two_images(vec![
+        C::set_component_index_list(&[1, 0]),
+        C::image_match(15),
+    ]);
+    assert_eq!(components_of(&m2, 3), [1, 0]);
 }
 
 #[test]
@@ -668,14 +659,7 @@ fn the_index_before_a_nested_command_is_restored_after_it() {
     // Inside run-sequence and try-each the body selects component 1; the
     // command after each runs on component 0 again, and a failed
     // alternative's selection does not leak into the next alternative.
-    let mut shared = identity_for_all();
-    shared.extend([
-        C::set_component_index(0),
-        ovr(vec![(3, param::image_digest_sha256(IMAGE))]),
-        C::set_component_index(1),
-        ovr(vec![(3, param::image_digest_sha256(OTHER))]),
-    ]);
-    let validate = vec![
+    let m = run_two_images(vec![
         C::set_component_index(0),
         C::run_sequence(seq(vec![C::set_component_index(1), C::image_match(15)])),
         C::image_match(15),
@@ -687,24 +671,8 @@ fn the_index_before_a_nested_command_is_restored_after_it() {
             false,
         ),
         C::image_match(15),
-    ];
-    let mut m = device();
-    m.contents.insert(1, OTHER.to_vec());
-    assert_eq!(
-        run(
-            two_components(shared, validate),
-            &mut m,
-            Procedure::Section(7)
-        ),
-        complete()
-    );
-    let matches: Vec<_> = m
-        .records
-        .iter()
-        .filter(|r| r.command == 3 && r.section == 7)
-        .map(|r| r.component)
-        .collect();
-    assert_eq!(matches, [1, 0, 0, 0]);
+    ]);
+    assert_eq!(components_of(&m, 3), [1, 0, 0, 0]);
     let aborts: Vec<_> = m
         .records
         .iter()
