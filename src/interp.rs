@@ -18,9 +18,11 @@
 //!   fails, or ends quietly if the author set soft-failure; at the top it
 //!   rejects. A failing directive always aborts. Setting soft-failure
 //!   anywhere but directly in a try-each alternative or run-sequence aborts;
-//! - an unknown command fails like a condition; an unknown standard
-//!   parameter rejects; custom numbers are below -256 (-1..=-256 are
-//!   reserved) and never allowed in the shared sequence;
+//! - an unknown command, or one of a companion draft this processor does
+//!   not implement, rejects the manifest: it is not a failed condition, so
+//!   neither try-each nor soft-failure skips it ("reject, never skip");
+//!   an unknown standard parameter rejects too; custom numbers are below
+//!   -256 (-1..=-256 are reserved) and never allowed in the shared sequence;
 //! - with index `true` or an array, every command (try-each and
 //!   run-sequence included) runs once per selected component, in order;
 //!   nested sequences see that one component, and the index in force before
@@ -88,6 +90,19 @@ pub mod cmd {
     pub const RUN_SEQUENCE: i64 = 32;
     /// Custom commands and parameters are numbered below this.
     pub const CUSTOM_BELOW: i64 = -256;
+
+    /// Whether `command` belongs to a companion draft this processor does
+    /// not implement: use-before (4), image-not-match (25), minimum-battery
+    /// (26), update-authorized (27), version (28), wait (29),
+    /// override-multiple (34), copy-params (35) of update-management;
+    /// dependency-integrity (7), is-dependency (8), process-dependency (11),
+    /// set-parameters (19), unlink (33) of trust-domains. Such a command
+    /// rejects the manifest (`UnsupportedExtension`): update-management says
+    /// a recipient that meets one it does not implement MUST reject.
+    #[must_use]
+    pub const fn is_extension(command: i64) -> bool {
+        matches!(command, 4 | 7 | 8 | 11 | 19 | 25..=29 | 33..=35)
+    }
 }
 
 /// Parameter numbers (draft §8.4.8).
@@ -1340,7 +1355,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     Err(cond(ErrorKind::CustomConditionFailed))
                 }
             }
-            _ => Err(cond(ErrorKind::UnknownCommand)),
+            _ => Err(Fail::Hard(unknown_command(command, at))),
         }
     }
 
@@ -1387,7 +1402,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 };
                 (d, Some(self.component(s)?))
             }
-            _ => return Err(Fail::Condition(ErrorKind::UnknownCommand.at(at))),
+            _ => return Err(Fail::Hard(unknown_command(command, at))),
         };
         if self.options.dry_run {
             if !self.platform.supports(directive, comp) {
@@ -1432,19 +1447,23 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     /// A fetch whose uri names an integrated payload: served from the
-    /// envelope; checked against image-digest (its only integrity) first.
+    /// envelope; checked against image-digest (its only integrity, so it is
+    /// required) before anything is written.
     fn integrated(&mut self, comp: Component<'a>, uri: &str, p: &Params<'a>, at: usize) -> Step {
         let env = self.auth.envelope();
         let span = env
             .payload(uri)
             .ok_or(Fail::Hard(ErrorKind::PayloadMissing.at(at)))?;
         let data = span.get(env.as_unverified_bytes());
-        if let Some(d) = p.digest {
-            let sd = self.digest(d)?;
-            let mut v = ImageVerifier::new(self.crypto, &sd, p.size)?;
-            v.update(data).map_err(|e| Fail::Hard(e.kind().at(at)))?;
-            v.finish().map_err(|e| Fail::Hard(e.kind().at(at)))?;
-        }
+        // The payload is outside the signature: image-digest is its only
+        // integrity, so without one nothing is written.
+        let d = p
+            .digest
+            .ok_or(Fail::Hard(ErrorKind::ParameterUnset.at(at)))?;
+        let sd = self.digest(d)?;
+        let mut v = ImageVerifier::new(self.crypto, &sd, p.size)?;
+        v.update(data).map_err(|e| Fail::Hard(e.kind().at(at)))?;
+        v.finish().map_err(|e| Fail::Hard(e.kind().at(at)))?;
         self.platform.write(comp, data).map_err(|e| plat(e, at))
     }
 
@@ -1526,7 +1545,11 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             if got == 0 {
                 return Err(Fail::Condition(ErrorKind::ContentMismatch.at(at)));
             }
-            let have = chunk.get(..got).unwrap_or(&[]);
+            // A platform that claims more bytes than it was asked for is
+            // broken; trusting the claim would compare nothing.
+            let have = chunk
+                .get(..got)
+                .ok_or(Fail::Hard(ErrorKind::PlatformFailed.at(at)))?;
             let expect = content.get(done..done.saturating_add(got)).unwrap_or(&[]);
             if have.len() != expect.len() {
                 return Err(Fail::Condition(ErrorKind::ContentMismatch.at(at)));
@@ -1576,6 +1599,17 @@ fn bit(c: usize) -> u32 {
         .ok()
         .and_then(|c| 1u32.checked_shl(c))
         .unwrap_or(0)
+}
+
+/// The error for a command number this processor does not run: a
+/// companion draft's command is an unsupported extension, anything else
+/// unknown. Either rejects the manifest, whatever soft-failure says.
+fn unknown_command(command: i64, at: usize) -> Error {
+    if cmd::is_extension(command) {
+        ErrorKind::UnsupportedExtension.at(at)
+    } else {
+        ErrorKind::UnknownCommand.at(at)
+    }
 }
 
 fn plat(e: PlatformError, at: usize) -> Fail {

@@ -342,40 +342,76 @@ fn unknown_command_at_top_level_rejects() {
     }
 }
 
-#[test]
-fn unknown_command_inside_try_each_moves_to_the_next_alternative() {
-    let man = with_validate(vec![C::try_each(
-        vec![
-            seq(vec![C {
-                cmd: 99,
-                arg: Value::Uint(0),
-            }]),
-            seq(vec![C::image_match(15)]),
-        ],
-        false,
-    )]);
-    assert_eq!(run(man, &mut device(), Procedure::Section(7)), complete());
+/// The ways a failed condition is absorbed: a try-each alternative (the
+/// next one runs, or after the last a trailing null succeeds) and run-sequence with
+/// soft-failure set. `cmd` sits in each; the image-match alternative after
+/// it would pass.
+fn absorbing_sequences(cmd: C) -> Vec<Vec<C>> {
+    vec![
+        vec![C::try_each(
+            vec![seq(vec![cmd.clone()]), seq(vec![C::image_match(15)])],
+            false,
+        )],
+        vec![C::try_each(
+            vec![seq(vec![cmd.clone()]), seq(vec![C::abort(0)])],
+            true,
+        )],
+        vec![C::run_sequence(seq(vec![
+            ovr(vec![(13, Value::Bool(true))]),
+            cmd,
+        ]))],
+    ]
 }
 
 #[test]
-fn unknown_command_with_any_argument_fails_like_a_condition() {
-    // An unknown command's argument is not a reporting policy: inside
-    // try-each it still only moves on to the next alternative.
-    let unknown = C {
-        cmd: 77,
-        arg: Value::int_map(vec![(1, Value::text("x"))]),
-    };
-    let man = with_validate(vec![C::try_each(
-        vec![seq(vec![unknown.clone()]), seq(vec![C::image_match(15)])],
-        false,
-    )]);
-    assert_eq!(run(man, &mut device(), Procedure::Section(7)), complete());
-    let man = with_validate(vec![unknown]);
-    assert_eq!(
-        run(man, &mut device(), Procedure::Section(7)),
-        Err(K::UnknownCommand)
-    );
-    // A core condition with a non-uint policy is malformed.
+fn absorbing_sequences_absorb_a_failed_condition() {
+    // The control for the two tests below: the same places do absorb a
+    // failing condition (abort), so a rejection there is the command's.
+    for (i, cmds) in absorbing_sequences(C::abort(0)).into_iter().enumerate() {
+        let r = run(with_validate(cmds), &mut device(), Procedure::Section(7));
+        assert_eq!(r, complete(), "case {i}");
+    }
+}
+
+#[test]
+fn unknown_command_rejects_even_where_a_condition_failure_is_absorbed() {
+    // "Unknown command -> reject, never skip": it is not a failed condition,
+    // so neither try-each nor soft-failure turns it into success.
+    for arg in [Value::Uint(0), Value::int_map(vec![(1, Value::text("x"))])] {
+        let unknown = C {
+            cmd: 77,
+            arg: arg.clone(),
+        };
+        let mut cases = absorbing_sequences(unknown.clone());
+        cases.push(vec![unknown]);
+        for (i, cmds) in cases.into_iter().enumerate() {
+            let r = run(with_validate(cmds), &mut device(), Procedure::Section(7));
+            assert_eq!(r, Err(K::UnknownCommand), "case {i}, argument {arg:?}");
+        }
+    }
+}
+
+#[test]
+fn companion_draft_commands_reject_as_unsupported_extensions() {
+    // update-management: 4, 25-29, 34, 35; trust-domains: 7, 8, 11, 19, 33.
+    // "A recipient that meets one it does not implement MUST reject."
+    for c in [4, 7, 8, 11, 19, 25, 26, 27, 28, 29, 33, 34, 35] {
+        let command = C {
+            cmd: c,
+            arg: Value::Uint(15),
+        };
+        let mut cases = absorbing_sequences(command.clone());
+        cases.push(vec![command]);
+        for (i, cmds) in cases.into_iter().enumerate() {
+            let mut m = device();
+            let r = run(with_validate(cmds), &mut m, Procedure::Section(7));
+            assert_eq!(r, Err(K::UnsupportedExtension), "command {c}, case {i}");
+        }
+    }
+}
+
+#[test]
+fn core_condition_with_a_non_uint_policy_is_malformed() {
     let man = with_validate(vec![C {
         cmd: 3,
         arg: Value::text("15"),
@@ -535,6 +571,23 @@ fn check_content_compares_the_bytes() {
         run(man, &mut device(), Procedure::Section(7)),
         Err(K::ContentMismatch)
     );
+}
+
+#[test]
+fn a_read_claiming_more_bytes_than_asked_is_a_platform_failure() {
+    // Neither check may compare what the platform claims but never wrote.
+    for check in [
+        vec![
+            ovr(vec![(18, Value::bytes(b"\xde\xad\xbe\xef".to_vec()))]),
+            C::check_content(15),
+        ],
+        vec![C::image_match(15)],
+    ] {
+        let mut m = device();
+        m.overclaiming_read = true;
+        let r = run(with_validate(check.clone()), &mut m, Procedure::Section(7));
+        assert_eq!(r, Err(K::PlatformFailed), "{check:?}");
+    }
 }
 
 // ---- component index -----------------------------------------------------------
@@ -1154,6 +1207,36 @@ fn integrated_payload_is_served_from_the_envelope() {
         Options::DEFAULT,
     );
     assert_eq!(r, Err(K::PayloadMissing));
+}
+
+#[test]
+fn integrated_payload_without_image_digest_is_not_written() {
+    // The payload is outside the signature; with no image-digest to check
+    // it against, writing it would install unauthenticated bytes.
+    let man = Manifest {
+        shared: Some(seq(vec![
+            ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
+            C::vendor_identifier(15),
+            C::class_identifier(15),
+        ])),
+        install: Some(seq(vec![
+            ovr(vec![(21, Value::text("#image"))]),
+            C::fetch(2),
+        ])),
+        ..manifest(1)
+    };
+    let mut b = EnvelopeBuilder::new(man);
+    b.integrated.push(("#image".into(), IMAGE.to_vec()));
+    let env =
+        suit_encoder::cose::sign(&b.build().unwrap(), &test_keys::ed25519_a(), -19, None).unwrap();
+    let mut m = Mock::ietf();
+    let r = run_env(&env, &mut m, Procedure::Section(20), Options::DEFAULT);
+    assert_eq!(r, Err(K::ParameterUnset));
+    assert!(
+        !m.calls.iter().any(|c| c.starts_with("write")),
+        "{:?}",
+        m.calls
+    );
 }
 
 #[test]

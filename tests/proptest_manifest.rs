@@ -117,7 +117,7 @@ fn leaf(components: u64) -> impl Strategy<Value = Command> {
         policy.clone().prop_map(Command::invoke),
         (-260i64..=-257, vec(any::<u8>(), 0..3))
             .prop_map(|(c, a)| Command::custom(c, Value::Bytes(a))),
-        // An unknown standard command: fails like a condition.
+        // An unknown standard command: rejects the manifest, even inside try-each.
         policy.prop_map(|p| Command::custom(30, Value::Uint(p))),
     ]
 }

@@ -708,7 +708,7 @@ impl G<'_, '_> {
             16 => Command::swap(policy),
             17 => Command::invoke(policy),
             18 => Command::custom(-257 - self.small(3)? as i64, Value::Bytes(self.bytes(3)?)),
-            // An unknown standard command (fails like a condition).
+            // An unknown standard command (rejects the manifest, even inside try-each).
             _ => Command::custom(30, Value::Uint(policy)),
         })
     }

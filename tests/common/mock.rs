@@ -40,6 +40,8 @@ pub struct Mock {
     pub calls: Vec<String>,
     pub records: Vec<Record>,
     pub fetches: usize,
+    /// A broken `read`: it writes nothing and claims one byte more than asked.
+    pub overclaiming_read: bool,
 }
 
 impl Mock {
@@ -109,6 +111,9 @@ impl Platform for Mock {
         Ok(None)
     }
     fn read(&mut self, c: Component<'_>, offset: u64, buf: &mut [u8]) -> PlatformResult<usize> {
+        if self.overclaiming_read {
+            return Ok(buf.len() + 1);
+        }
         let data = self
             .contents
             .get(&c.index)
