@@ -1334,7 +1334,9 @@ suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
  * `SUIT_RESULT_PENDING` (a callback answered `SUIT_PLATFORM_WAIT`: run
  * again later), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
  * from a callback), `SUIT_RESULT_NULL_POINTER`,
- * `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags), any command's error
+ * `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags),
+ * `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
+ * check that the manifest applies), any command's error
  * (`suit_ctx_last_error` names the section, command and component).
  */
 suit_result suit_run_update(struct suit_ctx *ctx,
@@ -1353,8 +1355,8 @@ suit_result suit_run_update(struct suit_ctx *ctx,
  * As `suit_run_update`; `boot_component` NULL or writable.
  *
  * # Errors
- * `SUIT_RESULT_SECTION_ABSENT` when no invoke directive ran, and as
- * `suit_run_update`.
+ * `SUIT_RESULT_SECTION_ABSENT` when no invoke directive ran (or none of
+ * the three sections is present), and as `suit_run_update`.
  */
 suit_result suit_run_invoke(struct suit_ctx *ctx,
                             const struct suit_platform *platform,

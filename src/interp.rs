@@ -188,9 +188,11 @@ impl Default for Options {
 /// What to run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Procedure {
-    /// payload-fetch, install, validate (absent sections are skipped).
+    /// payload-fetch, install, validate (absent sections are skipped; with
+    /// none of the three, [`ErrorKind::SectionAbsent`]).
     Update,
-    /// validate, load, invoke (absent sections are skipped).
+    /// validate, load, invoke (absent sections are skipped; with none of
+    /// the three, [`ErrorKind::SectionAbsent`]).
     Invoke,
     /// One section by manifest key (7, 8, 9, 16, 20); it must be present.
     Section(i64),
@@ -506,7 +508,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedExtension`] before anything runs when the
-    /// manifest uses a companion-draft member; any command's error.
+    /// manifest uses a companion-draft member; [`ErrorKind::SectionAbsent`]
+    /// when the procedure has none of its sections (or the requested section
+    /// is absent); any command's error.
     pub fn run(&mut self, procedure: Procedure) -> Result<Outcome<'a>> {
         self.commands = Budget::new(self.options.limits.commands, ErrorKind::LimitCommands);
         self.items = Budget::new(self.options.limits.cbor_items, ErrorKind::LimitCborItems);
@@ -675,6 +679,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         // of its sections runs.
         if keys.iter().any(|&k| m.section(k) == Severable::Missing) {
             return Err(ErrorKind::SeveredMemberMissing.here());
+        }
+        // With none of its sections, not even the shared sequence would run
+        // (it runs before each section): nothing would have checked the
+        // manifest applies here, so there is nothing to allow.
+        if keys.iter().all(|&k| m.section(k) == Severable::Absent) {
+            return Err(ErrorKind::SectionAbsent.here());
         }
         for &k in keys {
             match m.section(k) {

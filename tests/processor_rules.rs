@@ -1264,6 +1264,36 @@ fn unsupported_companion_draft_members_are_named() {
 }
 
 #[test]
+fn a_procedure_with_none_of_its_sections_allows_nothing() {
+    // No section means the shared sequence never runs either: the wrong
+    // vendor below would go unnoticed, so the procedure must not succeed.
+    let man = Manifest {
+        shared: Some(seq(vec![
+            ovr(vec![
+                (1, param::uuid(&[0xee; 16])),
+                (2, param::uuid(&CLASS)),
+            ]),
+            C::vendor_identifier(15),
+            C::class_identifier(15),
+        ])),
+        validate: None,
+        invoke: None,
+        ..manifest(1)
+    };
+    for procedure in [Procedure::Update, Procedure::Invoke] {
+        let mut m = device();
+        let r = run(man.clone(), &mut m, procedure);
+        assert_eq!(r, Err(K::SectionAbsent), "{procedure:?}");
+        assert!(m.calls.is_empty(), "{:?}", m.calls);
+    }
+    // The control: the shared sequence alone does see the wrong vendor.
+    assert_eq!(
+        run(man, &mut device(), Procedure::Shared),
+        Err(K::VendorMismatch)
+    );
+}
+
+#[test]
 fn absent_section_on_request() {
     assert_eq!(
         run(manifest(1), &mut device(), Procedure::Section(8)),
