@@ -136,7 +136,8 @@ pub struct Policy {
     /// the installed manifest at boot.
     pub min_sequence: u64,
     /// Bit `i` set: key `i` of the key store must have verified a block
-    /// (multi-party approval). 0: any one trusted key suffices.
+    /// (multi-party approval). 0: any one trusted key suffices. A bit at or
+    /// above the number of keys is [`ErrorKind::InvalidArgument`].
     pub required_signers: u32,
     /// Work limits.
     pub limits: Limits,
@@ -289,6 +290,8 @@ pub fn reauthenticate<'a, C: Crypto>(
 /// Authenticate `envelope` against `keys` under `policy`.
 ///
 /// # Errors
+/// [`ErrorKind::InvalidArgument`] first when `policy.required_signers` names
+/// a key the store does not have;
 /// [`ErrorKind::AuthDigestMismatch`], [`ErrorKind::AuthUnsupportedDigest`],
 /// [`ErrorKind::AuthNoSignature`]; when no block verifies, the reason of the
 /// first block ([`ErrorKind::AuthSignatureInvalid`],
@@ -303,6 +306,12 @@ pub fn authenticate<'a, C: Crypto>(
     policy: &Policy,
     crypto: &C,
 ) -> Result<Authenticated<'a>> {
+    // 0. A policy no envelope can meet is the caller's mistake, not the
+    //    envelope's: requiring key i when there are fewer keys.
+    let key_count = u32::try_from(keys.keys().len()).unwrap_or(u32::MAX);
+    if policy.required_signers.checked_shr(key_count).unwrap_or(0) != 0 {
+        return Err(ErrorKind::InvalidArgument.here());
+    }
     let limits = policy.limits.clamped();
     let mut budget = Budget::new(limits.cbor_items, ErrorKind::LimitCborItems);
 

@@ -227,6 +227,19 @@ fn required_signers_policy() {
     // Default policy: one is enough; an extra block by an unknown key is ignored.
     let extra = sign(&once, &test_keys::ed25519_b(), -19, None).unwrap();
     assert_eq!(auth_kind(&extra, &[&a], &Policy::DEFAULT), Ok(2));
+    // Requiring a key the store does not have can never be met: the
+    // caller's mistake, reported as such (not as a missing signer).
+    for (keys, bits) in [(1, 0b10u32), (2, 0b100), (2, 0x8000_0000)] {
+        let policy = Policy {
+            required_signers: bits,
+            ..Policy::DEFAULT
+        };
+        assert_eq!(
+            auth_kind(&twice, &[&a, &b][..keys], &policy),
+            Err(K::InvalidArgument),
+            "{keys} keys, required {bits:#b}"
+        );
+    }
 }
 
 #[test]
