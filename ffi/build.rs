@@ -29,12 +29,15 @@ fn cap(name: &str, default: usize, min: usize, max: usize) -> usize {
 fn main() {
     let components = cap("SUIT_VERIFY_MAX_COMPONENTS", 4, 1, 16);
     let hash_words = cap("SUIT_VERIFY_HASH_CTX_WORDS", 32, 0, 1024);
+    let abi_capacity = components << 8;
     let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default()).join("capacity.rs");
     let text = format!(
         "/// Components a procedure handles (`SUIT_VERIFY_MAX_COMPONENTS`).\n\
          pub(crate) const MAX_COMPONENTS: usize = {components};\n\
          /// Words of C digest state (`SUIT_VERIFY_HASH_CTX_WORDS`).\n\
-         pub(crate) const HASH_CTX_WORDS: usize = {hash_words};\n"
+         pub(crate) const HASH_CTX_WORDS: usize = {hash_words};\n\
+         /// `MAX_COMPONENTS` in the second byte of `SUIT_ABI_VERSION`.\n\
+         pub(crate) const ABI_CAPACITY: u32 = {abi_capacity};\n"
     );
     if fs::write(&out, text).is_err() {
         println!("cargo:warning=cannot write {}", out.display());

@@ -26,10 +26,12 @@ hw="${SUIT_VERIFY_HASH_CTX_WORDS:-32}"
 # (a unit test compares the committed header with the Rust values).
 cb="$(sed -n 's/^const CTX_BASE_WORDS: usize = \([0-9]*\);/\1/p' "$here/src/lib.rs")"
 vb="$(sed -n 's/^const VERIFIER_BASE_WORDS: usize = \([0-9]*\);/\1/p' "$here/src/lib.rs")"
+rev="$(sed -n 's/^const ABI_REVISION: u32 = \([0-9]*\);/\1/p' "$here/src/lib.rs")"
+abi=$(( rev | (mc << 8) )) # SUIT_ABI_VERSION in ffi/src/lib.rs
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 sed -e "s/@MAX_COMPONENTS@/$mc/" -e "s/@HASH_CTX_WORDS@/$hw/" \
-    -e "s/@CTX_BASE_WORDS@/$cb/" -e "s/@VERIFIER_BASE_WORDS@/$vb/" \
+    -e "s/@CTX_BASE_WORDS@/$cb/" -e "s/@VERIFIER_BASE_WORDS@/$vb/" -e "s/@ABI_VERSION@/$abi/" \
     "$here/cbindgen.toml" > "$tmp/cbindgen.toml"
 cbindgen --quiet --config "$tmp/cbindgen.toml" --crate suit-verify-ffi --output "$tmp/suit_verify.h" "$here"
 if [ "$check" = 1 ]; then

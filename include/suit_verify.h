@@ -29,13 +29,21 @@
 #define SUIT_VERSION_NUMBER ((SUIT_VERSION_MAJOR << 16) | (SUIT_VERSION_MINOR << 8) | SUIT_VERSION_PATCH)
 
 /*
- * Capacities of this build. The library checks sizeof(suit_ctx) and
- * sizeof(suit_image_verifier) at init (SUIT_RESULT_ABI_MISMATCH), so a
- * header and a library of different capacities cannot be mixed silently.
- * Regenerate the header with ffi/gen-header.sh when changing them.
+ * Capacities of this build. The library checks sizeof(suit_ctx),
+ * sizeof(suit_image_verifier) and SUIT_ABI_VERSION (which carries
+ * SUIT_MAX_COMPONENTS) at init (SUIT_RESULT_ABI_MISMATCH), so a header and
+ * a library of different capacities cannot be mixed silently. Regenerate
+ * the header with ffi/gen-header.sh when changing them.
  */
 /** Components one procedure handles (SUIT_VERIFY_MAX_COMPONENTS). */
 #define SUIT_MAX_COMPONENTS 4
+/**
+ * The ABI version: pass it to suit_ctx_init and suit_image_verifier_init.
+ * Low byte: the ABI revision (it changes whenever a struct layout, a
+ * function signature or a meaning changes incompatibly); second byte:
+ * SUIT_MAX_COMPONENTS.
+ */
+#define SUIT_ABI_VERSION 1025u
 /** 64-bit words reserved for the C digest callbacks' state (SUIT_VERIFY_HASH_CTX_WORDS). */
 #define SUIT_HASH_CTX_WORDS 32
 /** Size of suit_ctx in 64-bit words. */
@@ -60,13 +68,6 @@
 #define SUIT_VERSION_PATCH 0
 
 /**
- * The ABI version: pass it to `suit_ctx_init` and
- * `suit_image_verifier_init`. It changes whenever a struct layout, a
- * function signature or a meaning changes incompatibly.
- */
-#define SUIT_ABI_VERSION 1
-
-/**
  * Most trusted keys one `suit_authenticate` call takes (the keys are
  * converted on the stack; the core itself allows 32).
  */
@@ -75,7 +76,7 @@
 /**
  * `suit_error_detail.offset` when no byte position applies (UINT32_MAX).
  */
-#define SUIT_NO_OFFSET 4294967295
+#define SUIT_NO_OFFSET 4294967295u
 
 /**
  * `suit_error_detail.section` when the error did not come from a command
@@ -87,7 +88,7 @@
  * No component (in `suit_error_detail`, and for manifest-level text):
  * UINT32_MAX.
  */
-#define SUIT_NO_COMPONENT 4294967295
+#define SUIT_NO_COMPONENT 4294967295u
 
 /**
  * Key type: Ed25519 (verifies COSE -8 EdDSA and -19 Ed25519).
@@ -225,8 +226,9 @@ typedef uint32_t suit_result;
 /**
  * Storage for one context, provided by the caller (static, stack or a
  * struct member; never copied while in use). `SUIT_CTX_WORDS` 64-bit words:
- * see the capacity macros. Initialise with `suit_ctx_init` or
- * `suit_ctx_init_zero_copy`, release with `suit_ctx_deinit`.
+ * see the capacity macros. Start from zeroed storage (`suit_ctx ctx = {0};`),
+ * initialise with `suit_ctx_init` or `suit_ctx_init_zero_copy`, and always
+ * release with `suit_ctx_deinit`.
  */
 typedef struct suit_ctx {
   /**
@@ -270,6 +272,10 @@ typedef struct suit_bytes {
  * `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,
  * `SUIT_PLATFORM_UNSUPPORTED` (from `digest_init`, for an algorithm the
  * backend lacks) or `SUIT_PLATFORM_FAIL`.
+ *
+ * Callbacks must return normally (no `longjmp`, no C++ exception) and must
+ * not call any `suit_*` function on the context or image verifier whose
+ * call is running them: such a call returns `SUIT_RESULT_BAD_STATE`.
  */
 typedef struct suit_crypto {
   /**
@@ -432,8 +438,10 @@ typedef struct suit_report_record {
  * `SUIT_PLATFORM_OK`; any of them may answer `SUIT_PLATFORM_FAIL`,
  * `SUIT_PLATFORM_UNSUPPORTED` or `SUIT_PLATFORM_WAIT`. Pointers passed to a
  * callback are valid only during that call; byte strings from the manifest
- * are not NUL-terminated. A callback must not call any `suit_*` function
- * on the context that is running it (that returns `SUIT_RESULT_BAD_STATE`).
+ * are not NUL-terminated. A callback must return normally (no `longjmp`,
+ * no C++ exception) and must not call any `suit_*` function on the context
+ * that is running it except `suit_ctx_last_error` (that returns
+ * `SUIT_RESULT_BAD_STATE`).
  */
 typedef struct suit_platform {
   /**
@@ -517,7 +525,10 @@ typedef struct suit_platform {
   /**
    * invoke directive, only with `SUIT_RUN_INVOKE_CALLBACK`; by default the
    * invocation procedure returns the component to boot instead.
-   * `args` is NULL when invoke-args is unset.
+   * `args` is NULL when invoke-args is unset. It is called while the
+   * procedure runs, before its result and verdict exist: record the
+   * request and boot after `suit_run_invoke` returned with
+   * `SUIT_VERDICT_ALLOW`, rather than jumping to the image from here.
    */
   int32_t (*invoke)(void *user,
                     uint32_t component,
@@ -549,7 +560,8 @@ typedef struct suit_platform {
 
 /**
  * Storage for one streaming image verifier, provided by the caller.
- * `SUIT_IMAGE_VERIFIER_WORDS` 64-bit words. Lifecycle:
+ * `SUIT_IMAGE_VERIFIER_WORDS` 64-bit words, zeroed before first use
+ * (`suit_image_verifier v = {0};`). Lifecycle:
  * `suit_image_verifier_init`, any number of `suit_image_verifier_update`,
  * `suit_image_verifier_finish`, then `suit_image_verifier_deinit` (which
  * may also end it early). It is independent of the context after init
@@ -567,12 +579,12 @@ typedef struct suit_image_verifier {
  * `SUIT_VERDICT_DENY`, 16 from 0 and all-ones, at least 12 from every
  * result code.
  */
-#define SUIT_VERDICT_ALLOW 1513931685
+#define SUIT_VERDICT_ALLOW 1513931685u
 
 /**
  * Denied: 0xA5C33C5A, the bitwise complement of `SUIT_VERDICT_ALLOW`.
  */
-#define SUIT_VERDICT_DENY 2781035610
+#define SUIT_VERDICT_DENY 2781035610u
 
 /**
  * Success.
@@ -985,12 +997,14 @@ typedef struct suit_image_verifier {
 #define SUIT_RESULT_INVALID_KEY 1798
 
 /**
- * Internal panic caught at the C boundary.
+ * Internal panic caught at the C boundary (hosted builds only; bare-metal
+ * builds call `suit_port_fatal` with this code instead).
  */
 #define SUIT_RESULT_PANIC 1799
 
 /**
- * Unknown result code.
+ * Unknown result code (never returned: `suit_result_name` and
+ * `suit_result_message` give this name for a code they do not know).
  */
 #define SUIT_RESULT_UNKNOWN_CODE 1800
 
@@ -1061,9 +1075,14 @@ uint32_t suit_result_band(suit_result code);
  * # Safety
  * `ctx` must be NULL or point to writable storage of `ctx_size` bytes
  * (normally a `suit_ctx`). `copy_buf` must be NULL with `copy_buf_len` 0,
- * or point to `copy_buf_len` writable bytes that stay valid, and that only
- * this library writes, until `suit_ctx_deinit`. The buffer may be where the
- * envelope was received: pass the same pointer to `suit_authenticate`.
+ * or point to `copy_buf_len` writable bytes that stay valid until
+ * `suit_ctx_deinit` and that nothing else writes while a `suit_*` call on
+ * this context runs. Between calls the buffer may be written, e.g. to
+ * receive the next envelope (the held manifest is then refused,
+ * `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, until the next `suit_authenticate`):
+ * pass the buffer's start to `suit_authenticate` to authenticate it in
+ * place. An envelope that starts elsewhere inside the buffer is refused
+ * (`SUIT_RESULT_INVALID_ARGUMENT`).
  *
  * # Errors
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
@@ -1148,7 +1167,8 @@ suit_result suit_keys_check(const struct suit_key *keys,
  * Authenticate an envelope: parse it, check the manifest digest, verify the
  * signatures against `keys`, apply the policy (`min_sequence`: lowest
  * acceptable sequence number, anti-rollback; `required_signers`: bit `i`
- * set = key `i` must have signed, 0 = any one trusted key), then decode the
+ * set = key `i` must have signed, 0 = any one trusted key; a bit at or above
+ * `key_count` is `SUIT_RESULT_INVALID_ARGUMENT`), then decode the
  * manifest. On success the context holds the authenticated manifest for the
  * query and run functions; on failure it holds nothing (an earlier
  * authentication is forgotten either way).
@@ -1192,7 +1212,10 @@ suit_result suit_authenticate(struct suit_ctx *ctx,
  *
  * # Errors
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
- * `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed).
+ * `SUIT_RESULT_INVALID_ARGUMENT` (misaligned `out`), and as every query:
+ * `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; in
+ * copy mode also reported as the envelope or CBOR error its changed bytes
+ * cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
  */
 suit_result suit_manifest_sequence_number(struct suit_ctx *ctx,
                                           uint64_t *out);
@@ -1334,9 +1357,14 @@ suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
  * `SUIT_RESULT_PENDING` (a callback answered `SUIT_PLATFORM_WAIT`: run
  * again later), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
  * from a callback), `SUIT_RESULT_NULL_POINTER`,
- * `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags),
+ * `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, or
+ * a misaligned pointer); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
+ * (the held envelope changed) and `SUIT_RESULT_CRYPTO_BACKEND`; before
+ * anything runs, `SUIT_RESULT_UNSUPPORTED_EXTENSION`,
+ * `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
+ * `SUIT_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
  * `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
- * check that the manifest applies), any command's error
+ * check that the manifest applies); then any command's error
  * (`suit_ctx_last_error` names the section, command and component).
  */
 suit_result suit_run_update(struct suit_ctx *ctx,
@@ -1390,7 +1418,8 @@ suit_result suit_run_section(struct suit_ctx *ctx,
  *
  * `v_size` must be `sizeof(suit_image_verifier)`, `abi_version`
  * `SUIT_ABI_VERSION`. On failure the verifier is left uninitialised (and
- * the context's last error names the cause).
+ * the context's last error names the cause), except that an already
+ * initialised verifier stays as it was (`SUIT_RESULT_BAD_STATE`).
  *
  * # Safety
  * `v` NULL or `v_size` writable bytes (a `suit_image_verifier`), not moved
@@ -1477,7 +1506,12 @@ suit_result suit_image_verifier_progress(const struct suit_image_verifier *v,
 suit_result suit_image_verifier_deinit(struct suit_image_verifier *v);
 
 /**
- * Integrator hook, called once on an (unreachable by design) panic.
+ * Integrator hook, called once on an (unreachable by design) panic
+ * with `SUIT_RESULT_PANIC`, on bare-metal builds with the
+ * `panic-handler` feature. Define it to log and reset; it must not
+ * return (if it does, the library spins forever). A weak default
+ * (a trap instruction) exists for Arm Thumb and RISC-V; on other
+ * bare-metal targets the firmware must define it.
  */
 extern void suit_port_fatal(uint32_t code);
 

@@ -46,6 +46,10 @@ pub struct suit_bytes {
 /// `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,
 /// `SUIT_PLATFORM_UNSUPPORTED` (from `digest_init`, for an algorithm the
 /// backend lacks) or `SUIT_PLATFORM_FAIL`.
+///
+/// Callbacks must return normally (no `longjmp`, no C++ exception) and must
+/// not call any `suit_*` function on the context or image verifier whose
+/// call is running them: such a call returns `SUIT_RESULT_BAD_STATE`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct suit_crypto {

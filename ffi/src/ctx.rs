@@ -22,8 +22,9 @@ use crate::{
 
 /// Storage for one context, provided by the caller (static, stack or a
 /// struct member; never copied while in use). `SUIT_CTX_WORDS` 64-bit words:
-/// see the capacity macros. Initialise with `suit_ctx_init` or
-/// `suit_ctx_init_zero_copy`, release with `suit_ctx_deinit`.
+/// see the capacity macros. Start from zeroed storage (`suit_ctx ctx = {0};`),
+/// initialise with `suit_ctx_init` or `suit_ctx_init_zero_copy`, and always
+/// release with `suit_ctx_deinit`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct suit_ctx {
@@ -72,13 +73,13 @@ pub struct suit_error_detail {
 }
 
 /// `suit_error_detail.offset` when no byte position applies (UINT32_MAX).
-pub const SUIT_NO_OFFSET: u32 = 0xFFFF_FFFF;
+pub const SUIT_NO_OFFSET: u32 = 0xFFFF_FFFF_u32;
 /// `suit_error_detail.section` when the error did not come from a command
 /// (INT64_MAX).
 pub const SUIT_NO_SECTION: i64 = i64::MAX;
 /// No component (in `suit_error_detail`, and for manifest-level text):
 /// UINT32_MAX.
-pub const SUIT_NO_COMPONENT: u32 = 0xFFFF_FFFF;
+pub const SUIT_NO_COMPONENT: u32 = 0xFFFF_FFFF_u32;
 
 /// Key type: Ed25519 (verifies COSE -8 EdDSA and -19 Ed25519).
 pub const SUIT_KEY_ED25519: u32 = 1;
@@ -127,7 +128,7 @@ struct CtxHead {
     /// `MAGIC ^ address`: valid only at the address it was set up at.
     magic: u64,
     mode: u32,
-    /// 1 while a procedure or verifier init runs callbacks.
+    /// 1 while a call that may reach a callback runs ([`Ctx::busy`]).
     busy: u32,
     copy_buf: *mut u8,
     copy_cap: usize,
@@ -258,8 +259,18 @@ impl Ctx {
         self.head().crypto
     }
 
-    pub(crate) fn set_busy(&self, busy: bool) {
+    fn set_busy(&self, busy: bool) {
         self.head_mut().busy = u32::from(busy);
+    }
+
+    /// Mark the context busy for as long as the guard lives: every call
+    /// that may reach a C callback (platform or crypto) holds one, so a
+    /// callback calling back into this context gets `BAD_STATE` instead of
+    /// changing the state under the running call. Dropping the guard clears
+    /// it, also when a hosted build unwinds from a panic.
+    pub(crate) fn busy(&self) -> BusyGuard<'_> {
+        self.set_busy(true);
+        BusyGuard(self)
     }
 
     /// The authenticated envelope bytes and receipt.
@@ -287,6 +298,15 @@ impl Ctx {
         let env = Envelope::parse(bytes)?;
         let auth = reauthenticate(&env, &receipt, crypto)?;
         f(&auth)
+    }
+}
+
+/// See [`Ctx::busy`].
+pub(crate) struct BusyGuard<'c>(&'c Ctx);
+
+impl Drop for BusyGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set_busy(false);
     }
 }
 
@@ -384,9 +404,14 @@ unsafe fn init(
 /// # Safety
 /// `ctx` must be NULL or point to writable storage of `ctx_size` bytes
 /// (normally a `suit_ctx`). `copy_buf` must be NULL with `copy_buf_len` 0,
-/// or point to `copy_buf_len` writable bytes that stay valid, and that only
-/// this library writes, until `suit_ctx_deinit`. The buffer may be where the
-/// envelope was received: pass the same pointer to `suit_authenticate`.
+/// or point to `copy_buf_len` writable bytes that stay valid until
+/// `suit_ctx_deinit` and that nothing else writes while a `suit_*` call on
+/// this context runs. Between calls the buffer may be written, e.g. to
+/// receive the next envelope (the held manifest is then refused,
+/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, until the next `suit_authenticate`):
+/// pass the buffer's start to `suit_authenticate` to authenticate it in
+/// place. An envelope that starts elsewhere inside the buffer is refused
+/// (`SUIT_RESULT_INVALID_ARGUMENT`).
 ///
 /// # Errors
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
@@ -571,7 +596,8 @@ pub unsafe extern "C" fn suit_keys_check(keys: *const suit_key, key_count: usize
 /// Authenticate an envelope: parse it, check the manifest digest, verify the
 /// signatures against `keys`, apply the policy (`min_sequence`: lowest
 /// acceptable sequence number, anti-rollback; `required_signers`: bit `i`
-/// set = key `i` must have signed, 0 = any one trusted key), then decode the
+/// set = key `i` must have signed, 0 = any one trusted key; a bit at or above
+/// `key_count` is `SUIT_RESULT_INVALID_ARGUMENT`), then decode the
 /// manifest. On success the context holds the authenticated manifest for the
 /// query and run functions; on failure it holds nothing (an earlier
 /// authentication is forgotten either way).
@@ -614,6 +640,7 @@ pub unsafe extern "C" fn suit_authenticate(
             h.env = ptr::null();
             h.env_len = 0;
         }
+        let busy = c.busy(); // the digest and verify callbacks run below
         // SAFETY: forwarded contract for `keys` and `envelope`.
         let r = unsafe {
             authenticate_inner(
@@ -626,6 +653,7 @@ pub unsafe extern "C" fn suit_authenticate(
                 required_signers,
             )
         };
+        drop(busy);
         finish_with(&c, r, None)
     })
 }
@@ -737,7 +765,9 @@ unsafe fn query(
         let c = try_code!(unsafe { Ctx::get_idle(ctx) });
         begin(&c);
         let crypto = c.crypto();
+        let busy = c.busy(); // the digest re-check calls the digest callbacks
         let r = c.with_auth(&crypto, |a| f(a));
+        drop(busy);
         finish_with(&c, r, None)
     })
 }
@@ -753,7 +783,10 @@ unsafe fn query(
 ///
 /// # Errors
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
-/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed).
+/// `SUIT_RESULT_INVALID_ARGUMENT` (misaligned `out`), and as every query:
+/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; in
+/// copy mode also reported as the envelope or CBOR error its changed bytes
+/// cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_manifest_sequence_number(
     ctx: *mut suit_ctx,
@@ -1075,7 +1108,7 @@ pub(crate) fn run_processor<R>(
     f: impl FnOnce(&mut Processor<'_, '_, CPlatform, FfiCrypto, MAX_COMPONENTS>) -> Result<R, Error>,
 ) -> (Result<R, Error>, Option<suit_verify::interp::FailureDetail>) {
     let mut detail = None;
-    c.set_busy(true);
+    let busy = c.busy();
     let r = c.with_auth(crypto, |auth| {
         let mut plat = CPlatform::new(platform);
         let mut proc = Processor::<CPlatform, FfiCrypto, MAX_COMPONENTS>::new(
@@ -1085,7 +1118,7 @@ pub(crate) fn run_processor<R>(
         detail = Some(proc.failure_detail());
         r
     });
-    c.set_busy(false);
+    drop(busy);
     (r, detail)
 }
 
@@ -1183,9 +1216,14 @@ unsafe fn run(
 /// `SUIT_RESULT_PENDING` (a callback answered `SUIT_PLATFORM_WAIT`: run
 /// again later), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
 /// from a callback), `SUIT_RESULT_NULL_POINTER`,
-/// `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags),
+/// `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, or
+/// a misaligned pointer); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
+/// (the held envelope changed) and `SUIT_RESULT_CRYPTO_BACKEND`; before
+/// anything runs, `SUIT_RESULT_UNSUPPORTED_EXTENSION`,
+/// `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
+/// `SUIT_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
 /// `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
-/// check that the manifest applies), any command's error
+/// check that the manifest applies); then any command's error
 /// (`suit_ctx_last_error` names the section, command and component).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_run_update(

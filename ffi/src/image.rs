@@ -16,7 +16,8 @@ use crate::{
 };
 
 /// Storage for one streaming image verifier, provided by the caller.
-/// `SUIT_IMAGE_VERIFIER_WORDS` 64-bit words. Lifecycle:
+/// `SUIT_IMAGE_VERIFIER_WORDS` 64-bit words, zeroed before first use
+/// (`suit_image_verifier v = {0};`). Lifecycle:
 /// `suit_image_verifier_init`, any number of `suit_image_verifier_update`,
 /// `suit_image_verifier_finish`, then `suit_image_verifier_deinit` (which
 /// may also end it early). It is independent of the context after init
@@ -36,6 +37,9 @@ const MAGIC: u64 = 0x5355_4954_494D_4731; // "SUITIMG1"
 const ACTIVE: u32 = 1;
 const FAILED: u32 = 2;
 const FINISHED: u32 = 3;
+/// A call is inside the C digest callbacks: the verifier refuses every
+/// other call until it returns (a callback calling back in gets BAD_STATE).
+const BUSY: u32 = 4;
 
 #[repr(C)]
 struct VerifierInner {
@@ -66,14 +70,41 @@ impl Verifier {
     /// # Safety
     /// `v` NULL or `sizeof(suit_image_verifier)` readable, writable bytes.
     unsafe fn get(v: *mut suit_image_verifier) -> Result<Verifier, Error> {
+        // SAFETY: forwarded contract.
+        if !unsafe { Verifier::set_up(v) }? {
+            return Err(ErrorKind::BadState.here());
+        }
+        let ver = Verifier(p::place(v));
+        // Read without a reference: while BUSY, the running call holds a
+        // `&mut` to `iv`, which a reference to the whole head would alias.
+        if ver.state() == BUSY {
+            return Err(ErrorKind::BadState.here());
+        }
+        Ok(ver)
+    }
+
+    /// Whether `v` holds a verifier set up at this address (in any state,
+    /// BUSY included: an init in progress).
+    ///
+    /// # Safety
+    /// As [`Verifier::get`].
+    unsafe fn set_up(v: *mut suit_image_verifier) -> Result<bool, Error> {
         p::check(v.cast_const())?;
         let inner: *mut VerifierInner = p::place(v);
         // SAFETY: non-NULL, aligned, readable (contract); any u64 is valid.
         let magic = unsafe { ptr::read(addr_of!((*inner).head.magic)) };
-        if magic != magic_for(v) {
-            return Err(ErrorKind::BadState.here());
-        }
-        Ok(Verifier(inner))
+        Ok(magic == magic_for(v))
+    }
+
+    fn state(&self) -> u32 {
+        // SAFETY: validated storage; a field read through the raw pointer.
+        unsafe { ptr::read(addr_of!((*self.0).head.state)) }
+    }
+
+    fn set_state(&self, state: u32) {
+        // SAFETY: validated storage; a field write through the raw pointer
+        // (it does not overlap `iv`).
+        unsafe { ptr::write(addr_of_mut!((*self.0).head.state), state) }
     }
 
     #[allow(clippy::mut_from_ref)] // C storage behind a raw pointer
@@ -122,7 +153,8 @@ impl Verifier {
 ///
 /// `v_size` must be `sizeof(suit_image_verifier)`, `abi_version`
 /// `SUIT_ABI_VERSION`. On failure the verifier is left uninitialised (and
-/// the context's last error names the cause).
+/// the context's last error names the cause), except that an already
+/// initialised verifier stays as it was (`SUIT_RESULT_BAD_STATE`).
 ///
 /// # Safety
 /// `v` NULL or `v_size` writable bytes (a `suit_image_verifier`), not moved
@@ -153,7 +185,7 @@ pub unsafe extern "C" fn suit_image_verifier_init(
             abi_version
         ));
         // SAFETY: forwarded contract.
-        if unsafe { Verifier::get(v) }.is_ok() {
+        if try_code!(unsafe { Verifier::set_up(v) }) {
             return code(&ErrorKind::BadState.here());
         }
         // SAFETY: forwarded contract.
@@ -165,9 +197,11 @@ pub unsafe extern "C" fn suit_image_verifier_init(
         unsafe {
             ptr::write(
                 addr_of_mut!((*inner).head),
+                // Set up and BUSY while the shared sequence runs: a callback
+                // calling any verifier function on `v` gets BAD_STATE.
                 VerifierHead {
-                    magic: 0,
-                    state: 0,
+                    magic: magic_for(v),
+                    state: BUSY,
                     error: SUIT_RESULT_OK,
                     iv: MaybeUninit::uninit(),
                 },
@@ -195,6 +229,10 @@ pub unsafe extern "C" fn suit_image_verifier_init(
         // SAFETY: the slot was written above.
         let failed = unsafe { &*addr_of!((*inner).hash) }.failed();
         let r = if failed {
+            // A verifier made despite the failure (a failed C call inside a
+            // try-each alternative the next one recovered from) is dropped
+            // now, aborting its C hash, before the storage is zeroed below.
+            drop(r);
             Err(ErrorKind::CryptoBackend.here())
         } else {
             r
@@ -207,13 +245,13 @@ pub unsafe extern "C" fn suit_image_verifier_init(
                     let h = &mut *addr_of_mut!((*inner).head);
                     h.iv.write(iv);
                     h.state = ACTIVE;
-                    h.magic = magic_for(v);
                 }
                 finish_with(&c, Ok(()), None)
             }
             Err(e) => {
                 // SAFETY: nothing in the storage needs dropping (the
-                // processor dropped its hashers); `v_size` bytes writable.
+                // processor dropped its hashers, and a verifier it returned
+                // was dropped above); `v_size` bytes writable.
                 unsafe { ptr::write_bytes(v.cast::<u8>(), 0, size_of::<suit_image_verifier>()) };
                 finish_with(&c, Err(e), detail)
             }
@@ -253,8 +291,13 @@ pub unsafe extern "C" fn suit_image_verifier_update(
             Ok(d) => d,
             Err(e) => return code(&e),
         };
-        // SAFETY: ACTIVE means `iv` is initialised.
-        let r = unsafe { ver.head().iv.assume_init_mut() }.update(data);
+        ver.set_state(BUSY);
+        // SAFETY: it was ACTIVE, so `iv` is initialised; only this field is
+        // borrowed while the C digest callbacks run (the state is BUSY, so a
+        // call from inside them is refused before it makes a reference).
+        let iv = unsafe { (*addr_of_mut!((*ver.0).head.iv)).assume_init_mut() };
+        let r = iv.update(data);
+        ver.set_state(ACTIVE);
         match ver.crypto_checked(r) {
             Ok(()) => SUIT_RESULT_OK,
             Err(e) => ver.fail(&e),
@@ -292,12 +335,14 @@ pub unsafe extern "C" fn suit_image_verifier_finish(
             FAILED => return ver.head().error,
             _ => return code(&ErrorKind::BadState.here()),
         }
-        let h = ver.head();
-        h.state = FINISHED;
+        ver.set_state(BUSY);
         // SAFETY: it was ACTIVE, so `iv` is initialised; the state is no
         // longer ACTIVE, so it is not read or dropped again.
-        let iv = unsafe { h.iv.assume_init_read() };
+        let iv = unsafe { ver.head().iv.assume_init_read() };
+        // The C digest callbacks run here; the state is BUSY meanwhile, so a
+        // deinit from inside them cannot zero the hash state in use.
         let r = iv.finish().map(|_| ());
+        ver.set_state(FINISHED);
         match ver.crypto_checked(r) {
             Ok(()) => {
                 if core::hint::black_box(ver.head().state) == FINISHED {

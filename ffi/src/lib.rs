@@ -60,9 +60,12 @@
 //!   Hosted builds (the C tests, fuzzers) link std and catch a panic at the
 //!   boundary, returning `SUIT_RESULT_PANIC`. The core denies panicking
 //!   constructs, so this is a second line of defence.
-//! - **Reentrancy.** A context is single-threaded. While a procedure runs
-//!   its callbacks, every call on the same context except
-//!   `suit_ctx_last_error` returns `SUIT_RESULT_BAD_STATE`.
+//! - **Reentrancy.** A context is single-threaded. While a call runs
+//!   callbacks (platform or crypto: authenticate, the queries, the runs,
+//!   image-verifier init), every call on the same context except
+//!   `suit_ctx_last_error` returns `SUIT_RESULT_BAD_STATE`; while an image
+//!   verifier's call runs the digest callbacks, every call on that verifier
+//!   does. Callbacks must return normally (no `longjmp` out of them).
 //!
 //! ## Capacities
 //!
@@ -128,10 +131,15 @@ pub const SUIT_VERSION_MAJOR: u32 = 0;
 pub const SUIT_VERSION_MINOR: u32 = 1;
 /// Patch version of this library.
 pub const SUIT_VERSION_PATCH: u32 = 0;
+/// The ABI revision: it changes whenever a struct layout, a function
+/// signature or a meaning changes incompatibly (gen-header.sh reads it).
+const ABI_REVISION: u32 = 1;
 /// The ABI version: pass it to `suit_ctx_init` and
-/// `suit_image_verifier_init`. It changes whenever a struct layout, a
-/// function signature or a meaning changes incompatibly.
-pub const SUIT_ABI_VERSION: u32 = 1;
+/// `suit_image_verifier_init`. Low byte: [`ABI_REVISION`]; second byte: the
+/// `SUIT_MAX_COMPONENTS` the library was built with, so a header and a
+/// library of different capacities are refused (`sizeof` covers the
+/// others). The header defines it (see `ffi/cbindgen.toml`).
+pub const SUIT_ABI_VERSION: u32 = ABI_REVISION | capacity::ABI_CAPACITY;
 /// Most trusted keys one `suit_authenticate` call takes (the keys are
 /// converted on the stack; the core itself allows 32).
 pub const SUIT_MAX_KEYS: u32 = 8;
@@ -152,9 +160,9 @@ pub type suit_verdict = u32;
 /// Allowed: 0x5A3CC3A5. 16 bits set; Hamming distance 32 from
 /// `SUIT_VERDICT_DENY`, 16 from 0 and all-ones, at least 12 from every
 /// result code.
-pub const SUIT_VERDICT_ALLOW: suit_verdict = 0x5A3CC3A5;
+pub const SUIT_VERDICT_ALLOW: suit_verdict = 0x5A3C_C3A5_u32;
 /// Denied: 0xA5C33C5A, the bitwise complement of `SUIT_VERDICT_ALLOW`.
-pub const SUIT_VERDICT_DENY: suit_verdict = 0xA5C33C5A;
+pub const SUIT_VERDICT_DENY: suit_verdict = 0xA5C3_3C5A_u32;
 
 /// The code of an error.
 pub(crate) fn code(e: &Error) -> suit_result {
@@ -269,7 +277,12 @@ pub extern "C" fn suit_result_band(code: suit_result) -> u32 {
 #[cfg(all(target_os = "none", feature = "panic-handler", not(test)))]
 mod panic {
     unsafe extern "C" {
-        /// Integrator hook, called once on an (unreachable by design) panic.
+        /// Integrator hook, called once on an (unreachable by design) panic
+        /// with `SUIT_RESULT_PANIC`, on bare-metal builds with the
+        /// `panic-handler` feature. Define it to log and reset; it must not
+        /// return (if it does, the library spins forever). A weak default
+        /// (a trap instruction) exists for Arm Thumb and RISC-V; on other
+        /// bare-metal targets the firmware must define it.
         fn suit_port_fatal(code: u32);
     }
 

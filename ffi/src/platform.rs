@@ -66,8 +66,10 @@ pub struct suit_report_record {
 /// `SUIT_PLATFORM_OK`; any of them may answer `SUIT_PLATFORM_FAIL`,
 /// `SUIT_PLATFORM_UNSUPPORTED` or `SUIT_PLATFORM_WAIT`. Pointers passed to a
 /// callback are valid only during that call; byte strings from the manifest
-/// are not NUL-terminated. A callback must not call any `suit_*` function
-/// on the context that is running it (that returns `SUIT_RESULT_BAD_STATE`).
+/// are not NUL-terminated. A callback must return normally (no `longjmp`,
+/// no C++ exception) and must not call any `suit_*` function on the context
+/// that is running it except `suit_ctx_last_error` (that returns
+/// `SUIT_RESULT_BAD_STATE`).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct suit_platform {
@@ -132,7 +134,10 @@ pub struct suit_platform {
     pub swap: Option<unsafe extern "C" fn(user: *mut c_void, component: u32, source: u32) -> i32>,
     /// invoke directive, only with `SUIT_RUN_INVOKE_CALLBACK`; by default the
     /// invocation procedure returns the component to boot instead.
-    /// `args` is NULL when invoke-args is unset.
+    /// `args` is NULL when invoke-args is unset. It is called while the
+    /// procedure runs, before its result and verdict exist: record the
+    /// request and boot after `suit_run_invoke` returned with
+    /// `SUIT_VERDICT_ALLOW`, rather than jumping to the image from here.
     pub invoke: Option<
         unsafe extern "C" fn(
             user: *mut c_void,

@@ -183,9 +183,11 @@ pub const SUIT_RESULT_ABI_MISMATCH: suit_result = 0x0704;
 pub const SUIT_RESULT_INVALID_ARGUMENT: suit_result = 0x0705;
 /// Trusted key is malformed or unsupported.
 pub const SUIT_RESULT_INVALID_KEY: suit_result = 0x0706;
-/// Internal panic caught at the C boundary.
+/// Internal panic caught at the C boundary (hosted builds only; bare-metal
+/// builds call `suit_port_fatal` with this code instead).
 pub const SUIT_RESULT_PANIC: suit_result = 0x0707;
-/// Unknown result code.
+/// Unknown result code (never returned: `suit_result_name` and
+/// `suit_result_message` give this name for a code they do not know).
 pub const SUIT_RESULT_UNKNOWN_CODE: suit_result = 0x0708;
 
 /// Result codes with a row in the tables below.

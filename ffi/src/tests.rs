@@ -478,8 +478,26 @@ fn committed_header_matches_the_rust_side() {
         std::format!("({VERIFIER_BASE_WORDS} + SUIT_HASH_CTX_WORDS)")
     );
     assert_eq!(define("SUIT_VERSION_MAJOR"), SUIT_VERSION_MAJOR.to_string());
-    assert_eq!(define("SUIT_ABI_VERSION"), SUIT_ABI_VERSION.to_string());
-    assert_eq!(define("SUIT_VERDICT_ALLOW"), SUIT_VERDICT_ALLOW.to_string());
+    assert_eq!(
+        define("SUIT_ABI_VERSION"),
+        std::format!("{SUIT_ABI_VERSION}u")
+    );
+    assert_eq!(
+        SUIT_ABI_VERSION >> 8,
+        4,
+        "SUIT_MAX_COMPONENTS in the second byte"
+    );
+    // Unsigned 32-bit constants carry a `u` suffix, so that in C they are
+    // unsigned int like `suit_verdict` (an unsuffixed 2781035610 would be a
+    // long long on 32-bit Arm, and ~DENY would not equal ALLOW).
+    for (name, v) in [
+        ("SUIT_VERDICT_ALLOW", SUIT_VERDICT_ALLOW),
+        ("SUIT_VERDICT_DENY", SUIT_VERDICT_DENY),
+        ("SUIT_NO_OFFSET", SUIT_NO_OFFSET),
+        ("SUIT_NO_COMPONENT", SUIT_NO_COMPONENT),
+    ] {
+        assert_eq!(define(name), std::format!("{v}u"), "{name}");
+    }
     for (i, code) in result::CODES.iter().enumerate() {
         let name = result::NAMES.get(i).unwrap();
         let n = std::format!("SUIT_RESULT_{}", name.to_str().unwrap());
@@ -524,6 +542,12 @@ fn init_refuses_bad_arguments() {
         );
         err(
             suit_ctx_init_zero_copy(s.ptr, CTX_SIZE, 0),
+            ErrorKind::AbiMismatch,
+        );
+        // A header generated for another SUIT_MAX_COMPONENTS (same sizes).
+        let eight = (SUIT_ABI_VERSION & 0xff) | (8 << 8);
+        err(
+            suit_ctx_init(s.ptr, CTX_SIZE, eight, null_mut(), 0),
             ErrorKind::AbiMismatch,
         );
         err(
@@ -1404,6 +1428,45 @@ struct CryptoDev {
     finishes: usize,
     aborts: usize,
     verifies: usize,
+    updates: usize,
+    /// Call back into this context / verifier from inside the callbacks
+    /// and record what each call returned.
+    reenter_ctx: Option<*mut suit_ctx>,
+    reenter_verifier: Option<*mut suit_image_verifier>,
+    reentries: Vec<suit_result>,
+    /// `digest_abort` calls that found the state zeroed (not the hash that
+    /// `digest_init` set up there).
+    zeroed_aborts: usize,
+}
+
+impl CryptoDev {
+    /// Try every kind of call on the context and the verifier under test.
+    fn reenter(&mut self) {
+        if let Some(ctx) = self.reenter_ctx {
+            let mut seq = 0u64;
+            // SAFETY: the test passes a live context.
+            unsafe {
+                self.reentries
+                    .push(suit_manifest_sequence_number(ctx, &mut seq));
+                self.reentries
+                    .push(suit_authenticate(ctx, null(), 0, null(), 0, 0, 0));
+                self.reentries.push(suit_ctx_deinit(ctx));
+            }
+        }
+        if let Some(v) = self.reenter_verifier {
+            let (mut seen, mut verdict) = (0u64, 0);
+            // SAFETY: the test passes live verifier storage.
+            unsafe {
+                self.reentries
+                    .push(suit_image_verifier_update(v, null(), 0));
+                self.reentries
+                    .push(suit_image_verifier_progress(v, &mut seen, null_mut()));
+                self.reentries
+                    .push(suit_image_verifier_finish(v, &mut verdict));
+                self.reentries.push(suit_image_verifier_deinit(v));
+            }
+        }
+    }
 }
 
 fn cdev<'a>(user: *mut c_void) -> &'a mut CryptoDev {
@@ -1438,9 +1501,13 @@ unsafe extern "C" fn c_update(
     data: *const u8,
     len: usize,
 ) -> i32 {
-    if cdev(user).fail == "update" {
+    let d = cdev(user);
+    d.updates += 1;
+    // "update" fails every update; "update:2" the second of the call only.
+    if d.fail == "update" || (d.fail == "update:2" && d.updates == 2) {
         return SUIT_PLATFORM_FAIL;
     }
+    cdev(user).reenter();
     use suit_verify::crypto::Hasher;
     // SAFETY: `c_init` put a hasher there; `data` has `len` bytes.
     unsafe { (*state.cast::<Sha>()).update(core::slice::from_raw_parts(data, len)) };
@@ -1475,6 +1542,12 @@ unsafe extern "C" fn c_finish(
 
 unsafe extern "C" fn c_abort(user: *mut c_void, state: *mut c_void) {
     cdev(user).aborts += 1;
+    // SAFETY: the state area holds at least a `Sha` (asserted in `c_init`).
+    let bytes = unsafe { core::slice::from_raw_parts(state.cast::<u8>(), size_of::<Sha>()) };
+    if bytes.iter().all(|&b| b == 0) {
+        cdev(user).zeroed_aborts += 1;
+        return;
+    }
     // SAFETY: `c_init` put a hasher there; dropped once.
     drop(unsafe { state.cast::<Sha>().read() });
 }
@@ -1492,6 +1565,7 @@ unsafe extern "C" fn c_verify(
 ) -> suit_verdict {
     let d = cdev(user);
     d.verifies += 1;
+    d.reenter();
     match d.fail {
         "verify" => return 0x1234,
         "verify:deny" => return SUIT_VERDICT_DENY,
@@ -1643,6 +1717,117 @@ fn c_crypto_callbacks_are_used_and_their_failures_deny() {
         ok(suit_ctx_set_crypto(c.p(), &verify_only));
         ok(suit_ctx_set_crypto(c.p(), null()));
         ok(c.auth(&v.envelope, 0));
+    }
+    drop(cd);
+}
+
+#[test]
+fn crypto_callbacks_cannot_reenter_their_context_or_verifier() {
+    let v = vectors();
+    let cd = Raw::new(CryptoDev::default());
+    let table = crypto_table(&cd);
+    let c = Ctx::copy_mode(2048);
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let s = Storage::<suit_image_verifier>::garbage(0);
+    let bad = u32::from(ErrorKind::BadState.code());
+    // SAFETY: live pointers throughout.
+    unsafe {
+        ok(suit_ctx_set_crypto(c.p(), &table));
+        // From the digest and verify callbacks of authenticate, the digest
+        // re-check of a query, a run, and the image verifier's init.
+        cdev(table.user).reenter_ctx = Some(c.p());
+        ok(c.auth(&v.envelope, 0));
+        assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+        ok(run_update(&c, &p, 0).0);
+        // The verifier's own init, too: it is BUSY while its shared sequence runs.
+        cdev(table.user).reenter_verifier = Some(s.ptr);
+        ok(suit_image_verifier_init(
+            s.ptr,
+            VER_SIZE,
+            SUIT_ABI_VERSION,
+            c.p(),
+            &p,
+            0,
+        ));
+        cdev(table.user).reenter_ctx = None;
+        // From the digest callbacks of the verifier's update and finish.
+        ok(suit_image_verifier_update(
+            s.ptr,
+            v.image.as_ptr(),
+            v.image.len(),
+        ));
+        let mut verdict = SUIT_VERDICT_DENY;
+        ok(suit_image_verifier_finish(s.ptr, &mut verdict));
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+        ok(suit_image_verifier_deinit(s.ptr));
+        let dev = cdev(table.user);
+        assert!(dev.reentries.len() > 20, "{:?}", dev.reentries);
+        assert!(
+            dev.reentries.iter().all(|&r| r == bad),
+            "{:?}",
+            dev.reentries
+        );
+        assert_eq!(dev.inits, dev.finishes + dev.aborts, "every C hash ended");
+        dev.reenter_verifier = None;
+        // Nothing was disturbed: the context still answers.
+        assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+    }
+    drop(cd);
+}
+
+#[test]
+fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zeroed() {
+    // The shared sequence's first try-each alternative fails its image-match
+    // because a C digest update failed; the second passes, so the processor
+    // returns a verifier (with a live C hash) although the call must fail.
+    let v = vectors();
+    let mut man = fixture::manifest(&v.image);
+    let mut shared = man.shared.take().unwrap().0;
+    shared.push(suit_encoder::suit::Command::try_each(
+        vec![
+            suit_encoder::suit::Sequence::new(vec![suit_encoder::suit::Command::image_match(15)]),
+            suit_encoder::suit::Sequence::new(vec![
+                suit_encoder::suit::Command::vendor_identifier(15),
+            ]),
+        ],
+        false,
+    ));
+    man.shared = Some(suit_encoder::suit::Sequence::new(shared));
+    let k = fixture::ed25519_key();
+    let unsigned = suit_encoder::suit::EnvelopeBuilder::new(man)
+        .build()
+        .unwrap();
+    let env = suit_encoder::cose::sign(&unsigned, &k, k.default_alg(), None).unwrap();
+    let cd = Raw::new(CryptoDev::default());
+    let table = crypto_table(&cd);
+    let c = Ctx::copy_mode(4096);
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let s = Storage::<suit_image_verifier>::garbage(0);
+    // SAFETY: live pointers throughout.
+    unsafe {
+        ok(suit_ctx_set_crypto(c.p(), &table));
+        ok(c.auth(&env, 0));
+        // The first update re-checks the manifest's digest; the second is
+        // the image-match's.
+        *cdev(table.user) = CryptoDev {
+            fail: "update:2",
+            ..CryptoDev::default()
+        };
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::CryptoBackend,
+        );
+        let dev = cdev(table.user);
+        assert_eq!(dev.inits, 3, "manifest, image-match, the verifier's hash");
+        assert_eq!(
+            dev.zeroed_aborts, 0,
+            "a C hash was aborted after its state was wiped"
+        );
+        assert_eq!(dev.inits, dev.finishes + dev.aborts, "every C hash ended");
+        // Nothing is left initialised.
+        err(suit_image_verifier_deinit(s.ptr), ErrorKind::BadState);
     }
     drop(cd);
 }

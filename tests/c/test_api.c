@@ -55,6 +55,9 @@ STATIC_CHECK(verdict_is_u32, sizeof(suit_verdict) == 4);
 STATIC_CHECK(version_number, SUIT_VERSION_NUMBER == ((SUIT_VERSION_MAJOR << 16) | (SUIT_VERSION_MINOR << 8) |
                                                      SUIT_VERSION_PATCH));
 STATIC_CHECK(verdicts_differ, SUIT_VERDICT_ALLOW != SUIT_VERDICT_DENY && SUIT_VERDICT_ALLOW != 0);
+/* The verdicts are unsigned int constants, so the complement holds in C too. */
+STATIC_CHECK(deny_is_the_complement, ~SUIT_VERDICT_DENY == SUIT_VERDICT_ALLOW);
+STATIC_CHECK(no_offset_is_u32_max, SUIT_NO_OFFSET == UINT32_MAX && SUIT_NO_COMPONENT == UINT32_MAX);
 STATIC_CHECK(ok_is_zero, SUIT_RESULT_OK == 0);
 STATIC_CHECK(report_record, sizeof(suit_report_record) == 40);
 STATIC_CHECK(error_detail, sizeof(suit_error_detail) == 32);
