@@ -2,9 +2,10 @@
 //!
 //! A [`Processor`] runs the SUIT procedures on an [`Authenticated`] manifest:
 //! the update procedure (payload-fetch, install, validate), the invocation
-//! procedure (validate, load, invoke), or one section on request. Running a
-//! section means: clear the parameters, run the shared sequence, then run
-//! the section. The processor has no side effects of its own; every effect
+//! procedure (validate, load, invoke), or one section on request. A
+//! procedure starts with no parameters set; each of its sections runs the
+//! shared sequence, then the section, and parameters persist from one
+//! section to the next (the draft does not clear them). The processor has no side effects of its own; every effect
 //! and question goes through [`Platform`].
 //!
 //! Semantics that are easy to get wrong, and how this processor does them:
@@ -526,6 +527,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if let Some(shared) = m.shared_sequence() {
             self.check_shared(shared)?;
         }
+        // Parameters live for one procedure (draft: not cleared between
+        // sequences): what install sets, validate still sees; the next run
+        // starts from none. Only the manifest's components have any.
+        for p in self.params.iter_mut().take(self.count) {
+            *p = Params::default();
+        }
         let r = match procedure {
             Procedure::Update => {
                 self.sections(m, &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE])
@@ -696,12 +703,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         Ok(())
     }
 
-    /// Clear parameters, run the shared sequence, then `seq`.
+    /// Reset the selection and identity checks, run the shared sequence,
+    /// then `seq` (parameters persist: [`Processor::run`] clears them).
     fn section(&mut self, m: &Manifest<'a>, k: i64, seq: Option<Bstr<'a>>) -> Result<()> {
-        // Only the manifest's components have parameters to clear.
-        for p in self.params.iter_mut().take(self.count) {
-            *p = Params::default();
-        }
         self.index = if self.count == 1 {
             Index::One(0)
         } else {

@@ -1294,6 +1294,57 @@ fn a_procedure_with_none_of_its_sections_allows_nothing() {
 }
 
 #[test]
+fn parameters_persist_across_the_sections_of_one_procedure_only() {
+    // install sets the image-digest and size; validate image-matches with
+    // them (the draft does not clear parameters between sequences).
+    let man = Manifest {
+        shared: Some(seq(vec![
+            ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
+            C::vendor_identifier(15),
+            C::class_identifier(15),
+        ])),
+        install: Some(seq(vec![ovr(vec![
+            (3, param::image_digest_sha256(IMAGE)),
+            (14, Value::Uint(IMAGE.len() as u64)),
+        ])])),
+        validate: Some(seq(vec![C::image_match(15)])),
+        invoke: None,
+        ..manifest(1)
+    };
+    assert_eq!(
+        run(man.clone(), &mut device(), Procedure::Update),
+        complete()
+    );
+    // Validate on its own is a procedure of its own: nothing set them.
+    assert_eq!(
+        run(man.clone(), &mut device(), Procedure::Section(7)),
+        Err(K::ParameterUnset)
+    );
+    // And a later run of the same processor starts from none.
+    let env = signed_with(man, &test_keys::ed25519_a());
+    let key: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
+    let keys = [TrustedKey::ed25519(&key)];
+    let e = Envelope::parse(&env).unwrap();
+    let auth = authenticate(
+        &e,
+        &KeyStore::new(&keys).unwrap(),
+        &Policy::DEFAULT,
+        &RustCrypto,
+    )
+    .unwrap();
+    let mut m = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
+    assert_eq!(
+        p.run(Procedure::Update),
+        Ok(Outcome::Complete { boot: None })
+    );
+    assert_eq!(
+        p.run(Procedure::Section(7)).map_err(|e| e.kind()),
+        Err(K::ParameterUnset)
+    );
+}
+
+#[test]
 fn absent_section_on_request() {
     assert_eq!(
         run(manifest(1), &mut device(), Procedure::Section(8)),
