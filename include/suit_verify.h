@@ -1443,9 +1443,11 @@ suit_result suit_image_verifier_init(struct suit_image_verifier *v,
 
 /**
  * Feed the next `len` bytes of the image (any chunk size, including 0).
- * After the first error every call returns that error and the image is
- * rejected; bytes beyond the manifest's image-size are an error
- * (`SUIT_RESULT_IMAGE_SIZE_MISMATCH`).
+ * After the first error about the image (its size, a failed digest
+ * callback) every call returns that error and the image is rejected;
+ * bytes beyond the manifest's image-size are such an error
+ * (`SUIT_RESULT_IMAGE_SIZE_MISMATCH`). Misuse (`NULL` with `len` > 0) is
+ * returned without changing the verifier's state.
  *
  * # Safety
  * `v` NULL or an initialised verifier's storage; `chunk` NULL with `len` 0,
