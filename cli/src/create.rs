@@ -132,7 +132,7 @@ pub(crate) struct CreateArgs {
     /// The JSON description (see `suit create --help` for the format).
     #[arg(value_name = "DESCRIPTION.json")]
     description: PathBuf,
-    /// Where to write the unsigned envelope.
+    /// Where to write the unsigned envelope (`-`: standard output).
     #[arg(short, long, value_name = "OUT.suit")]
     out: PathBuf,
 }
@@ -280,8 +280,8 @@ pub(crate) fn run(args: &CreateArgs) -> CmdResult {
             created.payloads.join(", ")
         ));
     }
-    crate::util::out(&format!(
-        "created {} ({} bytes): sequence {}, {} component(s){extras}; unsigned (sign it with `suit sign`)\n",
+    crate::util::err_line(&format!(
+        "created {} ({} bytes): sequence {}, {} component(s){extras}; unsigned (sign it with `suit sign`)",
         args.out.display(),
         created.envelope.len(),
         created.sequence,

@@ -46,6 +46,12 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         KeyAlg::Ed25519 => KeyType::Ed25519,
         KeyAlg::Es256 => KeyType::P256,
     };
+    if args.out.is_dir() || args.out.as_os_str().to_string_lossy().ends_with('/') {
+        return Err(usage(format!(
+            "--out {} is a directory; give a file name prefix (it writes PREFIX.pem and PREFIX.pub.pem)",
+            args.out.display()
+        )));
+    }
     let base = args.out.as_os_str().to_os_string();
     let mut private = base.clone();
     private.push(".pem");
@@ -69,40 +75,39 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
     let public_pem = key
         .public_spki_pem()
         .map_err(|e| Failure::Usage(e.to_string()))?;
-    write_private(&private, private_pem.as_bytes())?;
-    crate::util::write_file(&public, public_pem.as_bytes(), "public key")?;
+    // Both files are written in full beside their targets first, then
+    // renamed: a failure leaves neither a partial file nor a mismatched pair
+    // (and a symbolic link at a target is replaced, not written through).
+    let tmp_private =
+        crate::util::write_temp(&private, private_pem.as_bytes(), 0o600).map_err(|e| {
+            usage(format!(
+                "cannot write private key {}: {e}",
+                private.display()
+            ))
+        })?;
+    let tmp_public = match crate::util::write_temp(&public, public_pem.as_bytes(), 0o644) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp_private);
+            return Err(usage(format!(
+                "cannot write public key {}: {e}",
+                public.display()
+            )));
+        }
+    };
+    if let Err(e) = crate::util::commit_temp(&tmp_private, &private, "private key") {
+        let _ = std::fs::remove_file(&tmp_public);
+        return Err(e);
+    }
+    crate::util::commit_temp(&tmp_public, &public, "public key")?;
     let name = match kt {
         KeyType::Ed25519 => "Ed25519",
         KeyType::P256 => "P-256",
     };
-    crate::util::out(&format!(
-        "wrote {} (private {name} key, PKCS#8) and {} (public key, SPKI)\n",
+    crate::util::err_line(&format!(
+        "wrote {} (private {name} key, PKCS#8, mode 0600) and {} (public key, SPKI)",
         private.display(),
         public.display()
     ));
-    Ok(())
-}
-
-/// Write the private key readable by its owner only (on Unix).
-fn write_private(path: &std::path::Path, data: &[u8]) -> CmdResult {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let err =
-        |e: std::io::Error| usage(format!("cannot write private key {}: {e}", path.display()));
-    let mut f = opts.open(path).map_err(err)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // --force over an existing file: mode() only applies on creation.
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(err)?;
-    }
-    f.write_all(data).map_err(err)?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! (draft-ietf-suit-manifest-37).
 //!
 //! Exit status: 0 success; 1 the envelope was examined and refused
-//! (`suit verify` rejected it: one line `rejected: NAME: message` on
+//! (`suit verify` rejected it: one line `rejected: NAME: message; code ...` on
 //! stderr; or `sign`/`inspect` refused bytes that are not a usable
 //! envelope); 2 usage, file, key or description errors (`error: ...`).
 
@@ -64,6 +64,10 @@ fn main() -> ExitCode {
         Cmd::Verify(a) => verify::run(a),
         Cmd::Uuid(a) => uuid::run(a),
     };
+    let result = result.and_then(|()| match util::stdout_failure() {
+        Some(e) => Err(util::usage(format!("cannot write to standard output: {e}"))),
+        None => Ok(()),
+    });
     match result {
         Ok(()) => ExitCode::from(EXIT_OK),
         Err(f) => {

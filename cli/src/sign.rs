@@ -21,7 +21,7 @@ use crate::util::{CmdResult, Failure, read_file, read_text, usage, write_file};
         an envelope whose digest does not match is refused (exit status 1)."
 )]
 pub(crate) struct SignArgs {
-    /// Private key PEM (PKCS#8 \"PRIVATE KEY\", P-256 or Ed25519; SEC1 \"EC PRIVATE KEY\" too).
+    /// Private key PEM (PKCS#8 `PRIVATE KEY`, P-256 or Ed25519; SEC1 `EC PRIVATE KEY` too).
     #[arg(long, value_name = "KEY.pem")]
     key: PathBuf,
     /// COSE algorithm: -7/ES256 or -9/ESP256 for P-256, -8/EdDSA or -19/Ed25519 for Ed25519.
@@ -30,7 +30,7 @@ pub(crate) struct SignArgs {
     /// The envelope to sign.
     #[arg(value_name = "IN.suit")]
     input: PathBuf,
-    /// Where to write the signed envelope (may be the input file).
+    /// Where to write the signed envelope (may be the input file: it is replaced whole; `-`: standard output).
     #[arg(short, long, value_name = "OUT.suit")]
     out: PathBuf,
 }
@@ -105,8 +105,8 @@ pub(crate) fn run(args: &SignArgs) -> CmdResult {
     let input = read_file(&args.input, "envelope")?;
     let (signed, blocks) = sign_bytes(&input, &key, alg_id)?;
     write_file(&args.out, &signed, "envelope")?;
-    crate::util::out(&format!(
-        "signed {} with {} ({alg_id}): {} signature(s) now\n",
+    crate::util::err_line(&format!(
+        "signed {} with {} ({alg_id}): {} signature(s) now",
         args.out.display(),
         alg_name(i128::from(alg_id)).unwrap_or("?"),
         blocks

@@ -2,7 +2,7 @@
 //! component-identifier notation.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Exit status: success.
 pub(crate) const EXIT_OK: u8 = 0;
@@ -17,8 +17,9 @@ pub(crate) const EXIT_USAGE: u8 = 2;
 pub(crate) enum Failure {
     /// Usage, file, key or description error: `error: <text>`, exit 2.
     Usage(String),
-    /// The verifier rejected the envelope: `rejected: NAME: message`, exit 1.
-    Rejected(suit_verify::ErrorKind),
+    /// The verifier rejected the envelope:
+    /// `rejected: NAME: message; code 0xNNNN[, envelope byte N]`, exit 1.
+    Rejected(suit_verify::Error),
     /// Another command refused its input (not an envelope, digest
     /// mismatch before signing...): `error: <text>`, exit 1.
     Refused(String),
@@ -38,7 +39,20 @@ impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Failure::Usage(m) | Failure::Refused(m) => write!(f, "error: {m}"),
-            Failure::Rejected(k) => write!(f, "rejected: {}: {}", k.name(), k.message()),
+            Failure::Rejected(e) => {
+                let k = e.kind();
+                write!(
+                    f,
+                    "rejected: {}: {}; code {:#06x}",
+                    k.name(),
+                    k.message(),
+                    k.code()
+                )?;
+                match e.offset() {
+                    Some(at) => write!(f, ", envelope byte {at}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -63,18 +77,89 @@ pub(crate) fn read_text(path: &Path, what: &str) -> CmdResult<String> {
         .map_err(|_| usage(format!("{what} {} is not UTF-8 text", path.display())))
 }
 
-/// Write a whole file.
+/// Write a whole file: `-` is standard output; anything else is written
+/// to a new temporary file beside it, then renamed over it, so a failed
+/// write (disk full, a size limit) never leaves a partial file or destroys
+/// the old one (`suit sign x.suit -o x.suit` signs in place), and a
+/// symbolic link at `path` is replaced, not written through.
 pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
-    std::fs::write(path, data)
-        .map_err(|e| usage(format!("cannot write {what} {}: {e}", path.display())))
+    if path.as_os_str() == "-" {
+        use std::io::Write;
+        let mut o = std::io::stdout().lock();
+        return o
+            .write_all(data)
+            .and_then(|()| o.flush())
+            .map_err(|e| usage(format!("cannot write {what} to standard output: {e}")));
+    }
+    let tmp = write_temp(path, data, 0o644)
+        .map_err(|e| usage(format!("cannot write {what} {}: {e}", path.display())))?;
+    commit_temp(&tmp, path, what)
 }
 
+/// Write `data` to a new file beside `path` (created exclusively, with
+/// `mode` on Unix, synced) and return its name; removed again on failure.
+pub(crate) fn write_temp(path: &Path, data: &[u8], mode: u32) -> std::io::Result<PathBuf> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.suit-tmp-{}", std::process::id()));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let r = opts.open(&tmp).and_then(|mut f| {
+        f.write_all(data)?;
+        f.sync_all()
+    });
+    match r {
+        Ok(()) => Ok(tmp),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Rename a file made by [`write_temp`] over `path`.
+pub(crate) fn commit_temp(tmp: &Path, path: &Path, what: &str) -> CmdResult {
+    std::fs::rename(tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(tmp);
+        usage(format!("cannot write {what} {}: {e}", path.display()))
+    })
+}
+
+/// Set when writing standard output failed (other than a closed pipe);
+/// `main` then exits with status 2, so a CI job never records an empty
+/// output file as a success.
+static STDOUT_FAILED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
 /// Print `text` on stdout. A closed pipe (`suit inspect x | head`) is not
-/// an error worth a panic: output stops quietly.
+/// an error: output stops quietly. Any other failure (disk full) is
+/// remembered for [`stdout_failure`].
 pub(crate) fn out(text: &str) {
     use std::io::Write;
     let mut o = std::io::stdout().lock();
-    let _ = o.write_all(text.as_bytes()).and_then(|()| o.flush());
+    if let Err(e) = o.write_all(text.as_bytes()).and_then(|()| o.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+        && let Ok(mut f) = STDOUT_FAILED.lock()
+    {
+        f.get_or_insert_with(|| e.to_string());
+    }
+}
+
+/// The first failure to write standard output, if any.
+pub(crate) fn stdout_failure() -> Option<String> {
+    STDOUT_FAILED.lock().ok().and_then(|f| f.clone())
 }
 
 /// Print one line on stderr, never panicking.

@@ -261,7 +261,7 @@ impl Platform for HostPlatform {
 }
 
 fn rejected(e: suit_verify::Error) -> Failure {
-    Failure::Rejected(e.kind())
+    Failure::Rejected(e)
 }
 
 /// A public key read from a PEM file.
@@ -426,11 +426,11 @@ fn verify(args: &VerifyArgs) -> CmdResult<String> {
         processor.run(procedure).map_err(rejected)?
     };
     if outcome == Outcome::Pending {
-        return Err(Failure::Rejected(ErrorKind::Pending));
+        return Err(Failure::Rejected(ErrorKind::Pending.here()));
     }
     let identity_checked = req.platform.vendor_passed && req.platform.class_passed;
     if !args.allow_unchecked_identity && !identity_checked {
-        return Err(Failure::Rejected(ErrorKind::IdentityUnchecked));
+        return Err(Failure::Rejected(ErrorKind::IdentityUnchecked.here()));
     }
 
     let what = if args.skip_validate {

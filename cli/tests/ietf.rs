@@ -116,7 +116,12 @@ fn examples_are_rejected_for_other_devices_and_rollback() {
     let dir = ietf_dir();
     let key = "keys/suit-example-p256-public.pem";
     verify(f, &["--min-sequence", "5"]).ok();
-    verify(f, &["--min-sequence", "6"]).rejected(ErrorKind::SequenceRollback);
+    // The line names the code and where in the envelope: here the manifest's
+    // sequence number (byte 125 of example 5).
+    assert_eq!(
+        verify(f, &["--min-sequence", "6"]).rejected(ErrorKind::SequenceRollback),
+        Some(125)
+    );
     run_in(
         &dir,
         &[

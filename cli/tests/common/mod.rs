@@ -62,15 +62,31 @@ impl Out {
         &self.stdout
     }
 
-    /// Exit 1 with exactly `rejected: NAME: message` on stderr and nothing on stdout.
+    /// Exit 1 with exactly one line `rejected: NAME: message; code 0xNNNN`
+    /// (then `, envelope byte N` when the error has a position) on stderr
+    /// and nothing on stdout. Returns the byte offset, if any.
     #[track_caller]
-    pub fn rejected(&self, kind: ErrorKind) {
-        let line = format!("rejected: {}: {}\n", kind.name(), kind.message());
-        assert_eq!(
-            (self.code, self.stderr.as_str(), self.stdout.as_str()),
-            (1, line.as_str(), ""),
-            "{self:#?}"
+    pub fn rejected(&self, kind: ErrorKind) -> Option<u32> {
+        let head = format!(
+            "rejected: {}: {}; code {:#06x}",
+            kind.name(),
+            kind.message(),
+            kind.code()
         );
+        assert_eq!((self.code, self.stdout.as_str()), (1, ""), "{self:#?}");
+        let rest = self
+            .stderr
+            .strip_prefix(head.as_str())
+            .and_then(|r| r.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("expected {head}...: {self:#?}"));
+        if rest.is_empty() {
+            return None;
+        }
+        let at = rest
+            .strip_prefix(", envelope byte ")
+            .and_then(|n| n.parse().ok());
+        assert!(at.is_some(), "{self:#?}");
+        at
     }
 
     /// Exit 2 (usage, key or file error); returns stderr.

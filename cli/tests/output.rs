@@ -1,0 +1,126 @@
+//! Output discipline for pipelines: files are replaced whole or not at all,
+//! `-o -` is standard output (status lines go to stderr), and a failed write
+//! of standard output is an error, not a silent success.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::process::{Command, Stdio};
+
+use common::{Work, one_component};
+
+/// A workspace with an unsigned envelope `fw.suit`.
+fn work() -> Work {
+    let w = Work::with_keys();
+    let json = one_component(&w, 7, "fw.bin", 1500, "");
+    w.make("fw", &json, &[]);
+    w
+}
+
+#[test]
+fn sign_in_place_replaces_the_file() {
+    let w = work();
+    w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", "fw.suit"])
+        .ok();
+    w.suit(&["inspect", "fw.suit"]).ok();
+    // Only the envelope is left in the directory: no temporary files.
+    let mut names: Vec<_> = std::fs::read_dir(w.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains("suit-tmp"))
+        .collect();
+    names.sort();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn a_failed_write_leaves_the_old_file_whole() {
+    // A file-size limit of 0 makes every write fail (EFBIG; SIGXFSZ ignored),
+    // as a full disk would: the envelope signed in place must survive.
+    let w = work();
+    let before = w.read("fw.suit");
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 0; exec {} sign --key ed.pem fw.suit -o fw.suit",
+            env!("CARGO_BIN_EXE_suit")
+        ))
+        .current_dir(w.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(2), "{status:?}");
+    assert!(
+        String::from_utf8_lossy(&status.stderr).contains("cannot write envelope"),
+        "{status:?}"
+    );
+    assert_eq!(w.read("fw.suit"), before);
+}
+
+#[test]
+fn dash_is_standard_output_and_status_lines_go_to_stderr() {
+    let w = work();
+    let piped = Command::new(env!("CARGO_BIN_EXE_suit"))
+        .args(["sign", "--key", "ed.pem", "fw.suit", "-o", "-"])
+        .current_dir(w.dir.path())
+        .output()
+        .unwrap();
+    w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", "signed.suit"])
+        .ok();
+    // Ed25519 signatures are deterministic: the same bytes either way.
+    assert_eq!(piped.status.code(), Some(0), "{piped:?}");
+    assert_eq!(piped.stdout, w.read("signed.suit"));
+    assert!(
+        String::from_utf8_lossy(&piped.stderr).starts_with("signed - with"),
+        "{piped:?}"
+    );
+    assert!(!w.path("-").exists());
+}
+
+#[test]
+fn a_failed_write_of_standard_output_is_an_error() {
+    let w = work();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_suit"))
+        .args(["inspect", "--json", "fw.suit"])
+        .current_dir(w.dir.path())
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with("error: cannot write to standard output"),
+        "{o:?}"
+    );
+}
+
+#[test]
+fn keygen_refuses_a_directory_as_prefix() {
+    let w = Work::new();
+    std::fs::create_dir(w.path("kd")).unwrap();
+    for out in ["kd", "kd/"] {
+        let o = w.suit(&["keygen", "--alg", "ed25519", "--out", out]);
+        assert!(o.usage().contains("is a directory"), "{o:?}");
+    }
+    assert_eq!(std::fs::read_dir(w.path("kd")).unwrap().count(), 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn keygen_replaces_a_symbolic_link_instead_of_writing_through_it() {
+    let w = Work::new();
+    w.write("victim", b"keep me");
+    std::os::unix::fs::symlink(w.path("victim"), w.path("k.pem")).unwrap();
+    w.suit(&["keygen", "--alg", "ed25519", "--out", "k", "--force"])
+        .ok();
+    assert_eq!(w.read("victim"), b"keep me");
+    let meta = std::fs::symlink_metadata(w.path("k.pem")).unwrap();
+    assert!(meta.file_type().is_file());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+}
