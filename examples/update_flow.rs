@@ -120,7 +120,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 4. Meanwhile the radio delivers the image in 97-byte packets, hashed as they arrive.
     let mut p = Processor::<_, _, 1>::new(&auth, &mut device, &RustCrypto, Options::DEFAULT)?;
-    p.run(Procedure::Shared)?;
+    // The shared sequence decides the digest and size (and checks vendor and
+    // class first): only a complete run gives a verifier.
+    let shared = p.run(Procedure::Shared)?;
+    assert!(matches!(shared, Outcome::Complete { .. }));
     let mut verifier = p.image_verifier(0)?;
     let mut received = Vec::new();
     for packet in image.chunks(97) {

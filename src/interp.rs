@@ -212,6 +212,7 @@ pub struct Boot<'a> {
 
 /// How a run ended (errors are the `Err` side).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[must_use = "`Pending` means the procedure did not finish"]
 pub enum Outcome<'a> {
     /// Every section ran to the end. `boot` is the invoke directive's target.
     Complete {
@@ -461,6 +462,8 @@ pub struct Processor<
     section: i64,
     boot: Option<Boot<'a>>,
     detail: FailureDetail,
+    /// The last run ended `Complete`: only then do its parameters count.
+    complete: bool,
 }
 
 impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> {
@@ -496,6 +499,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             section: 0,
             boot: None,
             detail: FailureDetail::default(),
+            complete: false,
         })
     }
 
@@ -547,6 +551,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             },
             Procedure::Shared => self.section(m, 0, None),
         };
+        self.complete = r.is_ok();
         match r {
             Ok(()) => Ok(Outcome::Complete { boot: self.boot }),
             Err(e) if e.kind() == ErrorKind::Pending => Ok(Outcome::Pending),
@@ -555,12 +560,19 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     /// An image verifier for component `c` from the parameters the last run
-    /// left (typically after [`Procedure::Shared`]).
+    /// left (typically after [`Procedure::Shared`]). Only a run that ended
+    /// [`Outcome::Complete`] counts: after a failed or pending one (say, a
+    /// class check that failed after override-parameters set the digest) the
+    /// parameters are not the manifest's verdict for this device.
     ///
     /// # Errors
+    /// [`ErrorKind::BadState`] when no run completed, or the last did not;
     /// [`ErrorKind::ComponentIndexOutOfRange`], [`ErrorKind::ParameterUnset`]
-    /// when no image-digest is set for `c`.
+    /// when no image-digest is set for `c`; [`ErrorKind::AuthUnsupportedDigest`].
     pub fn image_verifier(&mut self, c: usize) -> Result<ImageVerifier<C::Hasher>> {
+        if !self.complete {
+            return Err(ErrorKind::BadState.here());
+        }
         let p = self
             .params
             .get(c)
