@@ -1345,6 +1345,51 @@ fn parameters_persist_across_the_sections_of_one_procedure_only() {
 }
 
 #[test]
+fn image_verifier_only_after_a_complete_run() {
+    // The shared sequence sets the digest before it checks vendor and class:
+    // after a failed run those parameters are not this device's verdict.
+    let env = signed_with(manifest(1), &test_keys::ed25519_a());
+    let key: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
+    let keys = [TrustedKey::ed25519(&key)];
+    let e = Envelope::parse(&env).unwrap();
+    let auth = authenticate(
+        &e,
+        &KeyStore::new(&keys).unwrap(),
+        &Policy::DEFAULT,
+        &RustCrypto,
+    )
+    .unwrap();
+    let kind =
+        |r: Result<suit_verify::ImageVerifier<_>, suit_verify::Error>| r.err().map(|e| e.kind());
+    let mut other = Mock {
+        classes: vec![],
+        ..device()
+    };
+    let mut p =
+        Processor::<_, _, 4>::new(&auth, &mut other, &RustCrypto, Options::DEFAULT).unwrap();
+    assert_eq!(
+        kind(p.image_verifier(0)),
+        Some(K::BadState),
+        "before any run"
+    );
+    assert_eq!(
+        p.run(Procedure::Shared).map_err(|e| e.kind()),
+        Err(K::ClassMismatch)
+    );
+    assert_eq!(
+        kind(p.image_verifier(0)),
+        Some(K::BadState),
+        "after a failed run"
+    );
+    let mut m = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
+    assert_eq!(p.run(Procedure::Shared).map_err(|e| e.kind()), complete());
+    let mut v = p.image_verifier(0).unwrap();
+    v.update(IMAGE).unwrap();
+    assert_eq!(v.finish().map(|v| v.len()), Ok(IMAGE.len() as u64));
+}
+
+#[test]
 fn absent_section_on_request() {
     assert_eq!(
         run(manifest(1), &mut device(), Procedure::Section(8)),
