@@ -140,12 +140,19 @@ impl<H: Hasher> ImageVerifier<H> {
 }
 
 /// Verify an image held in NOR flash through `embedded-storage`, reading it
-/// in chunks of `buf.len()` bytes starting at `offset`.
+/// in chunks of up to `buf.len()` bytes starting at `offset`.
 ///
-/// Needs `size` (flash has no intrinsic image length).
+/// Needs `size` (flash has no intrinsic image length). Reads honour the
+/// flash's `READ_SIZE`: `offset` must be a multiple of it, each read is a
+/// whole number of units (the last one may run up to `READ_SIZE - 1` bytes
+/// past the image, which are read but not hashed), and `buf` must hold at
+/// least one unit.
 ///
 /// # Errors
-/// [`ErrorKind::PlatformFailed`] for a flash read error, mismatch errors
+/// [`ErrorKind::InvalidArgument`] for a verifier without a size, an
+/// unaligned `offset`, or an image that runs past the 32-bit address space;
+/// [`ErrorKind::BufferTooSmall`] when `buf` is shorter than `READ_SIZE`;
+/// [`ErrorKind::PlatformFailed`] for a flash read error; mismatch errors
 /// from [`ImageVerifier::finish`].
 #[cfg(feature = "embedded-storage")]
 pub fn verify_flash<H: Hasher, F: embedded_storage::nor_flash::ReadNorFlash>(
@@ -154,27 +161,41 @@ pub fn verify_flash<H: Hasher, F: embedded_storage::nor_flash::ReadNorFlash>(
     offset: u32,
     buf: &mut [u8],
 ) -> Result<Verified> {
+    if verifier.remaining().is_none() {
+        return Err(ErrorKind::InvalidArgument.here());
+    }
+    let unit = F::READ_SIZE.max(1);
+    if !usize::try_from(offset).is_ok_and(|o| o.is_multiple_of(unit)) {
+        return Err(ErrorKind::InvalidArgument.here());
+    }
+    // The largest whole number of units that fits the buffer.
+    let usable = buf
+        .len()
+        .checked_rem(unit)
+        .map_or(0, |r| buf.len().saturating_sub(r));
+    if usable == 0 {
+        return Err(ErrorKind::BufferTooSmall.here());
+    }
     let mut pos = offset;
-    // Each pass reads at least one byte, so this ends after `size` bytes.
+    // Each pass hashes at least one byte, so this ends after `size` bytes.
     while let Some(left) = verifier.remaining().filter(|l| *l > 0) {
-        let want = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
+        let want = usize::try_from(left).unwrap_or(usize::MAX).min(usable);
+        // Round up to whole units; at most `usable`, itself whole units.
+        let read = want
+            .checked_next_multiple_of(unit)
+            .unwrap_or(usable)
+            .min(usable);
         let chunk = buf
-            .get_mut(..want)
+            .get_mut(..read)
             .ok_or(ErrorKind::BufferTooSmall.here())?;
-        if chunk.is_empty() {
-            return Err(ErrorKind::BufferTooSmall.here());
-        }
         flash
             .read(pos, chunk)
             .map_err(|_| ErrorKind::PlatformFailed.here())?;
-        verifier.update(chunk)?;
-        let step = u32::try_from(want).map_err(|_| ErrorKind::InvalidArgument.here())?;
+        verifier.update(chunk.get(..want).unwrap_or(&[]))?;
+        let step = u32::try_from(read).map_err(|_| ErrorKind::InvalidArgument.here())?;
         pos = pos
             .checked_add(step)
             .ok_or(ErrorKind::InvalidArgument.here())?;
-    }
-    if verifier.remaining().is_none() {
-        return Err(ErrorKind::InvalidArgument.here());
     }
     verifier.finish()
 }
@@ -186,7 +207,9 @@ mod flash_tests {
     use embedded_storage::nor_flash::{ErrorType, NorFlashError, NorFlashErrorKind, ReadNorFlash};
     use sha2::Digest;
 
-    struct Flash {
+    /// Flash that reads whole units of `R` bytes only, as NOR parts with
+    /// `READ_SIZE` > 1 (QSPI) do.
+    struct Flash<const R: usize> {
         mem: [u8; 300],
         fail: bool,
     }
@@ -197,13 +220,13 @@ mod flash_tests {
             NorFlashErrorKind::Other
         }
     }
-    impl ErrorType for Flash {
+    impl<const R: usize> ErrorType for Flash<R> {
         type Error = E;
     }
-    impl ReadNorFlash for Flash {
-        const READ_SIZE: usize = 1;
+    impl<const R: usize> ReadNorFlash for Flash<R> {
+        const READ_SIZE: usize = R;
         fn read(&mut self, offset: u32, bytes: &mut [u8]) -> core::result::Result<(), E> {
-            if self.fail {
+            if self.fail || !(offset as usize).is_multiple_of(R) || !bytes.len().is_multiple_of(R) {
                 return Err(E);
             }
             let o = offset as usize;
@@ -217,7 +240,7 @@ mod flash_tests {
 
     #[test]
     fn verifies_an_image_in_flash() {
-        let mut f = Flash {
+        let mut f = Flash::<1> {
             mem: [0; 300],
             fail: false,
         };
@@ -251,6 +274,42 @@ mod flash_tests {
         assert_eq!(
             verify_flash(v, &mut f, 20, &mut buf).map_err(|e| e.kind()),
             Err(ErrorKind::PlatformFailed)
+        );
+    }
+
+    #[test]
+    fn reads_whole_units_of_the_flash_read_size() {
+        let mut f = Flash::<4> {
+            mem: [0; 300],
+            fail: false,
+        };
+        for (i, b) in f.mem.iter_mut().enumerate() {
+            *b = i as u8;
+        }
+        // 201 bytes: not a multiple of 4; the 34-byte buffer holds 8 units.
+        let image = &f.mem[20..221];
+        let expected: [u8; 32] = sha2::Sha256::digest(image).into();
+        let d = SuitDigest {
+            alg: DigestAlg::Sha256,
+            bytes: &expected,
+        };
+        let mut buf = [0u8; 34];
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(201)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut f, 20, &mut buf).map(|v| v.len()),
+            Ok(201)
+        );
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(201)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut f, 22, &mut buf).map_err(|e| e.kind()),
+            Err(ErrorKind::InvalidArgument),
+            "unaligned start"
+        );
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(201)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut f, 20, &mut buf[..3]).map_err(|e| e.kind()),
+            Err(ErrorKind::BufferTooSmall),
+            "less than one unit"
         );
     }
 }
