@@ -28,6 +28,12 @@ use crate::limits::{Budget, Limits, MAX_KEYS};
 use crate::manifest::Manifest;
 
 /// A trusted public key, bound to the algorithms of its type.
+///
+/// Key selection: a signature block whose header carries a `kid` is checked
+/// only with the keys of that kid ([`TrustedKey::with_kid`]); a key without
+/// a kid is never tried on it. A block without a kid is tried with every key
+/// of its algorithm's type. So if the signer sets a kid, give the key the
+/// same kid (else: [`ErrorKind::AuthUntrustedKey`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TrustedKey<'k> {
     key_type: KeyType,
@@ -253,6 +259,9 @@ impl Receipt {
 /// every call (RFC 9124 REQ.SEC.MFST.CONST): if the bytes changed since the
 /// check, the digest differs and nothing inside the manifest is decoded.
 ///
+/// The manifest is parsed again under the default item budget
+/// ([`Limits::DEFAULT`]), whatever limits the original call used.
+///
 /// # Errors
 /// [`ErrorKind::AuthDigestMismatch`] when the manifest is not the one the
 /// receipt was issued for; [`ErrorKind::AuthUnsupportedDigest`] when the
@@ -291,7 +300,10 @@ pub fn reauthenticate<'a, C: Crypto>(
 ///
 /// # Errors
 /// [`ErrorKind::InvalidArgument`] first when `policy.required_signers` names
-/// a key the store does not have;
+/// a key the store does not have; CBOR errors and
+/// [`ErrorKind::LimitCborItems`] for malformed or oversized content (a
+/// malformed signature block is an error, not an ignored block);
+/// [`ErrorKind::InvalidParameter`] for a wrapper digest of the wrong length;
 /// [`ErrorKind::AuthDigestMismatch`], [`ErrorKind::AuthUnsupportedDigest`],
 /// [`ErrorKind::AuthNoSignature`]; when no block verifies, the reason of the
 /// first block ([`ErrorKind::AuthSignatureInvalid`],
@@ -424,6 +436,14 @@ fn check_block<C: Crypto>(
         ErrorKind::AuthUntrustedKey
     }))
 }
+
+// The bypass below is for cargo-fuzz builds only (they set `--cfg fuzzing`):
+// a stray `--cfg suit_fuzzing_bypass` in any other build would accept every
+// signature, so it does not compile.
+#[cfg(all(suit_fuzzing_bypass, not(fuzzing)))]
+compile_error!(
+    "--cfg suit_fuzzing_bypass turns signature checks off; it is for cargo fuzz builds only"
+);
 
 /// The single place a signature result is turned into a decision.
 ///

@@ -196,6 +196,8 @@ pub enum Procedure {
     /// the three, [`ErrorKind::SectionAbsent`]).
     Invoke,
     /// One section by manifest key (7, 8, 9, 16, 20); it must be present.
+    /// It runs alone: the invoke section (9) on its own chooses a component
+    /// to boot without validate's image-match having run.
     Section(i64),
     /// The shared sequence alone.
     Shared,

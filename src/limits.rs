@@ -12,8 +12,9 @@ use crate::error::{ErrorKind, Result};
 /// level each). SUIT's deepest legitimate structure (a COSE header inside a
 /// wrapper) needs 4; 16 leaves room for text maps and custom values.
 pub const MAX_CBOR_DEPTH: usize = 16;
-/// CBOR items the decoder may visit for one envelope, summed over
-/// authentication, manifest parsing and every procedure run on it.
+/// CBOR items the decoder may visit in one call: authentication (with the
+/// manifest's parsing) has one budget, and each procedure run starts a new
+/// one.
 pub const MAX_CBOR_ITEMS: u32 = 16_384;
 /// Authentication blocks in the wrapper (beyond the digest).
 pub const MAX_AUTH_BLOCKS: usize = 4;
@@ -34,18 +35,21 @@ pub const DEFAULT_COMPONENTS: usize = 4;
 /// Custom (private-use) parameters stored per component.
 pub const MAX_CUSTOM_PARAMETERS: usize = 2;
 
-/// Run-time limits, each at most its constant above.
+/// Run-time limits, each at most its constant above. Each call reads the
+/// fields that concern it: `auth_blocks` by `Envelope::parse_with`,
+/// `cbor_items` by `authenticate` (its `Policy`) and by each procedure run
+/// (its `Options`), the rest by the processor only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// See [`MAX_CBOR_ITEMS`].
+    /// See [`MAX_CBOR_ITEMS`] (authentication and each run).
     pub cbor_items: u32,
-    /// See [`MAX_AUTH_BLOCKS`].
+    /// See [`MAX_AUTH_BLOCKS`] (envelope parsing).
     pub auth_blocks: usize,
-    /// See [`MAX_COMMANDS`].
+    /// See [`MAX_COMMANDS`] (each run).
     pub commands: u32,
-    /// See [`MAX_SEQUENCE_DEPTH`].
+    /// See [`MAX_SEQUENCE_DEPTH`] (each run).
     pub sequence_depth: usize,
-    /// See [`MAX_ALTERNATIVES`].
+    /// See [`MAX_ALTERNATIVES`] (each run).
     pub alternatives: usize,
 }
 
