@@ -111,6 +111,31 @@ fn two_components(shared: Vec<C>, validate: Vec<C>) -> Manifest {
     }
 }
 
+/// A shared sequence that sets and checks vendor and class only (no
+/// image-digest): `vendor` is the id it claims.
+fn identity_only(vendor: &[u8; 16]) -> Sequence {
+    seq(vec![
+        ovr(vec![(1, param::uuid(vendor)), (2, param::uuid(&CLASS))]),
+        C::vendor_identifier(15),
+        C::class_identifier(15),
+    ])
+}
+
+/// `env` (signed with ed25519_a) authenticated, for tests that drive a
+/// `Processor` themselves.
+fn authenticated(env: &[u8]) -> suit_verify::Authenticated<'_> {
+    let key: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
+    let keys = [TrustedKey::ed25519(&key)];
+    let e = Envelope::parse(env).unwrap();
+    authenticate(
+        &e,
+        &KeyStore::new(&keys).unwrap(),
+        &Policy::DEFAULT,
+        &RustCrypto,
+    )
+    .unwrap()
+}
+
 fn identity_for_all() -> Vec<C> {
     vec![
         C::set_component_index_all(),
@@ -1214,11 +1239,7 @@ fn integrated_payload_without_image_digest_is_not_written() {
     // The payload is outside the signature; with no image-digest to check
     // it against, writing it would install unauthenticated bytes.
     let man = Manifest {
-        shared: Some(seq(vec![
-            ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
-            C::vendor_identifier(15),
-            C::class_identifier(15),
-        ])),
+        shared: Some(identity_only(&VENDOR)),
         install: Some(seq(vec![
             ovr(vec![(21, Value::text("#image"))]),
             C::fetch(2),
@@ -1268,14 +1289,7 @@ fn a_procedure_with_none_of_its_sections_allows_nothing() {
     // No section means the shared sequence never runs either: the wrong
     // vendor below would go unnoticed, so the procedure must not succeed.
     let man = Manifest {
-        shared: Some(seq(vec![
-            ovr(vec![
-                (1, param::uuid(&[0xee; 16])),
-                (2, param::uuid(&CLASS)),
-            ]),
-            C::vendor_identifier(15),
-            C::class_identifier(15),
-        ])),
+        shared: Some(identity_only(&[0xee; 16])),
         validate: None,
         invoke: None,
         ..manifest(1)
@@ -1298,11 +1312,7 @@ fn parameters_persist_across_the_sections_of_one_procedure_only() {
     // install sets the image-digest and size; validate image-matches with
     // them (the draft does not clear parameters between sequences).
     let man = Manifest {
-        shared: Some(seq(vec![
-            ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
-            C::vendor_identifier(15),
-            C::class_identifier(15),
-        ])),
+        shared: Some(identity_only(&VENDOR)),
         install: Some(seq(vec![ovr(vec![
             (3, param::image_digest_sha256(IMAGE)),
             (14, Value::Uint(IMAGE.len() as u64)),
@@ -1322,16 +1332,7 @@ fn parameters_persist_across_the_sections_of_one_procedure_only() {
     );
     // And a later run of the same processor starts from none.
     let env = signed_with(man, &test_keys::ed25519_a());
-    let key: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
-    let keys = [TrustedKey::ed25519(&key)];
-    let e = Envelope::parse(&env).unwrap();
-    let auth = authenticate(
-        &e,
-        &KeyStore::new(&keys).unwrap(),
-        &Policy::DEFAULT,
-        &RustCrypto,
-    )
-    .unwrap();
+    let auth = authenticated(&env);
     let mut m = device();
     let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
     assert_eq!(
@@ -1349,16 +1350,7 @@ fn image_verifier_only_after_a_complete_run() {
     // The shared sequence sets the digest before it checks vendor and class:
     // after a failed run those parameters are not this device's verdict.
     let env = signed_with(manifest(1), &test_keys::ed25519_a());
-    let key: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
-    let keys = [TrustedKey::ed25519(&key)];
-    let e = Envelope::parse(&env).unwrap();
-    let auth = authenticate(
-        &e,
-        &KeyStore::new(&keys).unwrap(),
-        &Policy::DEFAULT,
-        &RustCrypto,
-    )
-    .unwrap();
+    let auth = authenticated(&env);
     let kind =
         |r: Result<suit_verify::ImageVerifier<_>, suit_verify::Error>| r.err().map(|e| e.kind());
     let mut other = Mock {
