@@ -238,17 +238,22 @@ mod flash_tests {
         }
     }
 
-    #[test]
-    fn verifies_an_image_in_flash() {
-        let mut f = Flash::<1> {
+    /// Flash whose byte `i` is `i as u8`, and the SHA-256 of `range` of it.
+    fn patterned<const R: usize>(range: core::ops::Range<usize>) -> (Flash<R>, [u8; 32]) {
+        let mut f = Flash::<R> {
             mem: [0; 300],
             fail: false,
         };
         for (i, b) in f.mem.iter_mut().enumerate() {
             *b = i as u8;
         }
-        let image = &f.mem[20..220];
-        let expected: [u8; 32] = sha2::Sha256::digest(image).into();
+        let digest = sha2::Sha256::digest(&f.mem[range]).into();
+        (f, digest)
+    }
+
+    #[test]
+    fn verifies_an_image_in_flash() {
+        let (mut f, expected) = patterned::<1>(20..220);
         let d = SuitDigest {
             alg: DigestAlg::Sha256,
             bytes: &expected,
@@ -279,16 +284,8 @@ mod flash_tests {
 
     #[test]
     fn reads_whole_units_of_the_flash_read_size() {
-        let mut f = Flash::<4> {
-            mem: [0; 300],
-            fail: false,
-        };
-        for (i, b) in f.mem.iter_mut().enumerate() {
-            *b = i as u8;
-        }
         // 201 bytes: not a multiple of 4; the 34-byte buffer holds 8 units.
-        let image = &f.mem[20..221];
-        let expected: [u8; 32] = sha2::Sha256::digest(image).into();
+        let (mut f, expected) = patterned::<4>(20..221);
         let d = SuitDigest {
             alg: DigestAlg::Sha256,
             bytes: &expected,
