@@ -57,8 +57,10 @@ fi
 # The cfg may only appear in the one function that reads it (src/auth.rs),
 # the lint table that declares it (Cargo.toml) and the fuzz crate. Nothing
 # that configures a build (cargo config, build scripts, profiles) may set it.
-bad=$(grep -rIl -- 'suit_fuzzing_bypass' --include='*.toml' --include='*.rs' --include='*.sh' \
-  --include='*.cmake' --include='CMakeLists.txt' --include='Makefile' . 2>/dev/null |
+# (Options before the pattern: after `--` grep takes every argument as a file.)
+bad=$(grep -rIl --include='*.toml' --include='*.rs' --include='*.sh' \
+  --include='*.cmake' --include='CMakeLists.txt' --include='Makefile' \
+  -e 'suit_fuzzing_bypass' . 2>/dev/null |
   grep -v -e '^./fuzz/' -e '^./target' -e '^./src/auth.rs$' -e '^./Cargo.toml$' \
     -e '^./scripts/fuzz-' -e '^./tests/' -e '^./docs/' || true)
 if [ -n "$bad" ]; then
