@@ -48,18 +48,7 @@ fn run_env(
     opts: Options,
 ) -> Result<Outcome<'static>, K> {
     let env: &'static [u8] = Box::leak(env.to_vec().into_boxed_slice());
-    let key = test_keys::ed25519_a().public_raw();
-    let k: &'static [u8; 32] = Box::leak(Box::new(key.try_into().unwrap()));
-    let keys: &'static [TrustedKey<'static>] = Box::leak(Box::new([TrustedKey::ed25519(k)]));
-    let e = Envelope::parse(env).map_err(|e| e.kind())?;
-    let auth = authenticate(
-        &e,
-        &KeyStore::new(keys).unwrap(),
-        &Policy::DEFAULT,
-        &RustCrypto,
-    )
-    .map_err(|e| e.kind())?;
-    let auth: &'static _ = Box::leak(Box::new(auth));
+    let auth: &'static _ = Box::leak(Box::new(authenticated(env)?));
     let mut p = Processor::<_, _, 4>::new(auth, m, &RustCrypto, opts).map_err(|e| e.kind())?;
     p.run(procedure).map_err(|e| e.kind())
 }
@@ -121,19 +110,18 @@ fn identity_only(vendor: &[u8; 16]) -> Sequence {
     ])
 }
 
-/// `env` (signed with ed25519_a) authenticated, for tests that drive a
-/// `Processor` themselves.
-fn authenticated(env: &[u8]) -> suit_verify::Authenticated<'_> {
+/// `env` authenticated with ed25519_a's public key and the default policy.
+fn authenticated(env: &[u8]) -> Result<suit_verify::Authenticated<'_>, K> {
     let key: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
     let keys = [TrustedKey::ed25519(&key)];
-    let e = Envelope::parse(env).unwrap();
+    let e = Envelope::parse(env).map_err(|e| e.kind())?;
     authenticate(
         &e,
         &KeyStore::new(&keys).unwrap(),
         &Policy::DEFAULT,
         &RustCrypto,
     )
-    .unwrap()
+    .map_err(|e| e.kind())
 }
 
 fn identity_for_all() -> Vec<C> {
@@ -1332,7 +1320,7 @@ fn parameters_persist_across_the_sections_of_one_procedure_only() {
     );
     // And a later run of the same processor starts from none.
     let env = signed_with(man, &test_keys::ed25519_a());
-    let auth = authenticated(&env);
+    let auth = authenticated(&env).unwrap();
     let mut m = device();
     let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
     assert_eq!(
@@ -1350,7 +1338,7 @@ fn image_verifier_only_after_a_complete_run() {
     // The shared sequence sets the digest before it checks vendor and class:
     // after a failed run those parameters are not this device's verdict.
     let env = signed_with(manifest(1), &test_keys::ed25519_a());
-    let auth = authenticated(&env);
+    let auth = authenticated(&env).unwrap();
     let kind =
         |r: Result<suit_verify::ImageVerifier<_>, suit_verify::Error>| r.err().map(|e| e.kind());
     let mut other = Mock {
