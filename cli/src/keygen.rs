@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use suit_encoder::cose::{KeyType, SigningKey};
 
-use crate::util::{CmdResult, Failure, usage};
+use crate::util::{CmdResult, Failure, commit_temp, usage, write_temp};
 
 /// Key algorithms `keygen` makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -78,28 +78,16 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
     // Both files are written in full beside their targets first, then
     // renamed: a failure leaves neither a partial file nor a mismatched pair
     // (and a symbolic link at a target is replaced, not written through).
-    let tmp_private =
-        crate::util::write_temp(&private, private_pem.as_bytes(), 0o600).map_err(|e| {
-            usage(format!(
-                "cannot write private key {}: {e}",
-                private.display()
-            ))
-        })?;
-    let tmp_public = match crate::util::write_temp(&public, public_pem.as_bytes(), 0o644) {
-        Ok(t) => t,
-        Err(e) => {
+    let tmp_private = write_temp(&private, private_pem.as_bytes(), 0o600, "private key")?;
+    let tmp_public =
+        write_temp(&public, public_pem.as_bytes(), 0o644, "public key").inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp_private);
-            return Err(usage(format!(
-                "cannot write public key {}: {e}",
-                public.display()
-            )));
-        }
-    };
-    if let Err(e) = crate::util::commit_temp(&tmp_private, &private, "private key") {
+        })?;
+    if let Err(e) = commit_temp(&tmp_private, &private, "private key") {
         let _ = std::fs::remove_file(&tmp_public);
         return Err(e);
     }
-    crate::util::commit_temp(&tmp_public, &public, "public key")?;
+    commit_temp(&tmp_public, &public, "public key")?;
     let name = match kt {
         KeyType::Ed25519 => "Ed25519",
         KeyType::P256 => "P-256",

@@ -91,14 +91,14 @@ pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
             .and_then(|()| o.flush())
             .map_err(|e| usage(format!("cannot write {what} to standard output: {e}")));
     }
-    let tmp = write_temp(path, data, 0o644)
-        .map_err(|e| usage(format!("cannot write {what} {}: {e}", path.display())))?;
+    let tmp = write_temp(path, data, 0o644, what)?;
     commit_temp(&tmp, path, what)
 }
 
 /// Write `data` to a new file beside `path` (created exclusively, with
-/// `mode` on Unix, synced) and return its name; removed again on failure.
-pub(crate) fn write_temp(path: &Path, data: &[u8], mode: u32) -> std::io::Result<PathBuf> {
+/// `mode` on Unix, synced) and return its name; removed again on failure,
+/// which is reported as writing `what` at `path`.
+pub(crate) fn write_temp(path: &Path, data: &[u8], mode: u32, what: &str) -> CmdResult<PathBuf> {
     use std::io::Write;
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -125,16 +125,20 @@ pub(crate) fn write_temp(path: &Path, data: &[u8], mode: u32) -> std::io::Result
         Ok(()) => Ok(tmp),
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            Err(e)
+            Err(write_error(path, what, &e))
         }
     }
+}
+
+fn write_error(path: &Path, what: &str, e: &std::io::Error) -> Failure {
+    usage(format!("cannot write {what} {}: {e}", path.display()))
 }
 
 /// Rename a file made by [`write_temp`] over `path`.
 pub(crate) fn commit_temp(tmp: &Path, path: &Path, what: &str) -> CmdResult {
     std::fs::rename(tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(tmp);
-        usage(format!("cannot write {what} {}: {e}", path.display()))
+        write_error(path, what, &e)
     })
 }
 
