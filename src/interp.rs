@@ -5,8 +5,9 @@
 //! procedure (validate, load, invoke), or one section on request. A
 //! procedure starts with no parameters set; each of its sections runs the
 //! shared sequence, then the section, and parameters persist from one
-//! section to the next (the draft does not clear them). The processor has no side effects of its own; every effect
-//! and question goes through [`Platform`].
+//! section to the next (the draft does not clear them). The processor has
+//! no side effects of its own; every effect and question goes through
+//! [`Platform`].
 //!
 //! Semantics that are easy to get wrong, and how this processor does them:
 //!

@@ -1793,23 +1793,20 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
     // The shared sequence's first try-each alternative fails its image-match
     // because a C digest update failed; the second passes, so the processor
     // returns a verifier (with a live C hash) although the call must fail.
+    use suit_encoder::suit::{Command, EnvelopeBuilder, Sequence};
     let v = vectors();
     let mut man = fixture::manifest(&v.image);
     let mut shared = man.shared.take().unwrap().0;
-    shared.push(suit_encoder::suit::Command::try_each(
+    shared.push(Command::try_each(
         vec![
-            suit_encoder::suit::Sequence::new(vec![suit_encoder::suit::Command::image_match(15)]),
-            suit_encoder::suit::Sequence::new(vec![
-                suit_encoder::suit::Command::vendor_identifier(15),
-            ]),
+            Sequence::new(vec![Command::image_match(15)]),
+            Sequence::new(vec![Command::vendor_identifier(15)]),
         ],
         false,
     ));
-    man.shared = Some(suit_encoder::suit::Sequence::new(shared));
+    man.shared = Some(Sequence::new(shared));
     let k = fixture::ed25519_key();
-    let unsigned = suit_encoder::suit::EnvelopeBuilder::new(man)
-        .build()
-        .unwrap();
+    let unsigned = EnvelopeBuilder::new(man).build().unwrap();
     let env = suit_encoder::cose::sign(&unsigned, &k, k.default_alg(), None).unwrap();
     let cd = Raw::new(CryptoDev::default());
     let table = crypto_table(&cd);
