@@ -416,7 +416,14 @@ impl<'a, 'b> Reader<'a, 'b> {
     ) -> Result<()> {
         let end = self.position();
         if let Some((ps, pe)) = *prev {
-            match self.slice(ps, pe).cmp(self.slice(start, end)) {
+            let (was, key) = (self.slice(ps, pe), self.slice(start, end));
+            // One-byte keys (every SUIT and COSE key but custom ones) compare
+            // without a `memcmp` call; the order is the same bytewise one.
+            let order = match (was, key) {
+                ([a], [b]) => a.cmp(b),
+                _ => was.cmp(key),
+            };
+            match order {
                 core::cmp::Ordering::Less => {}
                 core::cmp::Ordering::Equal => return Err(ErrorKind::CborDuplicateKey.at(key_at)),
                 core::cmp::Ordering::Greater => return Err(ErrorKind::CborUnsortedKeys.at(key_at)),
