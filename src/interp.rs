@@ -33,7 +33,12 @@
 //!   more than one component a sequence must select one first;
 //! - the shared sequence may only check conditions, select components, set
 //!   parameters, and use try-each or run-sequence that obey the same rule;
-//!   it is checked whole, every alternative included, before anything runs;
+//! - before anything runs, the shared sequence and every section of the
+//!   procedure are checked whole, every try-each alternative and
+//!   run-sequence body included, reached or not: structure, command and
+//!   parameter numbers, component indices, reporting policies. So no
+//!   directive runs for a manifest the run would reject later, and an
+//!   alternative a run never enters cannot hide an unknown command;
 //! - by default ([`IdentityPolicy::AnyComponent`]) a vendor and a class
 //!   condition must have passed in the current section run before its first
 //!   directive with side effects (fetch, write, copy, swap, invoke, custom).
@@ -50,7 +55,7 @@ use crate::crypto::{Crypto, MAX_DIGEST, ct_eq};
 use crate::digest::{OwnedDigest, SuitDigest};
 use crate::error::{Error, ErrorKind, NO_OFFSET, Result};
 use crate::image::ImageVerifier;
-use crate::limits::{Budget, Limits, MAX_ALTERNATIVES, MAX_CUSTOM_PARAMETERS, MAX_SEQUENCE_DEPTH};
+use crate::limits::{Budget, Limits, MAX_CUSTOM_PARAMETERS, MAX_SEQUENCE_DEPTH};
 use crate::manifest::{Bstr, Manifest, Severable, key};
 use crate::platform::{
     Component, CustomParameters, Directive, Platform, PlatformError, Record, VendorId,
@@ -429,17 +434,18 @@ fn after_command(frame: Frame, r: Step) -> Option<Step> {
     }
 }
 
-/// A sequence being checked by `check_shared`, with the nested sequences
-/// of its current command (`nested[checked..found]`) still to check.
+/// A sequence being checked by `Processor::check`: where its next command
+/// is, and a cursor over the nested sequences (bstrs from `nested_pos` in
+/// `nested`) of its current command still to check.
 #[derive(Clone, Copy, Debug)]
-struct SharedLevel<'a> {
+struct CheckLevel<'a> {
     seq: Bstr<'a>,
     pos: usize,
     pairs_left: usize,
     depth: usize,
-    nested: [Option<Bstr<'a>>; MAX_ALTERNATIVES],
-    found: usize,
-    checked: usize,
+    nested: Item<'a>,
+    nested_pos: usize,
+    nested_left: usize,
 }
 
 /// Runs procedures on one authenticated manifest for at most `N` components.
@@ -516,7 +522,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     ///
     /// # Errors
     /// [`ErrorKind::UnsupportedExtension`] before anything runs when the
-    /// manifest uses a companion-draft member; [`ErrorKind::SectionAbsent`]
+    /// manifest uses a companion-draft member; the errors of the structural
+    /// check (unknown command or parameter, malformed sequence, index out of
+    /// range, ...) before anything runs too; [`ErrorKind::SectionAbsent`]
     /// when the procedure has none of its sections (or the requested section
     /// is absent); any command's error.
     pub fn run(&mut self, procedure: Procedure) -> Result<Outcome<'a>> {
@@ -532,7 +540,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             return Err(e);
         }
         if let Some(shared) = m.shared_sequence() {
-            self.check_shared(shared)?;
+            self.check(shared, true)?;
         }
         // Parameters live for one procedure (draft: not cleared between
         // sequences): what install sets, validate still sees; the next run
@@ -545,13 +553,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 self.sections(m, &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE])
             }
             Procedure::Invoke => self.sections(m, &[key::VALIDATE, key::LOAD, key::INVOKE]),
-            Procedure::Section(k) => match m.section(k) {
-                Severable::Present(seq) if is_command_section(k) => self.section(m, k, Some(seq)),
-                Severable::Missing if is_command_section(k) => {
-                    Err(ErrorKind::SeveredMemberMissing.here())
-                }
-                _ => Err(ErrorKind::SectionAbsent.here()),
-            },
+            Procedure::Section(k) if is_command_section(k) => self.sections(m, &[k]),
+            Procedure::Section(_) => Err(ErrorKind::SectionAbsent.here()),
             Procedure::Shared => self.section(m, 0, None),
         };
         self.complete = r.is_ok();
@@ -587,18 +590,25 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         ImageVerifier::from_owned(self.crypto, OwnedDigest::from_digest(&sd), size)
     }
 
-    /// Check the shared sequence's structure before anything runs: no
-    /// directive with side effects and nothing custom anywhere in it, in
-    /// every try-each alternative and run-sequence body, reached or not.
+    /// Check a command sequence whole before any of it runs: its structure,
+    /// every command known (or custom), every parameter key known, the
+    /// arguments the processor can judge without running (component index,
+    /// reporting policy, try-each alternatives), in every try-each
+    /// alternative and run-sequence body, reached or not. So a malformed
+    /// part, or a command this processor would have to reject, is found
+    /// before an earlier directive fetches or writes anything ("reject,
+    /// never skip" includes the alternatives a run would not reach). In the
+    /// shared sequence (`shared`), directives with side effects and custom
+    /// commands or parameters are refused too.
     ///
     /// Depth-first without recursion: the sequences being checked are levels
-    /// of a stack bounded by [`MAX_SEQUENCE_DEPTH`]; each level keeps the
-    /// nested sequences of its current command until they are checked.
-    /// Not inlined: its levels must not stay on the stack while the
-    /// procedure runs.
+    /// of a stack bounded by [`MAX_SEQUENCE_DEPTH`]; each level keeps a
+    /// cursor over the nested sequences of its current command until they
+    /// are checked. Not inlined: its levels must not stay on the stack while
+    /// the procedure runs.
     #[inline(never)]
-    fn check_shared(&mut self, seq: Bstr<'a>) -> Result<()> {
-        let mut levels: heapless::Vec<SharedLevel<'a>, { MAX_SEQUENCE_DEPTH + 1 }> =
+    fn check(&mut self, seq: Bstr<'a>, shared: bool) -> Result<()> {
+        let mut levels: heapless::Vec<CheckLevel<'a>, { MAX_SEQUENCE_DEPTH + 1 }> =
             heapless::Vec::new();
         let mut enter = Some((seq, 0usize));
         loop {
@@ -607,19 +617,18 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 if depth > self.options.limits.sequence_depth {
                     return Err(ErrorKind::LimitSequenceDepth.at(base));
                 }
-                let (n, pos) = {
-                    let mut r = Reader::new(seq.bytes, base, &mut self.items);
-                    let n = r.array().map_err(|e| unwrap_fail(malformed(e, base)))?;
-                    (n, r.position())
-                };
-                let level = SharedLevel {
+                let (pos, pairs) = self.enter(seq).map_err(unwrap_fail)?;
+                let level = CheckLevel {
                     seq,
                     pos,
-                    pairs_left: n / 2,
+                    pairs_left: pairs,
                     depth,
-                    nested: [None; MAX_ALTERNATIVES],
-                    found: 0,
-                    checked: 0,
+                    nested: Item {
+                        bytes: &[],
+                        offset: 0,
+                    },
+                    nested_pos: 0,
+                    nested_left: 0,
                 };
                 levels
                     .push(level)
@@ -629,68 +638,74 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 return Ok(());
             };
             // The nested sequences of the command just read come first.
-            if level.checked < level.found {
-                let inner = level.nested.get(level.checked).copied().flatten();
-                level.checked = level.checked.saturating_add(1);
-                enter = inner.map(|inner| (inner, level.depth.saturating_add(1)));
+            if level.nested_left > 0 {
+                level.nested_left = level.nested_left.saturating_sub(1);
+                let n = level.nested;
+                let mut r = Reader::new(
+                    n.bytes.get(level.nested_pos..).unwrap_or(&[]),
+                    n.offset.saturating_add(level.nested_pos),
+                    &mut self.items,
+                );
+                let (_, content, off) = r
+                    .bytes_with_head()
+                    .map_err(|e| unwrap_fail(malformed(e, n.offset)))?;
+                level.nested_pos = level.nested_pos.saturating_add(r.position());
+                enter = Some((Bstr::new(content, off), level.depth.saturating_add(1)));
                 continue;
             }
+            let base = level.seq.start();
             if level.pairs_left == 0 {
+                if level.pos != level.seq.bytes.len() {
+                    return Err(ErrorKind::CborTrailingBytes.at(base.saturating_add(level.pos)));
+                }
                 levels.pop();
                 continue;
             }
             level.pairs_left = level.pairs_left.saturating_sub(1);
-            level.found = 0;
-            level.checked = 0;
-            let base = level.seq.start();
             let rest = level.seq.bytes.get(level.pos..).unwrap_or(&[]);
             let mut r = Reader::new(rest, base.saturating_add(level.pos), &mut self.items);
             let cmd_at = r.offset();
             let command = r.int().map_err(|e| unwrap_fail(malformed(e, cmd_at)))?;
+            // Each argument is read once, by the check that judges it.
+            let arg_start = r.position();
+            let arg_at = r.offset();
             match command {
-                cmd::FETCH | cmd::WRITE | cmd::COPY | cmd::SWAP | cmd::INVOKE => {
+                cmd::FETCH | cmd::WRITE | cmd::COPY | cmd::SWAP | cmd::INVOKE if shared => {
                     return Err(ErrorKind::DirectiveInSharedSequence.at(cmd_at));
                 }
                 c if c < cmd::CUSTOM_BELOW => {
-                    return Err(ErrorKind::CustomInSharedSequence.at(cmd_at));
-                }
-                cmd::OVERRIDE_PARAMETERS if r.peek_major()? == major::MAP => {
-                    let entries = r.map()?;
-                    let mut prev = None;
-                    for _ in 0..entries {
-                        let key_at = r.offset();
-                        if r.int_key(&mut prev)? < cmd::CUSTOM_BELOW {
-                            return Err(ErrorKind::CustomInSharedSequence.at(key_at));
-                        }
-                        r.skip()?;
+                    if shared {
+                        return Err(ErrorKind::CustomInSharedSequence.at(cmd_at));
                     }
-                }
-                cmd::RUN_SEQUENCE if r.peek_major()? == major::BYTES => {
-                    let (_, content, off) = r.bytes_with_head()?;
-                    if let Some(slot) = level.nested.first_mut() {
-                        *slot = Some(Bstr::new(content, off));
-                    }
-                    level.found = 1;
-                }
-                cmd::TRY_EACH if r.peek_major()? == major::ARRAY => {
-                    let alts = r.array()?;
-                    for _ in 0..alts {
-                        if r.peek_major()? == major::BYTES {
-                            let (_, content, off) = r.bytes_with_head()?;
-                            let slot = level
-                                .nested
-                                .get_mut(level.found)
-                                .ok_or(ErrorKind::LimitAlternatives.at(cmd_at))?;
-                            *slot = Some(Bstr::new(content, off));
-                            level.found = level.found.saturating_add(1);
-                        } else {
-                            r.skip()?;
-                        }
-                    }
-                }
-                _ => {
                     r.skip()?;
                 }
+                cmd::SET_COMPONENT_INDEX => {
+                    index_arg(&mut r, self.count, arg_at).map_err(unwrap_fail)?;
+                }
+                cmd::OVERRIDE_PARAMETERS => check_parameters(&mut r, shared, level.depth)?,
+                cmd::RUN_SEQUENCE => {
+                    let (_, content, off) = r
+                        .bytes_with_head()
+                        .map_err(|e| unwrap_fail(malformed(e, arg_at)))?;
+                    enter = Some((Bstr::new(content, off), level.depth.saturating_add(1)));
+                }
+                cmd::TRY_EACH => {
+                    let limit = self.options.limits.alternatives;
+                    let (pos, n, _) = alternatives(&mut r, arg_at, limit).map_err(unwrap_fail)?;
+                    level.nested = Item {
+                        bytes: r.slice(arg_start, r.position()),
+                        offset: arg_at,
+                    };
+                    level.nested_pos = pos.saturating_sub(arg_start);
+                    level.nested_left = n;
+                }
+                c if takes_policy(c) => {
+                    if r.peek_major()? != major::UINT {
+                        return Err(ErrorKind::InvalidParameter.at(arg_at));
+                    }
+                    r.uint()?;
+                }
+                c => return Err(unknown_command(c, cmd_at)),
             }
             level.pos = level.pos.saturating_add(r.position());
         }
@@ -707,6 +722,14 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         // manifest applies here, so there is nothing to allow.
         if keys.iter().all(|&k| m.section(k) == Severable::Absent) {
             return Err(ErrorKind::SectionAbsent.here());
+        }
+        // Every section is checked whole before the first one runs: a
+        // structural error in validate must not surface after
+        // payload-fetch and install have fetched and written.
+        for &k in keys {
+            if let Severable::Present(seq) = m.section(k) {
+                self.check(seq, false)?;
+            }
         }
         for &k in keys {
             match m.section(k) {
@@ -1074,7 +1097,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 Err(e) => Alt::Done(Err(malformed(e, at))),
             };
         }
-        match self.alternatives(arg) {
+        let limit = self.options.limits.alternatives;
+        let mut r = Reader::new(arg.bytes, at, &mut self.items);
+        match alternatives(&mut r, at, limit) {
             Ok((pos, n, trailing_null)) => {
                 level.run.alt_pos = pos;
                 level.run.alts_left = n;
@@ -1083,41 +1108,6 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             }
             Err(f) => Alt::Done(Err(f)),
         }
-    }
-
-    /// Check a try-each argument, `[2* bstr, ? null]`, within the limits:
-    /// the first alternative's position, the count, whether a null ends it.
-    fn alternatives(&mut self, arg: Item<'a>) -> core::result::Result<(usize, usize, bool), Fail> {
-        let at = arg.offset;
-        let (n, pos) = {
-            let mut r = Reader::new(arg.bytes, at, &mut self.items);
-            (r.array().map_err(|e| malformed(e, at))?, r.position())
-        };
-        let mut alternatives = 0usize;
-        let mut trailing_null = false;
-        let mut r = Reader::new(
-            arg.bytes.get(pos..).unwrap_or(&[]),
-            at.saturating_add(pos),
-            &mut self.items,
-        );
-        for i in 0..n {
-            if r.next_is_null() && i.saturating_add(1) == n {
-                trailing_null = true;
-                r.null()?;
-            } else if r.peek_major()? == major::BYTES {
-                r.bytes()?;
-                alternatives = alternatives.saturating_add(1);
-            } else {
-                return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(r.offset())));
-            }
-        }
-        if alternatives < 2 {
-            return Err(Fail::Hard(ErrorKind::TryEachTooFew.at(at)));
-        }
-        if alternatives > self.options.limits.alternatives {
-            return Err(Fail::Hard(ErrorKind::LimitAlternatives.at(at)));
-        }
-        Ok((pos, alternatives, trailing_null))
     }
 
     /// The current try-each's next alternative; when none is left, the
@@ -1194,28 +1184,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
 
     fn set_index(&mut self, arg: Item<'a>) -> Step {
         let mut r = Reader::new(arg.bytes, arg.offset, &mut self.items);
-        let at = arg.offset;
-        let check = |v: u64| -> core::result::Result<usize, Fail> {
-            usize::try_from(v)
-                .ok()
-                .filter(|v| *v < self.count)
-                .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(at)))
-        };
-        self.index = match r.peek_major()? {
-            major::UINT => Index::One(check(r.uint()?)?),
-            major::SIMPLE if r.bool()? => Index::All,
-            major::ARRAY => {
-                let n = r.array()?;
-                if n == 0 {
-                    return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at)));
-                }
-                for _ in 0..n {
-                    check(r.uint()?)?;
-                }
-                Index::List(arg.bytes)
-            }
-            _ => return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at))),
-        };
+        self.index = index_arg(&mut r, self.count, arg.offset)?;
         Ok(())
     }
 
@@ -1235,6 +1204,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         for _ in 0..n {
             let key_at = r.offset();
             let k = r.int_key(&mut prev)?;
+            // Extensions, unknown numbers, custom ones in the shared
+            // sequence: refused (`check` found them before the run).
+            param_key(k, frame.shared, key_at)?;
             let bad = Fail::Hard(ErrorKind::InvalidParameter.at(key_at));
             match k {
                 param::VENDOR_ID => {
@@ -1266,13 +1238,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 param::SOURCE_COMPONENT => p.source = Some(r.uint()?),
                 param::INVOKE_ARGS => p.invoke_args = Some(r.bytes()?),
                 param::FETCH_ARGUMENTS => p.fetch_args = Some(r.bytes()?),
-                param::USE_BEFORE | param::ENCRYPTION_INFO | 26..=30 => {
-                    return Err(Fail::Hard(ErrorKind::UnsupportedExtension.at(key_at)));
-                }
-                k if k < cmd::CUSTOM_BELOW => {
-                    if frame.shared {
-                        return Err(Fail::Hard(ErrorKind::CustomInSharedSequence.at(key_at)));
-                    }
+                // Custom (`param_key` let nothing else through).
+                _ => {
                     let v = r.skip()?;
                     let slot = p
                         .custom
@@ -1284,7 +1251,6 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                         *s = Some((k, v));
                     }
                 }
-                _ => return Err(Fail::Hard(ErrorKind::UnknownParameter.at(key_at))),
             }
         }
         r.finish()?;
@@ -1596,6 +1562,92 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 }
 
+/// A set-component-index argument (the next item of `r`, at `at`): `true`,
+/// an index, or a non-empty array of indices, each below `count`.
+fn index_arg<'a>(
+    r: &mut Reader<'a, '_>,
+    count: usize,
+    at: usize,
+) -> core::result::Result<Index<'a>, Fail> {
+    let check = |v: u64| -> core::result::Result<usize, Fail> {
+        usize::try_from(v)
+            .ok()
+            .filter(|v| *v < count)
+            .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(at)))
+    };
+    let start = r.position();
+    Ok(match r.peek_major()? {
+        major::UINT => Index::One(check(r.uint()?)?),
+        major::SIMPLE if r.bool()? => Index::All,
+        major::ARRAY => {
+            let n = r.array()?;
+            if n == 0 {
+                return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at)));
+            }
+            for _ in 0..n {
+                check(r.uint()?)?;
+            }
+            Index::List(r.slice(start, r.position()))
+        }
+        _ => return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at))),
+    })
+}
+
+/// A try-each argument (the next item of `r`, at `at`), `[2* bstr, ? null]`
+/// with at most `limit` alternatives: the first alternative's position in
+/// `r`, the count, whether a null ends it.
+fn alternatives(
+    r: &mut Reader<'_, '_>,
+    at: usize,
+    limit: usize,
+) -> core::result::Result<(usize, usize, bool), Fail> {
+    let n = r.array().map_err(|e| malformed(e, at))?;
+    let pos = r.position();
+    let mut count = 0usize;
+    let mut trailing_null = false;
+    for i in 0..n {
+        if r.next_is_null() && i.saturating_add(1) == n {
+            trailing_null = true;
+            r.null()?;
+        } else if r.peek_major()? == major::BYTES {
+            r.bytes()?;
+            count = count.saturating_add(1);
+        } else {
+            return Err(Fail::Hard(ErrorKind::SequenceMalformed.at(r.offset())));
+        }
+    }
+    if count < 2 {
+        return Err(Fail::Hard(ErrorKind::TryEachTooFew.at(at)));
+    }
+    if count > limit {
+        return Err(Fail::Hard(ErrorKind::LimitAlternatives.at(at)));
+    }
+    Ok((pos, count, trailing_null))
+}
+
+/// An override-parameters argument (the next item of `r`), checked as
+/// `Processor::check` does: a non-empty map of known (or, outside the
+/// shared sequence, custom) parameters; soft-failure only in a nested
+/// sequence (`depth` > 0).
+fn check_parameters(r: &mut Reader<'_, '_>, shared: bool, depth: usize) -> Result<()> {
+    let at = r.offset();
+    let n = r.map().map_err(|e| unwrap_fail(malformed(e, at)))?;
+    if n == 0 {
+        return Err(ErrorKind::InvalidParameter.at(at));
+    }
+    let mut prev = None;
+    for _ in 0..n {
+        let key_at = r.offset();
+        let k = r.int_key(&mut prev)?;
+        param_key(k, shared, key_at)?;
+        if k == param::SOFT_FAILURE && depth == 0 {
+            return Err(ErrorKind::SoftFailureMisplaced.at(key_at));
+        }
+        r.skip()?;
+    }
+    Ok(())
+}
+
 /// Whether `command` is a core condition or directive whose argument is a
 /// reporting policy.
 fn takes_policy(command: i64) -> bool {
@@ -1614,6 +1666,33 @@ fn takes_policy(command: i64) -> bool {
             | cmd::INVOKE
             | cmd::SWAP
     )
+}
+
+/// Whether parameter `k` may be set: a standard parameter this processor
+/// implements, or (outside the shared sequence) a custom one. A companion
+/// draft's parameter is an unsupported extension.
+fn param_key(k: i64, shared: bool, at: usize) -> Result<()> {
+    match k {
+        param::VENDOR_ID
+        | param::CLASS_ID
+        | param::IMAGE_DIGEST
+        | param::COMPONENT_SLOT
+        | param::STRICT_ORDER
+        | param::SOFT_FAILURE
+        | param::IMAGE_SIZE
+        | param::CONTENT
+        | param::URI
+        | param::SOURCE_COMPONENT
+        | param::INVOKE_ARGS
+        | param::DEVICE_ID
+        | param::FETCH_ARGUMENTS => Ok(()),
+        param::USE_BEFORE | param::ENCRYPTION_INFO | 26..=30 => {
+            Err(ErrorKind::UnsupportedExtension.at(at))
+        }
+        k if k < cmd::CUSTOM_BELOW && !shared => Ok(()),
+        k if k < cmd::CUSTOM_BELOW => Err(ErrorKind::CustomInSharedSequence.at(at)),
+        _ => Err(ErrorKind::UnknownParameter.at(at)),
+    }
 }
 
 fn is_command_section(k: i64) -> bool {

@@ -941,6 +941,151 @@ fn shared_sequence_is_checked_whole_before_it_runs() {
     );
 }
 
+// ---- every section is checked whole before the procedure runs -----------------
+
+/// Defects a run would meet only when it reached them, each with the error
+/// it must give; every one sits where the run reaches it last.
+fn late_defects() -> Vec<(&'static str, C, K)> {
+    let cmd = |cmd: i64, arg: Value| C { cmd, arg };
+    vec![
+        (
+            "unknown command",
+            cmd(77, Value::Uint(15)),
+            K::UnknownCommand,
+        ),
+        (
+            "companion-draft command",
+            cmd(25, Value::Uint(15)),
+            K::UnsupportedExtension,
+        ),
+        (
+            "unknown parameter",
+            ovr(vec![(99, Value::Uint(1))]),
+            K::UnknownParameter,
+        ),
+        (
+            "companion-draft parameter",
+            ovr(vec![(4, Value::Uint(1))]),
+            K::UnsupportedExtension,
+        ),
+        ("empty override", ovr(vec![]), K::InvalidParameter),
+        (
+            "index out of range",
+            C::set_component_index(5),
+            K::ComponentIndexOutOfRange,
+        ),
+        (
+            "non-uint reporting policy",
+            cmd(3, Value::text("15")),
+            K::InvalidParameter,
+        ),
+        (
+            "try-each with one alternative",
+            C::try_each(vec![seq(vec![C::image_match(15)])], false),
+            K::TryEachTooFew,
+        ),
+        (
+            "run-sequence of a non-bstr",
+            cmd(32, Value::Uint(1)),
+            K::SequenceMalformed,
+        ),
+        (
+            "odd-length nested sequence",
+            cmd(
+                32,
+                Value::bstr_wrap(&Value::Array(vec![
+                    Value::Uint(3),
+                    Value::Uint(15),
+                    Value::Uint(3),
+                ])),
+            ),
+            K::SequenceMalformed,
+        ),
+    ]
+}
+
+#[test]
+fn every_section_of_a_procedure_is_checked_before_any_of_them_runs() {
+    // payload-fetch fetches; the defect is in validate, which runs last. Before,
+    // the fetch (and the shared sequence's checks) ran first.
+    for (what, defect, kind) in late_defects() {
+        let man = Manifest {
+            payload_fetch: Some(seq(vec![
+                ovr(vec![(21, Value::text("http://x"))]),
+                C::fetch(2),
+            ])),
+            validate: Some(seq(vec![C::image_match(15), defect])),
+            invoke: None,
+            ..manifest(1)
+        };
+        let mut m = device();
+        assert_eq!(run(man, &mut m, Procedure::Update), Err(kind), "{what}");
+        assert!(
+            m.calls.is_empty(),
+            "{what}: nothing may run first: {:?}",
+            m.calls
+        );
+    }
+}
+
+#[test]
+fn a_section_run_alone_is_checked_before_it_runs() {
+    // The defect is the last command; the first, a condition, must not run.
+    for (what, defect, kind) in late_defects() {
+        let mut m = device();
+        let man = with_validate(vec![C::image_match(15), defect]);
+        assert_eq!(run(man, &mut m, Procedure::Section(7)), Err(kind), "{what}");
+        assert!(
+            m.calls.is_empty(),
+            "{what}: nothing may run first: {:?}",
+            m.calls
+        );
+    }
+}
+
+#[test]
+fn alternatives_a_run_would_not_reach_are_checked_too() {
+    // The first alternative passes, so a run never enters the second; the
+    // manifest is still rejected ("reject, never skip").
+    for (what, defect, kind) in late_defects() {
+        for nested in [false, true] {
+            let second = if nested {
+                seq(vec![C::run_sequence(seq(vec![defect.clone()]))])
+            } else {
+                seq(vec![defect.clone()])
+            };
+            let man = with_validate(vec![C::try_each(
+                vec![seq(vec![C::image_match(15)]), second],
+                false,
+            )]);
+            assert_eq!(
+                run(man, &mut device(), Procedure::Section(7)),
+                Err(kind),
+                "{what}, in a run-sequence: {nested}"
+            );
+        }
+    }
+}
+
+#[test]
+fn soft_failure_at_the_top_of_a_later_section_rejects_before_the_first_runs() {
+    let man = Manifest {
+        payload_fetch: Some(seq(vec![
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+        ])),
+        validate: Some(seq(vec![ovr(vec![(13, Value::Bool(true))])])),
+        invoke: None,
+        ..manifest(1)
+    };
+    let mut m = device();
+    assert_eq!(
+        run(man, &mut m, Procedure::Update),
+        Err(K::SoftFailureMisplaced)
+    );
+    assert!(m.calls.is_empty(), "nothing may run first: {:?}", m.calls);
+}
+
 #[test]
 fn shared_sequence_alone_is_a_legal_request() {
     let mut m = device();
