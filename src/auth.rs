@@ -151,6 +151,10 @@ pub struct Policy {
 
 impl Policy {
     /// Any trusted key, no sequence floor, default limits.
+    ///
+    /// Without a floor any authentic manifest passes, however old: fine for
+    /// tools and tests, not for a device. A device uses
+    /// [`Policy::min_sequence`] (rollback protection, draft §8.4.2).
     pub const DEFAULT: Policy = Policy {
         min_sequence: 0,
         required_signers: 0,
