@@ -36,9 +36,10 @@
 //! - before anything runs, the shared sequence and every section of the
 //!   procedure are checked whole, every try-each alternative and
 //!   run-sequence body included, reached or not: structure, command and
-//!   parameter numbers, component indices, reporting policies. So no
-//!   directive runs for a manifest the run would reject later, and an
-//!   alternative a run never enters cannot hide an unknown command;
+//!   parameter numbers, parameter values, component indices, reporting
+//!   policies. So no directive runs for a manifest the run would reject
+//!   later for its encoding, and an alternative a run never enters cannot
+//!   hide an unknown command;
 //! - by default ([`IdentityPolicy::AnyComponent`]) a vendor and a class
 //!   condition must have passed in the current section run before its first
 //!   directive with side effects (fetch, write, copy, swap, invoke, custom).
@@ -591,9 +592,10 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     /// Check a command sequence whole before any of it runs: its structure,
-    /// every command known (or custom), every parameter key known, the
-    /// arguments the processor can judge without running (component index,
-    /// reporting policy, try-each alternatives), in every try-each
+    /// every command known (or custom), every parameter known and its value
+    /// of the right type, the arguments the processor can judge without
+    /// running (component index, reporting policy, try-each alternatives),
+    /// in every try-each
     /// alternative and run-sequence body, reached or not. So a malformed
     /// part, or a command this processor would have to reject, is found
     /// before an earlier directive fetches or writes anything ("reject,
@@ -682,7 +684,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 cmd::SET_COMPONENT_INDEX => {
                     index_arg(&mut r, self.count, arg_at).map_err(unwrap_fail)?;
                 }
-                cmd::OVERRIDE_PARAMETERS => check_parameters(&mut r, shared, level.depth)?,
+                cmd::OVERRIDE_PARAMETERS => {
+                    let mut scratch = Params::default();
+                    let (mut strict, mut soft) = (true, false);
+                    let top = level.depth == 0;
+                    read_parameters(&mut r, shared, top, &mut scratch, &mut strict, &mut soft)?;
+                }
                 cmd::RUN_SEQUENCE => {
                     let (_, content, off) = r
                         .bytes_with_head()
@@ -1189,72 +1196,19 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     fn override_parameters(&mut self, arg: Item<'a>, c: usize, frame: &mut Frame) -> Step {
-        let mut r = Reader::new(arg.bytes, arg.offset, &mut self.items);
         let at = arg.offset;
-        let n = r.map().map_err(|e| malformed(e, at))?;
-        if n == 0 {
-            return Err(Fail::Hard(ErrorKind::InvalidParameter.at(at)));
-        }
         let mut p = *self
             .params
             .get(c)
             .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(at)))?;
-        let mut prev = None;
         let mut strict = self.strict_order;
-        for _ in 0..n {
-            let key_at = r.offset();
-            let k = r.int_key(&mut prev)?;
-            // Extensions, unknown numbers, custom ones in the shared
-            // sequence: refused (`check` found them before the run).
-            param_key(k, frame.shared, key_at)?;
-            let bad = Fail::Hard(ErrorKind::InvalidParameter.at(key_at));
-            match k {
-                param::VENDOR_ID => {
-                    p.vendor = Some(match r.peek_major()? {
-                        major::BYTES => VendorParam::Uuid(r.bytes()?.try_into().map_err(|_| bad)?),
-                        major::TAG if r.tag()? == TAG_PEN => VendorParam::Pen(r.bytes()?),
-                        _ => return Err(bad),
-                    });
-                }
-                param::CLASS_ID => p.class = Some(r.bytes()?.try_into().map_err(|_| bad)?),
-                param::DEVICE_ID => p.device = Some(r.bytes()?.try_into().map_err(|_| bad)?),
-                param::IMAGE_DIGEST => {
-                    let (_, content, off) = r.bytes_with_head()?;
-                    SuitDigest::decode(content, off, r.budget())?;
-                    p.digest = Some(Bstr::new(content, off));
-                }
-                param::COMPONENT_SLOT => p.slot = Some(r.uint()?),
-                param::STRICT_ORDER => strict = r.bool()?,
-                param::SOFT_FAILURE => {
-                    let v = r.bool()?;
-                    if frame.kind == FrameKind::Top {
-                        return Err(Fail::Hard(ErrorKind::SoftFailureMisplaced.at(key_at)));
-                    }
-                    frame.soft_failure = v;
-                }
-                param::IMAGE_SIZE => p.size = Some(r.uint()?),
-                param::CONTENT => p.content = Some(r.bytes()?),
-                param::URI => p.uri = Some(r.text()?),
-                param::SOURCE_COMPONENT => p.source = Some(r.uint()?),
-                param::INVOKE_ARGS => p.invoke_args = Some(r.bytes()?),
-                param::FETCH_ARGUMENTS => p.fetch_args = Some(r.bytes()?),
-                // Custom (`param_key` let nothing else through).
-                _ => {
-                    let v = r.skip()?;
-                    let slot = p
-                        .custom
-                        .iter()
-                        .position(|s| matches!(s, Some((ck, _)) if *ck == k))
-                        .or_else(|| p.custom.iter().position(Option::is_none))
-                        .ok_or(Fail::Hard(ErrorKind::LimitCustomParameters.at(key_at)))?;
-                    if let Some(s) = p.custom.get_mut(slot) {
-                        *s = Some((k, v));
-                    }
-                }
-            }
-        }
+        let mut soft = frame.soft_failure;
+        let mut r = Reader::new(arg.bytes, at, &mut self.items);
+        let top = frame.kind == FrameKind::Top;
+        read_parameters(&mut r, frame.shared, top, &mut p, &mut strict, &mut soft)?;
         r.finish()?;
         self.strict_order = strict;
+        frame.soft_failure = soft;
         if let Some(slot) = self.params.get_mut(c) {
             *slot = p;
         }
@@ -1625,11 +1579,20 @@ fn alternatives(
     Ok((pos, count, trailing_null))
 }
 
-/// An override-parameters argument (the next item of `r`), checked as
-/// `Processor::check` does: a non-empty map of known (or, outside the
-/// shared sequence, custom) parameters; soft-failure only in a nested
-/// sequence (`depth` > 0).
-fn check_parameters(r: &mut Reader<'_, '_>, shared: bool, depth: usize) -> Result<()> {
+/// An override-parameters argument (the next item of `r`) read into `p`:
+/// a non-empty map of known parameters (or, outside the `shared` sequence,
+/// custom ones), each value of its parameter's type; strict-order goes to
+/// `strict`, soft-failure to `soft` (refused at the `top` of a section).
+/// The run reads into the component's parameters, `Processor::check` into
+/// scratch ones: both judge a manifest by the same code.
+fn read_parameters<'a>(
+    r: &mut Reader<'a, '_>,
+    shared: bool,
+    top: bool,
+    p: &mut Params<'a>,
+    strict: &mut bool,
+    soft: &mut bool,
+) -> Result<()> {
     let at = r.offset();
     let n = r.map().map_err(|e| unwrap_fail(malformed(e, at)))?;
     if n == 0 {
@@ -1639,11 +1602,52 @@ fn check_parameters(r: &mut Reader<'_, '_>, shared: bool, depth: usize) -> Resul
     for _ in 0..n {
         let key_at = r.offset();
         let k = r.int_key(&mut prev)?;
+        // Extensions, unknown numbers, custom ones in the shared sequence.
         param_key(k, shared, key_at)?;
-        if k == param::SOFT_FAILURE && depth == 0 {
-            return Err(ErrorKind::SoftFailureMisplaced.at(key_at));
+        let bad = ErrorKind::InvalidParameter.at(key_at);
+        match k {
+            param::VENDOR_ID => {
+                p.vendor = Some(match r.peek_major()? {
+                    major::BYTES => VendorParam::Uuid(r.bytes()?.try_into().map_err(|_| bad)?),
+                    major::TAG if r.tag()? == TAG_PEN => VendorParam::Pen(r.bytes()?),
+                    _ => return Err(bad),
+                });
+            }
+            param::CLASS_ID => p.class = Some(r.bytes()?.try_into().map_err(|_| bad)?),
+            param::DEVICE_ID => p.device = Some(r.bytes()?.try_into().map_err(|_| bad)?),
+            param::IMAGE_DIGEST => {
+                let (_, content, off) = r.bytes_with_head()?;
+                SuitDigest::decode(content, off, r.budget())?;
+                p.digest = Some(Bstr::new(content, off));
+            }
+            param::COMPONENT_SLOT => p.slot = Some(r.uint()?),
+            param::STRICT_ORDER => *strict = r.bool()?,
+            param::SOFT_FAILURE => {
+                *soft = r.bool()?;
+                if top {
+                    return Err(ErrorKind::SoftFailureMisplaced.at(key_at));
+                }
+            }
+            param::IMAGE_SIZE => p.size = Some(r.uint()?),
+            param::CONTENT => p.content = Some(r.bytes()?),
+            param::URI => p.uri = Some(r.text()?),
+            param::SOURCE_COMPONENT => p.source = Some(r.uint()?),
+            param::INVOKE_ARGS => p.invoke_args = Some(r.bytes()?),
+            param::FETCH_ARGUMENTS => p.fetch_args = Some(r.bytes()?),
+            // Custom (`param_key` let nothing else through).
+            _ => {
+                let v = r.skip()?;
+                let slot = p
+                    .custom
+                    .iter()
+                    .position(|s| matches!(s, Some((ck, _)) if *ck == k))
+                    .or_else(|| p.custom.iter().position(Option::is_none))
+                    .ok_or(ErrorKind::LimitCustomParameters.at(key_at))?;
+                if let Some(s) = p.custom.get_mut(slot) {
+                    *s = Some((k, v));
+                }
+            }
         }
-        r.skip()?;
     }
     Ok(())
 }

@@ -24,6 +24,7 @@ use suit_encoder::cbor::Value;
 use suit_encoder::suit::{Command as C, EnvelopeBuilder, Manifest, Sequence, param};
 use suit_encoder::test_keys;
 use suit_verify::interp::IdentityPolicy;
+use suit_verify::limits::MAX_CUSTOM_PARAMETERS;
 use suit_verify::platform::Directive;
 use suit_verify::{
     Envelope, ErrorKind as K, KeyStore, Options, Outcome, PlatformError, Policy, Procedure,
@@ -969,6 +970,23 @@ fn late_defects() -> Vec<(&'static str, C, K)> {
             K::UnsupportedExtension,
         ),
         ("empty override", ovr(vec![]), K::InvalidParameter),
+        (
+            "class-id of 15 bytes",
+            ovr(vec![(2, Value::bytes(vec![0; 15]))]),
+            K::InvalidParameter,
+        ),
+        (
+            "uri of the wrong type",
+            ovr(vec![(21, Value::bytes(vec![1]))]),
+            K::CborUnexpectedType,
+        ),
+        (
+            "more custom parameters than a component holds",
+            ovr((0..=MAX_CUSTOM_PARAMETERS as i64)
+                .map(|i| (-300 - i, Value::Uint(1)))
+                .collect()),
+            K::LimitCustomParameters,
+        ),
         (
             "index out of range",
             C::set_component_index(5),
