@@ -457,6 +457,22 @@ const PROCEDURES: [Procedure; 8] = [
     Procedure::Section(20),
 ];
 
+/// Errors about a manifest's encoding, which no platform answer can cause.
+const ENCODING_ERRORS: [ErrorKind; 12] = [
+    ErrorKind::SequenceMalformed,
+    ErrorKind::CborTrailingBytes,
+    ErrorKind::UnknownCommand,
+    ErrorKind::UnsupportedExtension,
+    ErrorKind::UnknownParameter,
+    ErrorKind::InvalidParameter,
+    ErrorKind::SoftFailureMisplaced,
+    ErrorKind::TryEachTooFew,
+    ErrorKind::LimitAlternatives,
+    ErrorKind::LimitSequenceDepth,
+    ErrorKind::CustomInSharedSequence,
+    ErrorKind::DirectiveInSharedSequence,
+];
+
 /// What the verifier decided about an envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Verdict {
@@ -544,6 +560,22 @@ proptest! {
                 prop_assert_ne!(k.band(), 1, "{:?}", k);
                 prop_assert_ne!(k, ErrorKind::SequenceMalformed);
                 prop_assert_ne!(k, ErrorKind::LimitCommands);
+            }
+        }
+    }
+
+    #[test]
+    fn an_encoding_error_is_found_before_any_platform_call(c in case()) {
+        // The processor checks every sequence of a procedure whole before it
+        // runs any: a run that fails for the manifest's encoding (not for
+        // what the device answered) has asked the platform nothing.
+        let bytes = encode(&c);
+        let runs = with_auth(&bytes, |a| run_procedures(a, Options::DEFAULT)).unwrap();
+        for (proc, (r, calls)) in PROCEDURES.iter().zip(runs) {
+            if let Err(k) = r
+                && ENCODING_ERRORS.contains(&k)
+            {
+                prop_assert!(calls.is_empty(), "{:?} failed {:?} after {:?}", proc, k, calls);
             }
         }
     }
