@@ -1364,8 +1364,13 @@ suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
  * `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
  * `SUIT_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
  * `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
- * check that the manifest applies); then any command's error
- * (`suit_ctx_last_error` names the section, command and component).
+ * check that the manifest applies), and the errors of the check of every
+ * sequence the procedure will run (`SUIT_RESULT_UNKNOWN_COMMAND`,
+ * `SUIT_RESULT_UNKNOWN_PARAMETER`, `SUIT_RESULT_INVALID_PARAMETER`,
+ * `SUIT_RESULT_SEQUENCE_MALFORMED`, ...: a manifest that fails for its
+ * encoding fails before any `platform` callback is called); then any
+ * command's error (`suit_ctx_last_error` names the section, command and
+ * component).
  */
 suit_result suit_run_update(struct suit_ctx *ctx,
                             const struct suit_platform *platform,

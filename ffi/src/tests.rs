@@ -1840,3 +1840,33 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
     }
     drop(cd);
 }
+
+#[test]
+fn a_manifest_failing_for_its_encoding_calls_no_platform_callback() {
+    // validate ends with an unknown command; install would fetch first. The
+    // whole procedure is checked before it runs, so no callback (not even
+    // the vendor check or a report) is called.
+    use suit_encoder::cbor::Value;
+    use suit_encoder::suit::{Command, EnvelopeBuilder, Sequence};
+    let v = vectors();
+    let mut man = fixture::manifest(&v.image);
+    man.validate = Some(Sequence::new(vec![
+        Command::image_match(15),
+        Command {
+            cmd: 77,
+            arg: Value::Uint(15),
+        },
+    ]));
+    let k = fixture::ed25519_key();
+    let unsigned = EnvelopeBuilder::new(man).build().unwrap();
+    let env = suit_encoder::cose::sign(&unsigned, &k, k.default_alg(), None).unwrap();
+    let c = Ctx::copy_mode(4096);
+    ok(c.auth(&env, 0));
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let (r, verdict) = run_update(&c, &p, 0);
+    err(r, ErrorKind::UnknownCommand);
+    assert_eq!(verdict, SUIT_VERDICT_DENY);
+    assert!(d.get().calls.is_empty(), "{:?}", d.get().calls);
+    assert_eq!(d.get().reports, 0);
+}
