@@ -1195,23 +1195,21 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         Ok(())
     }
 
+    /// Read the argument straight into component `c`'s parameters: a
+    /// failure part-way leaves some set, but every failure here aborts the
+    /// run, and only a completed run's parameters are used (no 144-byte
+    /// copy in and out per command).
     fn override_parameters(&mut self, arg: Item<'a>, c: usize, frame: &mut Frame) -> Step {
         let at = arg.offset;
-        let mut p = *self
+        let p = self
             .params
-            .get(c)
+            .get_mut(c)
             .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(at)))?;
-        let mut strict = self.strict_order;
-        let mut soft = frame.soft_failure;
         let mut r = Reader::new(arg.bytes, at, &mut self.items);
         let top = frame.kind == FrameKind::Top;
-        read_parameters(&mut r, frame.shared, top, &mut p, &mut strict, &mut soft)?;
+        let (strict, soft) = (&mut self.strict_order, &mut frame.soft_failure);
+        read_parameters(&mut r, frame.shared, top, p, strict, soft)?;
         r.finish()?;
-        self.strict_order = strict;
-        frame.soft_failure = soft;
-        if let Some(slot) = self.params.get_mut(c) {
-            *slot = p;
-        }
         Ok(())
     }
 
