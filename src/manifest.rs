@@ -366,28 +366,22 @@ impl<'a> Manifest<'a> {
     /// dependency-resolution (15), candidate-verification (18), uninstall (24).
     #[must_use]
     pub fn first_extension(&self) -> Option<Error> {
-        if let Some(d) = self.dependencies {
-            return Some(ErrorKind::UnsupportedExtension.at(d.start()));
+        // (A chain, not a loop over an array of the members: that array was
+        // built, i.e. copied, on every run.)
+        let member = self
+            .dependencies
+            .or(self.manifest_component_id)
+            .or(self.set_version)
+            .or(self.uninstall);
+        if let Some(b) = member {
+            return Some(ErrorKind::UnsupportedExtension.at(b.start()));
         }
-        for (b, _) in [
-            (self.manifest_component_id, key::MANIFEST_COMPONENT_ID),
-            (self.set_version, key::SET_VERSION),
-            (self.uninstall, key::UNINSTALL),
-        ] {
-            if let Some(b) = b {
-                return Some(ErrorKind::UnsupportedExtension.at(b.start()));
-            }
-        }
-        for s in [self.dependency_resolution, self.candidate_verification] {
-            match s {
-                Severable::Present(b) => {
-                    return Some(ErrorKind::UnsupportedExtension.at(b.start()));
-                }
-                Severable::Missing => return Some(ErrorKind::UnsupportedExtension.here()),
-                Severable::Absent => {}
-            }
-        }
-        None
+        let severable = |s: Severable<'_>| match s {
+            Severable::Present(b) => Some(ErrorKind::UnsupportedExtension.at(b.start())),
+            Severable::Missing => Some(ErrorKind::UnsupportedExtension.here()),
+            Severable::Absent => None,
+        };
+        severable(self.dependency_resolution).or_else(|| severable(self.candidate_verification))
     }
 }
 
