@@ -258,7 +258,8 @@ struct Params<'a> {
     vendor: Option<VendorParam<'a>>,
     class: Option<&'a [u8; 16]>,
     device: Option<&'a [u8; 16]>,
-    digest: Option<Bstr<'a>>,
+    /// Decoded once, when set.
+    digest: Option<SuitDigest<'a>>,
     slot: Option<u64>,
     size: Option<u64>,
     content: Option<&'a [u8]>,
@@ -586,8 +587,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             .filter(|_| c < self.count)
             .ok_or(ErrorKind::ComponentIndexOutOfRange.here())?;
         let (digest, size) = (p.digest, p.size);
-        let d = digest.ok_or(ErrorKind::ParameterUnset.here())?;
-        let sd = self.digest(d)?;
+        let sd = digest.ok_or(ErrorKind::ParameterUnset.here())?;
         ImageVerifier::from_owned(self.crypto, OwnedDigest::from_digest(&sd), size)
     }
 
@@ -1404,29 +1404,22 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         let data = span.get(env.as_unverified_bytes());
         // The payload is outside the signature: image-digest is its only
         // integrity, so without one nothing is written.
-        let d = p
+        let sd = p
             .digest
             .ok_or(Fail::Hard(ErrorKind::ParameterUnset.at(at)))?;
-        let sd = self.digest(d)?;
         let mut v = ImageVerifier::new(self.crypto, &sd, p.size)?;
         v.update(data).map_err(|e| Fail::Hard(e.kind().at(at)))?;
         v.finish().map_err(|e| Fail::Hard(e.kind().at(at)))?;
         self.platform.write(comp, data).map_err(|e| plat(e, at))
     }
 
-    /// Decode an image-digest parameter (checked when it was set).
-    fn digest(&mut self, d: Bstr<'a>) -> Result<SuitDigest<'a>> {
-        SuitDigest::decode(d.bytes, d.start(), &mut self.items)
-    }
-
     fn image_match(
         &mut self,
         comp: Component<'a>,
-        d: Bstr<'a>,
+        sd: SuitDigest<'a>,
         size: Option<u64>,
         at: usize,
     ) -> Step {
-        let sd = self.digest(d)?;
         let cond = |k: ErrorKind| Fail::Condition(k.at(at));
         if let (Some(len), Some(size)) = (
             self.platform
@@ -1615,8 +1608,7 @@ fn read_parameters<'a>(
             param::DEVICE_ID => p.device = Some(r.bytes()?.try_into().map_err(|_| bad)?),
             param::IMAGE_DIGEST => {
                 let (_, content, off) = r.bytes_with_head()?;
-                SuitDigest::decode(content, off, r.budget())?;
-                p.digest = Some(Bstr::new(content, off));
+                p.digest = Some(SuitDigest::decode(content, off, r.budget())?);
             }
             param::COMPONENT_SLOT => p.slot = Some(r.uint()?),
             param::STRICT_ORDER => *strict = r.bool()?,
