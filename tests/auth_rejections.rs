@@ -633,6 +633,26 @@ fn cose_structure_that_is_not_sign1() {
 }
 
 #[test]
+fn extra_blocks_beside_a_valid_one() {
+    // An appended block that is well-formed CBOR but no COSE_Sign1 is
+    // ignored, like one no trusted key verifies; one that is not even
+    // well-formed CBOR rejects the envelope (strict CBOR everywhere; see
+    // docs/threat-model.md).
+    let env = signed_with(manifest(1), &ed());
+    let p = envelope_entries(&env);
+    let (wrapper, _) = suit_encoder::cbor::decode(&p[0].1).unwrap();
+    let elems = suit_encoder::cbor::split_array(wrapper.as_bytes().unwrap()).unwrap();
+    let (good, _) = suit_encoder::cbor::decode(elems[1]).unwrap();
+    let good = good.as_bytes().unwrap().to_vec();
+    let with = |extra: Vec<u8>| {
+        let e = with_blocks(&env, &[good.clone(), extra]);
+        auth_kind(&e, &[&ed()], &Policy::DEFAULT)
+    };
+    assert_eq!(with(encode(&Value::Array(vec![]))), Ok(1));
+    assert_eq!(with(vec![0x1c]), Err(K::CborMalformed));
+}
+
+#[test]
 fn component_identifiers_must_be_arrays_of_bstr() {
     for comps in [
         Value::Array(vec![]),
