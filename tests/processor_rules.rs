@@ -1022,27 +1022,37 @@ fn late_defects() -> Vec<(&'static str, C, K)> {
     ]
 }
 
+/// payload-fetch fetches; `validate` runs last.
+fn fetch_then_validate(validate: Vec<C>) -> Manifest {
+    Manifest {
+        payload_fetch: Some(seq(vec![
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+        ])),
+        validate: Some(seq(validate)),
+        invoke: None,
+        ..manifest(1)
+    }
+}
+
+/// Running `procedure` on `man` fails with `kind` before any platform call.
+fn rejected_before_anything_runs(man: Manifest, procedure: Procedure, kind: K, what: &str) {
+    let mut m = device();
+    assert_eq!(run(man, &mut m, procedure), Err(kind), "{what}");
+    assert!(
+        m.calls.is_empty(),
+        "{what}: nothing may run first: {:?}",
+        m.calls
+    );
+}
+
 #[test]
 fn every_section_of_a_procedure_is_checked_before_any_of_them_runs() {
-    // payload-fetch fetches; the defect is in validate, which runs last. Before,
-    // the fetch (and the shared sequence's checks) ran first.
+    // The defect is in validate, which runs last. Before, the fetch (and
+    // the shared sequence's checks) ran first.
     for (what, defect, kind) in late_defects() {
-        let man = Manifest {
-            payload_fetch: Some(seq(vec![
-                ovr(vec![(21, Value::text("http://x"))]),
-                C::fetch(2),
-            ])),
-            validate: Some(seq(vec![C::image_match(15), defect])),
-            invoke: None,
-            ..manifest(1)
-        };
-        let mut m = device();
-        assert_eq!(run(man, &mut m, Procedure::Update), Err(kind), "{what}");
-        assert!(
-            m.calls.is_empty(),
-            "{what}: nothing may run first: {:?}",
-            m.calls
-        );
+        let man = fetch_then_validate(vec![C::image_match(15), defect]);
+        rejected_before_anything_runs(man, Procedure::Update, kind, what);
     }
 }
 
@@ -1050,14 +1060,8 @@ fn every_section_of_a_procedure_is_checked_before_any_of_them_runs() {
 fn a_section_run_alone_is_checked_before_it_runs() {
     // The defect is the last command; the first, a condition, must not run.
     for (what, defect, kind) in late_defects() {
-        let mut m = device();
         let man = with_validate(vec![C::image_match(15), defect]);
-        assert_eq!(run(man, &mut m, Procedure::Section(7)), Err(kind), "{what}");
-        assert!(
-            m.calls.is_empty(),
-            "{what}: nothing may run first: {:?}",
-            m.calls
-        );
+        rejected_before_anything_runs(man, Procedure::Section(7), kind, what);
     }
 }
 
@@ -1076,32 +1080,16 @@ fn alternatives_a_run_would_not_reach_are_checked_too() {
                 vec![seq(vec![C::image_match(15)]), second],
                 false,
             )]);
-            assert_eq!(
-                run(man, &mut device(), Procedure::Section(7)),
-                Err(kind),
-                "{what}, in a run-sequence: {nested}"
-            );
+            let what = format!("{what}, in a run-sequence: {nested}");
+            rejected_before_anything_runs(man, Procedure::Section(7), kind, &what);
         }
     }
 }
 
 #[test]
 fn soft_failure_at_the_top_of_a_later_section_rejects_before_the_first_runs() {
-    let man = Manifest {
-        payload_fetch: Some(seq(vec![
-            ovr(vec![(21, Value::text("http://x"))]),
-            C::fetch(2),
-        ])),
-        validate: Some(seq(vec![ovr(vec![(13, Value::Bool(true))])])),
-        invoke: None,
-        ..manifest(1)
-    };
-    let mut m = device();
-    assert_eq!(
-        run(man, &mut m, Procedure::Update),
-        Err(K::SoftFailureMisplaced)
-    );
-    assert!(m.calls.is_empty(), "nothing may run first: {:?}", m.calls);
+    let man = fetch_then_validate(vec![ovr(vec![(13, Value::Bool(true))])]);
+    rejected_before_anything_runs(man, Procedure::Update, K::SoftFailureMisplaced, "");
 }
 
 #[test]
