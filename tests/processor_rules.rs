@@ -1019,6 +1019,12 @@ fn late_defects() -> Vec<(&'static str, C, K)> {
             ),
             K::SequenceMalformed,
         ),
+        (
+            "bytes after a nested sequence",
+            // [3, 15] (image-match, policy 15), then a stray 0.
+            cmd(32, Value::bytes(vec![0x82, 0x03, 0x0f, 0x00])),
+            K::CborTrailingBytes,
+        ),
     ]
 }
 
