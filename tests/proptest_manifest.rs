@@ -37,6 +37,7 @@ use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence, cmd, para
 use suit_encoder::test_keys;
 use suit_verify::cbor::Reader;
 use suit_verify::crypto::{DigestAlg, MAX_DIGEST};
+use suit_verify::interp::FailureDetail;
 use suit_verify::limits::{Budget, MAX_COMMANDS};
 use suit_verify::manifest::Severable;
 use suit_verify::platform::{Component, Directive, PlatformResult, Record, VendorId};
@@ -578,6 +579,35 @@ proptest! {
                 prop_assert!(calls.is_empty(), "{:?} failed {:?} after {:?}", proc, k, calls);
             }
         }
+    }
+
+    #[test]
+    fn an_encoding_error_never_comes_from_a_running_command(c in case()) {
+        // The converse: the check before the run finds every encoding error
+        // the run could meet, so none surfaces from a command (which would
+        // have recorded where it failed).
+        let bytes = encode(&c);
+        let late = with_auth(&bytes, |a| {
+            let mut late = Vec::new();
+            for proc in PROCEDURES {
+                let mut rec = Recorder {
+                    components: a.manifest().component_count(),
+                    ..Default::default()
+                };
+                let Ok(mut p) = Processor::<_, _, 4>::new(a, &mut rec, &RustCrypto, Options::DEFAULT) else {
+                    continue;
+                };
+                if let Err(e) = p.run(proc)
+                    && ENCODING_ERRORS.contains(&e.kind())
+                    && p.failure_detail() != FailureDetail::default()
+                {
+                    late.push((proc, e.kind(), p.failure_detail()));
+                }
+            }
+            late
+        })
+        .unwrap();
+        prop_assert!(late.is_empty(), "found while running: {:?}", late);
     }
 
     #[test]
