@@ -436,7 +436,7 @@ fn after_command(frame: Frame, r: Step) -> Option<Step> {
     }
 }
 
-/// A sequence being checked by `Processor::check`: where its next command
+/// A sequence being checked by `Processor::check_sequence`: where its next command
 /// is, and a cursor over the nested sequences (bstrs from `nested_pos` in
 /// `nested`) of its current command still to check.
 #[derive(Clone, Copy, Debug)]
@@ -530,34 +530,22 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// when the procedure has none of its sections (or the requested section
     /// is absent); any command's error.
     pub fn run(&mut self, procedure: Procedure) -> Result<Outcome<'a>> {
-        self.commands = Budget::new(self.options.limits.commands, ErrorKind::LimitCommands);
-        self.items = Budget::new(self.options.limits.cbor_items, ErrorKind::LimitCborItems);
         self.boot = None;
-        self.detail = FailureDetail::default();
+        let keys = self.prepare(procedure)?;
         // Borrow through the `&'p Authenticated` (a copy of the manifest
         // view cost a 150-byte memcpy per run on Cortex-M).
         let auth = self.auth;
         let m = auth.manifest();
-        if let Some(e) = m.first_extension() {
-            return Err(e);
-        }
-        if let Some(shared) = m.shared_sequence() {
-            self.check(shared, true)?;
-        }
         // Parameters live for one procedure (draft: not cleared between
         // sequences): what install sets, validate still sees; the next run
         // starts from none. Only the manifest's components have any.
         for p in self.params.iter_mut().take(self.count) {
             *p = Params::default();
         }
-        let r = match procedure {
-            Procedure::Update => {
-                self.sections(m, &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE])
-            }
-            Procedure::Invoke => self.sections(m, &[key::VALIDATE, key::LOAD, key::INVOKE]),
-            Procedure::Section(k) if is_command_section(k) => self.sections(m, &[k]),
-            Procedure::Section(_) => Err(ErrorKind::SectionAbsent.here()),
-            Procedure::Shared => self.section(m, 0, None),
+        let r = if keys.is_empty() {
+            self.section(m, 0, None)
+        } else {
+            self.sections(m, keys)
         };
         self.complete = r.is_ok();
         match r {
@@ -565,6 +553,63 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             Err(e) if e.kind() == ErrorKind::Pending => Ok(Outcome::Pending),
             Err(e) => Err(e),
         }
+    }
+
+    /// Check `procedure` as [`Self::run`] does before anything runs, without
+    /// running it: no [`Platform`] call, no parameter changes. For tools that
+    /// vet an envelope for every procedure a device may run (the `suit`
+    /// CLI checks every section present this way).
+    ///
+    /// # Errors
+    /// The errors `run` gives before anything runs:
+    /// [`ErrorKind::UnsupportedExtension`], [`ErrorKind::SeveredMemberMissing`],
+    /// [`ErrorKind::SectionAbsent`], and those of the structural check
+    /// (unknown command or parameter, malformed sequence, index out of
+    /// range, ...).
+    pub fn check(&mut self, procedure: Procedure) -> Result<()> {
+        self.prepare(procedure).map(|_| ())
+    }
+
+    /// Restart the budgets and the failure detail, then everything a run
+    /// does before it runs anything: the manifest's extensions, the shared
+    /// sequence and every section of `procedure`, checked whole. The
+    /// procedure's section keys (none for the shared sequence alone).
+    fn prepare(&mut self, procedure: Procedure) -> Result<&'static [i64]> {
+        self.commands = Budget::new(self.options.limits.commands, ErrorKind::LimitCommands);
+        self.items = Budget::new(self.options.limits.cbor_items, ErrorKind::LimitCborItems);
+        self.detail = FailureDetail::default();
+        let auth = self.auth;
+        let m = auth.manifest();
+        if let Some(e) = m.first_extension() {
+            return Err(e);
+        }
+        if let Some(shared) = m.shared_sequence() {
+            self.check_sequence(shared, true)?;
+        }
+        let keys = procedure_keys(procedure)?;
+        if keys.is_empty() {
+            return Ok(keys);
+        }
+        // A procedure that needs an absent severed member fails before any
+        // of its sections runs.
+        if keys.iter().any(|&k| m.section(k) == Severable::Missing) {
+            return Err(ErrorKind::SeveredMemberMissing.here());
+        }
+        // With none of its sections, not even the shared sequence would run
+        // (it runs before each section): nothing would have checked the
+        // manifest applies here, so there is nothing to allow.
+        if keys.iter().all(|&k| m.section(k) == Severable::Absent) {
+            return Err(ErrorKind::SectionAbsent.here());
+        }
+        // Every section is checked whole before the first one runs: a
+        // structural error in validate must not surface after
+        // payload-fetch and install have fetched and written.
+        for &k in keys {
+            if let Severable::Present(seq) = m.section(k) {
+                self.check_sequence(seq, false)?;
+            }
+        }
+        Ok(keys)
     }
 
     /// An image verifier for component `c` from the parameters the last run
@@ -609,7 +654,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// are checked. Not inlined: its levels must not stay on the stack while
     /// the procedure runs.
     #[inline(never)]
-    fn check(&mut self, seq: Bstr<'a>, shared: bool) -> Result<()> {
+    fn check_sequence(&mut self, seq: Bstr<'a>, shared: bool) -> Result<()> {
         let mut levels: heapless::Vec<CheckLevel<'a>, { MAX_SEQUENCE_DEPTH + 1 }> =
             heapless::Vec::new();
         let mut enter = Some((seq, 0usize));
@@ -718,31 +763,11 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         }
     }
 
+    /// Run the present sections of `keys` in order (`prepare` checked them).
     fn sections(&mut self, m: &Manifest<'a>, keys: &[i64]) -> Result<()> {
-        // A procedure that needs an absent severed member fails before any
-        // of its sections runs.
-        if keys.iter().any(|&k| m.section(k) == Severable::Missing) {
-            return Err(ErrorKind::SeveredMemberMissing.here());
-        }
-        // With none of its sections, not even the shared sequence would run
-        // (it runs before each section): nothing would have checked the
-        // manifest applies here, so there is nothing to allow.
-        if keys.iter().all(|&k| m.section(k) == Severable::Absent) {
-            return Err(ErrorKind::SectionAbsent.here());
-        }
-        // Every section is checked whole before the first one runs: a
-        // structural error in validate must not surface after
-        // payload-fetch and install have fetched and written.
         for &k in keys {
             if let Severable::Present(seq) = m.section(k) {
-                self.check(seq, false)?;
-            }
-        }
-        for &k in keys {
-            match m.section(k) {
-                Severable::Present(seq) => self.section(m, k, Some(seq))?,
-                Severable::Missing => return Err(ErrorKind::SeveredMemberMissing.here()),
-                Severable::Absent => {}
+                self.section(m, k, Some(seq))?;
             }
         }
         Ok(())
@@ -1574,7 +1599,7 @@ fn alternatives(
 /// a non-empty map of known parameters (or, outside the `shared` sequence,
 /// custom ones), each value of its parameter's type; strict-order goes to
 /// `strict`, soft-failure to `soft` (refused at the `top` of a section).
-/// The run reads into the component's parameters, `Processor::check` into
+/// The run reads into the component's parameters, `Processor::check_sequence` into
 /// scratch ones: both judge a manifest by the same code.
 fn read_parameters<'a>(
     r: &mut Reader<'a, '_>,
@@ -1689,11 +1714,28 @@ fn param_key(k: i64, shared: bool, at: usize) -> Result<()> {
     }
 }
 
-fn is_command_section(k: i64) -> bool {
-    matches!(
-        k,
-        key::VALIDATE | key::LOAD | key::INVOKE | key::PAYLOAD_FETCH | key::INSTALL
-    )
+/// The section keys `procedure` runs, in order; none for the shared
+/// sequence alone. A key that names no command section is
+/// [`ErrorKind::SectionAbsent`].
+fn procedure_keys(procedure: Procedure) -> Result<&'static [i64]> {
+    /// The command sections; a section run alone is a one-key slice of it.
+    const SECTIONS: [i64; 5] = [
+        key::VALIDATE,
+        key::LOAD,
+        key::INVOKE,
+        key::PAYLOAD_FETCH,
+        key::INSTALL,
+    ];
+    Ok(match procedure {
+        Procedure::Update => &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE],
+        Procedure::Invoke => &[key::VALIDATE, key::LOAD, key::INVOKE],
+        Procedure::Section(k) => SECTIONS
+            .iter()
+            .position(|&s| s == k)
+            .and_then(|i| SECTIONS.get(i..=i))
+            .ok_or(ErrorKind::SectionAbsent.here())?,
+        Procedure::Shared => &[],
+    })
 }
 
 fn bit(c: usize) -> u32 {

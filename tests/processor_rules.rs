@@ -1099,6 +1099,37 @@ fn soft_failure_at_the_top_of_a_later_section_rejects_before_the_first_runs() {
 }
 
 #[test]
+fn check_judges_a_procedure_without_running_it() {
+    // validate ends with an unknown command; payload-fetch alone is sound.
+    let man = fetch_then_validate(vec![
+        C::image_match(15),
+        C {
+            cmd: 77,
+            arg: Value::Uint(15),
+        },
+    ]);
+    let env = signed_with(man, &test_keys::ed25519_a());
+    let auth = authenticated(&env).unwrap();
+    let mut m = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
+    let check =
+        |p: &mut Processor<'_, '_, _, _, 4>, procedure| p.check(procedure).map_err(|e| e.kind());
+    assert_eq!(check(&mut p, Procedure::Update), Err(K::UnknownCommand));
+    assert_eq!(check(&mut p, Procedure::Invoke), Err(K::UnknownCommand));
+    assert_eq!(check(&mut p, Procedure::Section(16)), Ok(()));
+    assert_eq!(check(&mut p, Procedure::Shared), Ok(()));
+    assert_eq!(check(&mut p, Procedure::Section(9)), Err(K::SectionAbsent));
+    assert_eq!(check(&mut p, Procedure::Section(3)), Err(K::SectionAbsent));
+    // Nothing ran, so no run completed.
+    assert_eq!(
+        p.image_verifier(0).map(|_| ()).map_err(|e| e.kind()),
+        Err(K::BadState)
+    );
+    // (`p`'s borrow of `m` ends here.)
+    assert!(m.calls.is_empty(), "{:?}", m.calls);
+}
+
+#[test]
 fn shared_sequence_alone_is_a_legal_request() {
     let mut m = device();
     assert_eq!(run(manifest(1), &mut m, Procedure::Shared), complete());
