@@ -17,6 +17,10 @@
 //!   could match, so image-match fails with IMAGE_DIGEST_MISMATCH;
 //! - check-content on a component without a file fails (CONTENT_MISMATCH).
 //!
+//! Before the run, every command section the envelope carries is checked
+//! (`Processor::check`), so a manifest that any device would reject when
+//! it installs or boots is rejected here too.
+//!
 //! After the run, unless `--allow-unchecked-identity`, a vendor-identifier
 //! and a class-identifier condition must have passed (IDENTITY_UNCHECKED).
 
@@ -26,6 +30,7 @@ use std::path::PathBuf;
 use clap::Args;
 use suit_verify::crypto::{DigestAlg, MAX_DIGEST};
 use suit_verify::interp::IdentityPolicy;
+use suit_verify::manifest::Severable;
 use suit_verify::platform::{Component, PlatformResult, VendorId};
 use suit_verify::{
     Envelope, ErrorKind, KeyStore, KeyType, Options, Outcome, Platform, PlatformError, Policy,
@@ -42,9 +47,11 @@ const CAPACITY: usize = suit_verify::manifest::MAX_COMPONENTS;
 #[command(
     about = "Authenticate an envelope and run its validate section for a described device",
     long_about = "Authenticate an envelope with the given public keys, require a sequence \
-        number of at least --min-sequence, then run the shared sequence and the validate \
-        section (or, with --skip-validate, the shared sequence alone) for a device described \
-        by the flags.\n\n\
+        number of at least --min-sequence, check every command section the envelope carries \
+        as a device checks a section before running it (unknown commands or parameters, \
+        malformed sequences or arguments are rejected even in a section verify does not \
+        run), then run the shared sequence and the validate section (or, with \
+        --skip-validate, the shared sequence alone) for a device described by the flags.\n\n\
         Identity conditions are answered from --vendor-id, --class-id and --device-id: an ID \
         is a UUID, or pen:NUMBER for the PEN form of a vendor id, optionally prefixed INDEX= \
         to apply to one component. The flags repeat: a device may match several ids. A \
@@ -388,6 +395,18 @@ pub(crate) fn run(args: &VerifyArgs) -> CmdResult {
     Ok(())
 }
 
+/// The command sections `verify` checks (the order a device meets them).
+const COMMAND_SECTIONS: [i64; 5] = {
+    use suit_verify::manifest::key;
+    [
+        key::PAYLOAD_FETCH,
+        key::INSTALL,
+        key::VALIDATE,
+        key::LOAD,
+        key::INVOKE,
+    ]
+};
+
 fn verify(args: &VerifyArgs) -> CmdResult<String> {
     let mut req = prepare(args)?;
     let trusted = req
@@ -423,6 +442,15 @@ fn verify(args: &VerifyArgs) -> CmdResult<String> {
         let mut processor =
             Processor::<_, _, CAPACITY>::new(&auth, &mut req.platform, &RustCrypto, options)
                 .map_err(rejected)?;
+        // Every section the envelope carries is checked as a device checks
+        // it before running it, not only validate: a release gate must not
+        // pass a manifest every device would reject when it installs.
+        processor.check(Procedure::Shared).map_err(rejected)?;
+        for k in COMMAND_SECTIONS {
+            if let Severable::Present(_) = auth.manifest().section(k) {
+                processor.check(Procedure::Section(k)).map_err(rejected)?;
+            }
+        }
         processor.run(procedure).map_err(rejected)?
     };
     if outcome == Outcome::Pending {

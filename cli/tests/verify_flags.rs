@@ -377,6 +377,50 @@ fn skip_validate_flag() {
 }
 
 #[test]
+fn every_section_is_checked_not_only_validate() {
+    // install (which verify does not run) holds an unknown command; every
+    // device would reject the manifest when it installs, so verify does too,
+    // and names where. Without it the same envelope is accepted.
+    use suit_encoder::cbor::Value;
+    use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence};
+    let w = Work::with_keys();
+    let make = |name: &str, install: Vec<Command>| {
+        let m = Manifest {
+            sequence_number: 1,
+            components: vec![vec![vec![0]]],
+            validate: Some(Sequence::new(vec![Command::abort(0)])),
+            install: Some(Sequence::new(install)),
+            ..Manifest::default()
+        };
+        let unsigned = format!("{name}.unsigned.suit");
+        w.write(&unsigned, EnvelopeBuilder::new(m).build().unwrap());
+        let out = format!("{name}.suit");
+        w.suit(&["sign", "--key", "p256.pem", &unsigned, "-o", &out])
+            .ok();
+        out
+    };
+    let args = |env: &str| {
+        w.suit(&[
+            "verify",
+            "--skip-validate",
+            "--allow-unchecked-identity",
+            "--key",
+            "p256.pub.pem",
+            env,
+        ])
+    };
+    let good = make("good", vec![Command::abort(0)]);
+    assert!(args(&good).ok().starts_with("accepted: sequence 1"));
+    let unknown = Command {
+        cmd: 77,
+        arg: Value::Uint(15),
+    };
+    let bad = make("bad", vec![Command::abort(0), unknown]);
+    let at = args(&bad).rejected(ErrorKind::UnknownCommand);
+    assert!(at.is_some_and(|at| at > 0));
+}
+
+#[test]
 fn allow_unchecked_identity_flag() {
     use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence, param};
     let w = Work::with_keys();
