@@ -363,7 +363,10 @@ impl<'a> Manifest<'a> {
 
     /// The first companion-draft member this manifest uses, if any:
     /// dependencies (common 1), manifest-component-id (5), set-version (6),
-    /// dependency-resolution (15), candidate-verification (18), uninstall (24).
+    /// uninstall (24), dependency-resolution (15), candidate-verification
+    /// (18), CoSWID (14). Update-management says a recipient that meets one
+    /// it does not implement MUST reject the manifest; CoSWID is among them
+    /// (this crate checks a severed CoSWID's digest but does not interpret it).
     #[must_use]
     pub fn first_extension(&self) -> Option<Error> {
         // (A chain, not a loop over an array of the members: that array was
@@ -381,7 +384,9 @@ impl<'a> Manifest<'a> {
             Severable::Missing => Some(ErrorKind::UnsupportedExtension.here()),
             Severable::Absent => None,
         };
-        severable(self.dependency_resolution).or_else(|| severable(self.candidate_verification))
+        severable(self.dependency_resolution)
+            .or_else(|| severable(self.candidate_verification))
+            .or_else(|| severable(self.coswid))
     }
 }
 
