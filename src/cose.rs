@@ -67,8 +67,19 @@ impl<'a> Sign1<'a> {
     /// # Errors
     /// CBOR errors (a malformed wrapper rejects the envelope);
     /// [`ErrorKind::AuthUnsupportedCose`] for Sign/Mac/Mac0;
-    /// [`ErrorKind::AuthCoseMalformed`] for other structure errors.
+    /// [`ErrorKind::AuthCoseMalformed`] for other structure errors, an item
+    /// of the wrong type or an integer out of range included (well-formed
+    /// CBOR that is no COSE_Sign1: an extra block like that is ignored).
     pub fn parse(block: &'a [u8], offset: usize, budget: &mut Budget) -> Result<Sign1<'a>> {
+        Self::read(block, offset, budget).map_err(|e| match e.kind() {
+            ErrorKind::CborUnexpectedType | ErrorKind::CborIntegerRange => {
+                e.with_kind(ErrorKind::AuthCoseMalformed)
+            }
+            _ => e,
+        })
+    }
+
+    fn read(block: &'a [u8], offset: usize, budget: &mut Budget) -> Result<Sign1<'a>> {
         let mut r = Reader::new(block, offset, budget);
         if r.peek_major()? != major::TAG {
             return Err(r.err(ErrorKind::AuthCoseMalformed));

@@ -305,6 +305,16 @@ impl Error {
         self.kind
     }
 
+    /// The same position, another kind (to name a lower layer's error in
+    /// the terms of the structure being read).
+    #[must_use]
+    pub(crate) const fn with_kind(self, kind: ErrorKind) -> Error {
+        Error {
+            kind,
+            offset: self.offset,
+        }
+    }
+
     /// Byte offset into the envelope, or `None` when no position applies.
     #[must_use]
     pub const fn offset(&self) -> Option<u32> {

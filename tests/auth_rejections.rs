@@ -634,8 +634,9 @@ fn cose_structure_that_is_not_sign1() {
 
 #[test]
 fn extra_blocks_beside_a_valid_one() {
-    // An appended block that is well-formed CBOR but no COSE_Sign1 is
-    // ignored, like one no trusted key verifies; one that is not even
+    // An appended block that is well-formed CBOR but no COSE_Sign1 (not
+    // even in its item types) is ignored, like one no trusted key verifies
+    // (spec digest §4.2: no failure for an extra unknown block); one that is not even
     // well-formed CBOR rejects the envelope (strict CBOR everywhere; see
     // docs/threat-model.md).
     let env = signed_with(manifest(1), &ed());
@@ -649,6 +650,47 @@ fn extra_blocks_beside_a_valid_one() {
         auth_kind(&e, &[&ed()], &Policy::DEFAULT)
     };
     assert_eq!(with(encode(&Value::Array(vec![]))), Ok(1));
+    // COSE_Sign1 in shape, with an item of the wrong type: a kid that is
+    // text, a signature that is text, an alg that is a byte string.
+    let sign1 = |protected: Value, unprotected: Value, signature: Value| {
+        encode(&Value::Tag(
+            18,
+            Box::new(Value::Array(vec![
+                Value::bytes(encode(&protected)),
+                unprotected,
+                Value::Null,
+                signature,
+            ])),
+        ))
+    };
+    let alg = || Value::int_map(vec![(1, Value::int(-8))]);
+    let mistyped = [
+        sign1(
+            alg(),
+            Value::int_map(vec![(4, Value::text("k"))]),
+            Value::bytes(vec![0; 64]),
+        ),
+        sign1(alg(), Value::Map(vec![]), Value::text("sig")),
+        sign1(
+            Value::int_map(vec![(1, Value::bytes(vec![1]))]),
+            Value::Map(vec![]),
+            Value::bytes(vec![0; 64]),
+        ),
+    ];
+    for (i, block) in mistyped.iter().enumerate() {
+        assert_eq!(
+            with(block.clone()),
+            Ok(1),
+            "mistyped block {i} beside a valid one"
+        );
+        // Alone, it is the reason no block verified.
+        let alone = with_blocks(&env, std::slice::from_ref(block));
+        assert_eq!(
+            auth_kind(&alone, &[&ed()], &Policy::DEFAULT),
+            Err(K::AuthCoseMalformed),
+            "mistyped block {i} alone"
+        );
+    }
     assert_eq!(with(vec![0x1c]), Err(K::CborMalformed));
 }
 
