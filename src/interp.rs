@@ -436,9 +436,9 @@ fn after_command(frame: Frame, r: Step) -> Option<Step> {
     }
 }
 
-/// A sequence being checked by `Processor::check_sequence`: where its next command
-/// is, and a cursor over the nested sequences (bstrs from `nested_pos` in
-/// `nested`) of its current command still to check.
+/// A sequence being checked by `Processor::check_sequence`: where its next
+/// command is, and a cursor over the nested sequences (bstrs from
+/// `nested_pos` in `nested`) of its current command still to check.
 #[derive(Clone, Copy, Debug)]
 struct CheckLevel<'a> {
     seq: Bstr<'a>,
@@ -556,7 +556,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     /// Check `procedure` as [`Self::run`] does before anything runs, without
-    /// running it: no [`Platform`] call, no parameter changes. For tools that
+    /// running it: no [`Platform`] call, no parameter changes (the budgets
+    /// and [`Self::failure_detail`] restart, as for a run). For tools that
     /// vet an envelope for every procedure a device may run (the `suit`
     /// CLI checks every section present this way).
     ///
@@ -640,13 +641,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// every command known (or custom), every parameter known and its value
     /// of the right type, the arguments the processor can judge without
     /// running (component index, reporting policy, try-each alternatives),
-    /// in every try-each
-    /// alternative and run-sequence body, reached or not. So a malformed
-    /// part, or a command this processor would have to reject, is found
-    /// before an earlier directive fetches or writes anything ("reject,
-    /// never skip" includes the alternatives a run would not reach). In the
-    /// shared sequence (`shared`), directives with side effects and custom
-    /// commands or parameters are refused too.
+    /// in every try-each alternative and run-sequence body, reached or not.
+    /// So a malformed part, or a command this processor would have to
+    /// reject, is found before an earlier directive fetches or writes
+    /// anything ("reject, never skip" includes the alternatives a run would
+    /// not reach). In the shared sequence (`shared`), directives with side
+    /// effects and custom commands or parameters are refused too.
     ///
     /// Depth-first without recursion: the sequences being checked are levels
     /// of a stack bounded by [`MAX_SEQUENCE_DEPTH`]; each level keeps a
