@@ -14,7 +14,8 @@
 //!                        │                          then manifest decode (manifest)
 //!                        ▼
 //!               Authenticated<'a>  ──► Processor::run (interp) ──► Platform calls
-//!                                            │
+//!                                            │  every sequence of the procedure
+//!                                            │  checked whole, then run
 //!                                            ▼
 //!                                  ImageVerifier (image): chunked digest + size
 //! ```
