@@ -227,6 +227,8 @@ impl Drop for CHash {
 
 impl Hasher for FfiHasher {
     fn update(&mut self, data: &[u8]) {
+        #[cfg(test)]
+        crate::tests::fault::point(crate::tests::fault::Point::Update);
         match self {
             FfiHasher::Rust(h) => h.update(data),
             FfiHasher::C(c) => {
@@ -253,6 +255,8 @@ impl Hasher for FfiHasher {
     }
 
     fn finish(self, out: &mut [u8; MAX_DIGEST]) -> usize {
+        #[cfg(test)]
+        crate::tests::fault::point(crate::tests::fault::Point::Finish);
         match self {
             FfiHasher::Rust(h) => h.finish(out),
             FfiHasher::C(mut c) => {
@@ -290,6 +294,8 @@ impl Crypto for FfiCrypto {
     type Hasher = FfiHasher;
 
     fn hasher(&self, alg: DigestAlg) -> Option<FfiHasher> {
+        #[cfg(test)]
+        crate::tests::fault::point(crate::tests::fault::Point::Hasher);
         let Some(table) = self.table.filter(|t| t.digest_callbacks() == Some(true)) else {
             return RustCrypto.hasher(alg).map(FfiHasher::Rust);
         };

@@ -146,6 +146,61 @@ impl Verifier {
     }
 }
 
+/// What a call that made the verifier BUSY leaves behind if a hosted build
+/// unwinds from a panic inside it (bare-metal builds abort instead).
+#[derive(Clone, Copy)]
+#[cfg_attr(target_os = "none", allow(dead_code))]
+enum Unwind {
+    /// Init: the storage is zeroed, as after a failed init.
+    Zero,
+    /// Update: `iv` is live; it is dropped and the verifier FAILED with
+    /// `SUIT_RESULT_PANIC`.
+    DropVerifier,
+    /// Finish: `iv` was moved out (the unwinding drops it); FAILED with
+    /// `SUIT_RESULT_PANIC`.
+    Fail,
+}
+
+/// Holds a verifier BUSY for the duration of a call. A normal return sets
+/// the next state itself; the guard acts only when it is dropped while the
+/// state is still BUSY, that is when a panic unwinds through the call, so
+/// the verifier does not stay BUSY (refused by every call, deinit included)
+/// for ever.
+#[cfg_attr(target_os = "none", allow(dead_code))]
+struct BusyGuard {
+    v: *mut suit_image_verifier,
+    then: Unwind,
+}
+
+#[cfg(not(target_os = "none"))]
+impl Drop for BusyGuard {
+    fn drop(&mut self) {
+        let ver = Verifier(p::place(self.v));
+        if ver.state() != BUSY {
+            return;
+        }
+        match self.then {
+            Unwind::Zero => {
+                // SAFETY: the storage was checked at init; the unwinding
+                // dropped the processor and its hashers, and `iv` was never
+                // written.
+                unsafe {
+                    ptr::write_bytes(self.v.cast::<u8>(), 0, size_of::<suit_image_verifier>())
+                };
+            }
+            Unwind::DropVerifier => {
+                ver.set_state(ACTIVE);
+                let _ = ver.fail(&ErrorKind::Panic.here());
+            }
+            Unwind::Fail => {
+                let h = ver.head();
+                h.state = FAILED;
+                h.error = code(&ErrorKind::Panic.here());
+            }
+        }
+    }
+}
+
 /// Start verifying component `component`'s image: run the shared sequence
 /// of the context's authenticated manifest with `platform` (its conditions
 /// call the callbacks, e.g. vendor and class checks) and take the
@@ -208,6 +263,10 @@ pub unsafe extern "C" fn suit_image_verifier_init(
             );
             ptr::write(addr_of_mut!((*inner).hash), HashSlot::new());
         }
+        let _busy = BusyGuard {
+            v,
+            then: Unwind::Zero,
+        };
         // SAFETY: the slot was just written and lives in the caller's
         // verifier storage until deinit (contract: not moved).
         let crypto = unsafe { FfiCrypto::new(c.crypto_table(), addr_of!((*inner).hash)) };
@@ -294,6 +353,10 @@ pub unsafe extern "C" fn suit_image_verifier_update(
             Err(e) => return code(&e),
         };
         ver.set_state(BUSY);
+        let _busy = BusyGuard {
+            v,
+            then: Unwind::DropVerifier,
+        };
         // SAFETY: it was ACTIVE, so `iv` is initialised; only this field is
         // borrowed while the C digest callbacks run (the state is BUSY, so a
         // call from inside them is refused before it makes a reference).
@@ -338,6 +401,10 @@ pub unsafe extern "C" fn suit_image_verifier_finish(
             _ => return code(&ErrorKind::BadState.here()),
         }
         ver.set_state(BUSY);
+        let _busy = BusyGuard {
+            v,
+            then: Unwind::Fail,
+        };
         // SAFETY: it was ACTIVE, so `iv` is initialised; the state is no
         // longer ACTIVE, so it is not read or dropped again.
         let iv = unsafe { ver.head().iv.assume_init_read() };

@@ -58,8 +58,10 @@
 //!   `#[panic_handler]` (feature `panic-handler`) that calls the integrator
 //!   hook `void suit_port_fatal(uint32_t code)` (a weak default traps).
 //!   Hosted builds (the C tests, fuzzers) link std and catch a panic at the
-//!   boundary, returning `SUIT_RESULT_PANIC`. The core denies panicking
-//!   constructs, so this is a second line of defence.
+//!   boundary, returning `SUIT_RESULT_PANIC`; the context is idle again and
+//!   an image verifier is FAILED with `PANIC` (zeroed if it was in init), so
+//!   deinit still works. The core denies panicking constructs, so this is a
+//!   second line of defence.
 //! - **Reentrancy.** A context is single-threaded. While a call runs
 //!   callbacks (platform or crypto: authenticate, the queries, the runs,
 //!   image-verifier init), every call on the same context except

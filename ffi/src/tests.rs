@@ -512,6 +512,106 @@ fn the_boundary_turns_a_panic_into_a_code() {
     assert_eq!(r, SUIT_RESULT_PANIC);
 }
 
+/// Fault injection: a panic at a chosen point inside the library, to test
+/// what the panic boundary leaves behind (no input reaches a panic, so the
+/// clean-up is otherwise unreachable). Armed per test thread.
+pub(crate) mod fault {
+    use core::cell::Cell;
+
+    #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+    pub(crate) enum Point {
+        /// `FfiCrypto::hasher`: a hasher is made.
+        Hasher,
+        /// `FfiHasher::update`.
+        Update,
+        /// `FfiHasher::finish`.
+        Finish,
+    }
+
+    std::thread_local! {
+        static ARMED: Cell<Option<Point>> = const { Cell::new(None) };
+    }
+
+    /// The next time this thread reaches `at`, panic (once).
+    pub(crate) fn arm(at: Point) {
+        ARMED.with(|a| a.set(Some(at)));
+    }
+
+    /// Called by the library at each point (test builds only).
+    pub(crate) fn point(here: Point) {
+        if ARMED.with(|a| a.get()) == Some(here) {
+            ARMED.with(|a| a.set(None));
+            panic!("injected panic at {here:?}");
+        }
+    }
+}
+
+/// A panic inside a verifier call (hosted builds catch it) leaves the
+/// verifier usable: FAILED with `PANIC` (sticky, like any failure) or, in
+/// init, zeroed; never BUSY, which every call, deinit included, refuses.
+#[test]
+fn a_panic_does_not_leave_the_verifier_busy() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let s = Storage::<suit_image_verifier>::garbage(0x11);
+    let init = || {
+        // SAFETY: live storage, context and platform.
+        unsafe { suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0) }
+    };
+    let mut verdict = SUIT_VERDICT_ALLOW;
+    // SAFETY: live storage and buffers.
+    unsafe {
+        // In init: the storage is zeroed, so it can be initialised again.
+        fault::arm(fault::Point::Hasher);
+        err(init(), ErrorKind::Panic);
+        err(
+            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
+            ErrorKind::BadState,
+        );
+        ok(init());
+        // In update: FAILED with PANIC from then on, and deinit works.
+        fault::arm(fault::Point::Update);
+        err(
+            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
+            ErrorKind::Panic,
+        );
+        err(
+            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
+            ErrorKind::Panic,
+        );
+        err(
+            suit_image_verifier_finish(s.ptr, &mut verdict),
+            ErrorKind::Panic,
+        );
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        ok(suit_image_verifier_deinit(s.ptr));
+        // In finish: FAILED with PANIC, DENY, and deinit works.
+        ok(init());
+        ok(suit_image_verifier_update(
+            s.ptr,
+            v.image.as_ptr(),
+            v.image.len(),
+        ));
+        fault::arm(fault::Point::Finish);
+        verdict = SUIT_VERDICT_ALLOW;
+        err(
+            suit_image_verifier_finish(s.ptr, &mut verdict),
+            ErrorKind::Panic,
+        );
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        err(
+            suit_image_verifier_finish(s.ptr, &mut verdict),
+            ErrorKind::Panic,
+        );
+        ok(suit_image_verifier_deinit(s.ptr));
+        // The context was not left busy either.
+        assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+    }
+}
+
 // ---- lifecycle misuse --------------------------------------------------------------
 
 #[test]
