@@ -32,8 +32,9 @@ pub mod alg {
 /// Largest digest any supported algorithm produces (SHA-512).
 pub const MAX_DIGEST: usize = 64;
 
-/// A SUIT_Digest algorithm.
+/// A SUIT_Digest algorithm. Non-exhaustive: algorithms may be added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DigestAlg {
     /// SHA-256 (-16), mandatory.
     Sha256,
@@ -76,8 +77,10 @@ impl DigestAlg {
     }
 }
 
-/// A COSE signature algorithm this crate can check.
+/// A COSE signature algorithm this crate can check. Non-exhaustive:
+/// algorithms may be added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SigAlg {
     /// ES256 (-7).
     Es256,
@@ -124,8 +127,10 @@ impl SigAlg {
 }
 
 /// The type of a trusted public key; each type is bound to its algorithms.
+/// Non-exhaustive: key types may be added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
+#[non_exhaustive]
 pub enum KeyType {
     /// Ed25519, 32 raw bytes; verifies -8 and -19 only.
     Ed25519 = 1,

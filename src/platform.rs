@@ -39,8 +39,10 @@ impl<'a> CustomParameters<'a> {
     }
 }
 
-/// Why the platform did not do what was asked.
+/// Why the platform did not do what was asked. Non-exhaustive: reasons
+/// may be added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PlatformError {
     /// The device does not support this operation or component.
     Unsupported,
@@ -86,9 +88,11 @@ pub enum VendorId<'a> {
 }
 
 /// The directives a platform may be asked to perform (for dry runs and
-/// reports).
+/// reports). Non-exhaustive: directives may be added; a platform answers a
+/// directive it does not know as unsupported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
+#[non_exhaustive]
 pub enum Directive {
     /// fetch (21).
     Fetch = 21,

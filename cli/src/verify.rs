@@ -486,6 +486,7 @@ fn signers(envelope: &[u8], keys: &[PublicKey], mask: u32) -> String {
         let kt = match k.kind {
             KeyType::Ed25519 => suit_encoder::cose::KeyType::Ed25519,
             KeyType::P256 => suit_encoder::cose::KeyType::P256,
+            _ => continue, // a key type this tool cannot name
         };
         let alg = blocks
             .iter()
@@ -497,6 +498,7 @@ fn signers(envelope: &[u8], keys: &[PublicKey], mask: u32) -> String {
             .unwrap_or(match k.kind {
                 KeyType::Ed25519 => "Ed25519 key",
                 KeyType::P256 => "P-256 key",
+                _ => "key",
             });
         out.push(format!("key {} ({alg})", i.saturating_add(1)));
     }
