@@ -8,7 +8,7 @@ CBINDGEN_VERSION=0.29.4
 CARGO_FUZZ_VERSION=0.13.2
 
 need_apt=()
-for p in gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm cmake clang pkg-config python3-yaml; do
+for p in gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm cmake clang pkg-config python3-yaml openssl; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 if ((${#need_apt[@]})); then

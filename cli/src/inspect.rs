@@ -1116,10 +1116,18 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_not_panicking() {
-        for b in [&[][..], &[0xff], &[0xd8, 0x6b, 0x01], &[0xd8, 0x6b, 0xa0]] {
-            let _ = model(b);
+        // Not an envelope: refused with a reason.
+        for (b, why) in [
+            (&[][..], "truncated"),
+            (&[0xff], "indefinite length or break"),
+            (&[0x01], "expected a map tagged 107"),
+            (&[0xd8, 0x6b, 0x01], "expected a map tagged 107"),
+        ] {
+            let e = model(b).expect_err("refused");
+            assert!(e.starts_with("not a SUIT envelope: "), "{b:02x?}: {e}");
+            assert!(e.contains(why), "{b:02x?}: {e}");
         }
-        assert!(model(&[0x01]).is_err());
+        // An empty tagged map is shown (inspect shows what is there).
         assert!(model(&[0xd8, 0x6b, 0xa0]).is_ok());
     }
 
