@@ -1123,8 +1123,8 @@ mod tests {
             (&[0x01], "expected a map tagged 107"),
             (&[0xd8, 0x6b, 0x01], "expected a map tagged 107"),
         ] {
-            let e = model(b).expect_err("refused");
-            assert!(e.starts_with("not a SUIT envelope: "), "{b:02x?}: {e}");
+            let e = model(b).err().unwrap_or_default();
+            assert!(e.starts_with("not a SUIT envelope: "), "{b:02x?}: {e:?}");
             assert!(e.contains(why), "{b:02x?}: {e}");
         }
         // An empty tagged map is shown (inspect shows what is there).
