@@ -157,7 +157,9 @@ error_kinds! {
     TryEachTooFew = 0x0312, "TRY_EACH_TOO_FEW", "try-each needs at least two alternatives";
     /// A component index beyond the manifest's component list.
     ComponentIndexOutOfRange = 0x0313, "COMPONENT_INDEX_OUT_OF_RANGE", "component index out of range";
-    /// More than one component and no set-component-index before a command.
+    /// More than one component and a sequence that does not start with
+    /// set-component-index (found before anything runs), or a command that
+    /// needs a component with none selected.
     ComponentNotSelected = 0x0314, "COMPONENT_NOT_SELECTED", "no component selected";
     /// A companion-draft member or command this build does not process.
     UnsupportedExtension = 0x0315, "UNSUPPORTED_EXTENSION", "manifest uses an extension this processor does not support";

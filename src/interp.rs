@@ -30,7 +30,8 @@
 //!   nested sequences see that one component, and the index in force before
 //!   the command is restored after it;
 //! - an index out of range rejects before any parameter is touched; with
-//!   more than one component a sequence must select one first;
+//!   more than one component the shared sequence and every section start
+//!   with set-component-index (checked before anything runs);
 //! - the shared sequence may only check conditions, select components, set
 //!   parameters, and use try-each or run-sequence that obey the same rule;
 //! - before anything runs, the shared sequence and every section of the
@@ -445,6 +446,8 @@ struct CheckLevel<'a> {
     pos: usize,
     pairs_left: usize,
     depth: usize,
+    /// The next command is the first of a top-level sequence.
+    first: bool,
     nested: Item<'a>,
     nested_pos: usize,
     nested_left: usize,
@@ -670,6 +673,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     pos,
                     pairs_left: pairs,
                     depth,
+                    first: depth == 0,
                     nested: Item {
                         bytes: &[],
                         offset: 0,
@@ -713,6 +717,14 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             let mut r = Reader::new(rest, base.saturating_add(level.pos), &mut self.items);
             let cmd_at = r.offset();
             let command = r.int().map_err(|e| unwrap_fail(malformed(e, cmd_at)))?;
+            // With more than one component, every sequence starts by
+            // selecting (nested ones inherit an integer index).
+            if core::mem::take(&mut level.first)
+                && self.count > 1
+                && command != cmd::SET_COMPONENT_INDEX
+            {
+                return Err(ErrorKind::ComponentNotSelected.at(cmd_at));
+            }
             // Each argument is read once, by the check that judges it.
             let arg_start = r.position();
             let arg_at = r.offset();

@@ -620,6 +620,60 @@ fn with_several_components_a_sequence_must_select_one() {
 }
 
 #[test]
+fn with_several_components_every_sequence_starts_by_selecting_before_anything_runs() {
+    // payload-fetch selects and fetches; install (run later) or the shared
+    // sequence does not start with set-component-index. The draft's order
+    // of checks puts this rule before anything runs, so the fetch must not.
+    let fetch0 = seq(vec![
+        C::set_component_index(0),
+        ovr(vec![(21, Value::text("http://x/0"))]),
+        C::fetch(2),
+    ]);
+    let selecting_shared = vec![C::set_component_index(0), C::vendor_identifier(15)];
+    let install_unselected = seq(vec![
+        ovr(vec![(21, Value::text("http://x/1"))]),
+        C::fetch(2),
+    ]);
+    let man = |shared: Vec<C>, install: Sequence| Manifest {
+        payload_fetch: Some(fetch0.clone()),
+        install: Some(install),
+        ..two_components(shared, vec![C::set_component_index(0)])
+    };
+    // install does not select.
+    rejected_before_anything_runs(
+        man(selecting_shared.clone(), install_unselected),
+        Procedure::Update,
+        K::ComponentNotSelected,
+        "install",
+    );
+    // The shared sequence does not select (it starts with a condition).
+    let selecting_install = seq(vec![C::set_component_index(1), C::fetch(2)]);
+    rejected_before_anything_runs(
+        man(vec![C::vendor_identifier(15)], selecting_install.clone()),
+        Procedure::Update,
+        K::ComponentNotSelected,
+        "shared",
+    );
+    // Nested sequences inherit the index: a try-each alternative need not
+    // select again, and the manifest passes the check.
+    let nested = Manifest {
+        validate: Some(seq(vec![
+            C::set_component_index(0),
+            C::try_each(
+                vec![seq(vec![C::image_match(15)]), seq(vec![C::abort(15)])],
+                false,
+            ),
+        ])),
+        ..man(selecting_shared, selecting_install)
+    };
+    let env = signed_with(nested, &test_keys::ed25519_a());
+    let auth = authenticated(&env).unwrap();
+    let mut d = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut d, &RustCrypto, Options::DEFAULT).unwrap();
+    assert_eq!(p.check(Procedure::Update).map_err(|e| e.kind()), Ok(()));
+}
+
+#[test]
 fn index_out_of_range_rejects_before_touching_parameters() {
     let m = |idx: C| {
         two_components(
