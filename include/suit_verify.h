@@ -43,7 +43,7 @@
  * function signature or a meaning changes incompatibly); second byte:
  * SUIT_MAX_COMPONENTS.
  */
-#define SUIT_ABI_VERSION 1025u
+#define SUIT_ABI_VERSION 1026u
 /** 64-bit words reserved for the C digest callbacks' state (SUIT_VERIFY_HASH_CTX_WORDS). */
 #define SUIT_HASH_CTX_WORDS 32
 /** Size of suit_ctx in 64-bit words. */
@@ -382,7 +382,9 @@ typedef struct suit_error_detail {
    */
   int64_t command;
   /**
-   * Index of the component the command ran for, or `SUIT_NO_COMPONENT`.
+   * Index of the component the command ran for (or, with
+   * `SUIT_RESULT_COMPONENT_UNSUPPORTED`, the component the device does
+   * not support), or `SUIT_NO_COMPONENT`.
    */
   uint32_t component;
   /**
@@ -430,7 +432,8 @@ typedef struct suit_report_record {
  * The device, as callbacks. Every member may be NULL: a NULL condition or
  * directive answers `SUIT_PLATFORM_UNSUPPORTED` (a manifest that needs it is
  * rejected); NULL `component_size` means "no intrinsic size"; NULL
- * `supports` means "yes"; NULL `report` reports nothing.
+ * `supports` and NULL `supports_component` mean "yes"; NULL `report`
+ * reports nothing.
  *
  * Conventions: `component` is the index in the manifest's component list
  * (see `suit_manifest_component_id`); conditions answer
@@ -556,6 +559,20 @@ typedef struct suit_platform {
    */
   void (*report)(void *user,
                  const struct suit_report_record *record);
+  /**
+   * Does the device have this component? Asked for every component the
+   * manifest lists before a procedure runs anything (the draft excludes a
+   * manifest naming a component the device does not support). `id` is
+   * the identifier as encoded CBOR, `[* bstr]` (e.g. `81 41 00` for
+   * `[h'00']`: compare it with the encodings the device knows). Answers
+   * like a condition: `SUIT_PLATFORM_NO_MATCH` (or `UNSUPPORTED`) rejects
+   * the run with `SUIT_RESULT_COMPONENT_UNSUPPORTED`. NULL: every
+   * component is supported.
+   */
+  int32_t (*supports_component)(void *user,
+                                uint32_t component,
+                                const uint8_t *id,
+                                size_t id_len);
 } suit_platform;
 
 /**
@@ -890,6 +907,11 @@ typedef struct suit_image_verifier {
  * Custom condition failed.
  */
 #define SUIT_RESULT_CUSTOM_CONDITION_FAILED 1036
+
+/**
+ * The device does not support a component the manifest lists.
+ */
+#define SUIT_RESULT_COMPONENT_UNSUPPORTED 1037
 
 /**
  * CBOR nesting deeper than the limit.

@@ -197,6 +197,8 @@ error_kinds! {
     IdentityUnchecked = 0x040B, "IDENTITY_UNCHECKED", "directive before vendor and class identifiers were checked";
     /// A custom condition failed.
     CustomConditionFailed = 0x040C, "CUSTOM_CONDITION_FAILED", "custom condition failed";
+    /// The device does not support a component the manifest lists.
+    ComponentUnsupported = 0x040D, "COMPONENT_UNSUPPORTED", "the device does not support a component the manifest lists";
 
     // ---- 0x05xx limits -------------------------------------------------------
     /// CBOR nesting deeper than `limits::MAX_CBOR_DEPTH`.

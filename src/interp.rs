@@ -240,7 +240,9 @@ pub struct FailureDetail {
     pub section: i64,
     /// Command number.
     pub command: i64,
-    /// Component index, if one was selected.
+    /// Component index, if one was selected (or the component the device
+    /// does not support, with [`ErrorKind::ComponentUnsupported`] and no
+    /// command).
     pub component: Option<usize>,
     /// Position of the command in its (innermost) sequence, from 0.
     pub index: u32,
@@ -496,6 +498,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if count > N || count > 32 {
             return Err(ErrorKind::LimitComponents.here());
         }
+
         let limits = options.limits.clamped();
         Ok(Processor {
             auth,
@@ -545,11 +548,13 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         for p in self.params.iter_mut().take(self.count) {
             *p = Params::default();
         }
-        let r = if keys.is_empty() {
-            self.section(m, 0, None)
-        } else {
-            self.sections(m, keys)
-        };
+        let r = self.components_supported().and_then(|()| {
+            if keys.is_empty() {
+                self.section(m, 0, None)
+            } else {
+                self.sections(m, keys)
+            }
+        });
         self.complete = r.is_ok();
         match r {
             Ok(()) => Ok(Outcome::Complete { boot: self.boot }),
@@ -773,6 +778,25 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             }
             level.pos = level.pos.saturating_add(r.position());
         }
+    }
+
+    /// Ask the platform whether it has every component the manifest lists
+    /// (the draft's order of checks, step 7), before anything runs. Not in
+    /// `prepare`: [`Self::check`] makes no platform call.
+    fn components_supported(&mut self) -> Result<()> {
+        for c in 0..self.count {
+            let (comp, at) = self
+                .component_at(c)
+                .ok_or(ErrorKind::ComponentIndexOutOfRange.here())?;
+            let fail = match self.platform.supports_component(comp) {
+                Ok(true) => continue,
+                Ok(false) | Err(PlatformError::Unsupported) => ErrorKind::ComponentUnsupported,
+                Err(e) => e.kind(),
+            };
+            self.detail.component = Some(c);
+            return Err(fail.at(at));
+        }
+        Ok(())
     }
 
     /// Run the present sections of `keys` in order (`prepare` checked them).
@@ -1212,12 +1236,15 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     fn component(&self, c: usize) -> core::result::Result<Component<'a>, Fail> {
-        let id = self
-            .auth
-            .manifest()
-            .component_id(c)
-            .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.here()))?;
-        Ok(Component { index: c, id })
+        self.component_at(c)
+            .map(|(comp, _)| comp)
+            .ok_or(Fail::Hard(ErrorKind::ComponentIndexOutOfRange.here()))
+    }
+
+    /// Component `c` and the absolute offset of its identifier.
+    fn component_at(&self, c: usize) -> Option<(Component<'a>, usize)> {
+        let (id, at) = self.auth.manifest().component_id_at(c)?;
+        Some((Component { index: c, id }, at))
     }
 
     fn params(&self, c: usize) -> core::result::Result<&Params<'a>, Fail> {

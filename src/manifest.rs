@@ -174,6 +174,13 @@ pub struct Manifest<'a> {
     pub(crate) sequence_number: u64,
     pub(crate) components: Bstr<'a>,
     pub(crate) component_count: u8,
+    /// Where each identifier starts in `components` (entry `i`) and where
+    /// the last ends (entry `component_count`): found while the list is
+    /// checked, so a lookup ([`Self::component_id`], each command of the
+    /// processor) costs no decoding. `u16` keeps it small (it sits in the
+    /// stack frame of `authenticate` while the signature is checked); a
+    /// list of 64 KiB or more is refused.
+    pub(crate) component_bounds: [u16; MAX_COMPONENTS + 1],
     pub(crate) dependencies: Option<Bstr<'a>>,
     pub(crate) shared: Option<Bstr<'a>>,
     pub(crate) reference_uri: Option<&'a str>,
@@ -208,6 +215,7 @@ impl<'a> Manifest<'a> {
             sequence_number: 0,
             components: Bstr::new(&[], 0),
             component_count: 0,
+            component_bounds: [0; MAX_COMPONENTS + 1],
             dependencies: None,
             shared: None,
             reference_uri: None,
@@ -305,17 +313,21 @@ impl<'a> Manifest<'a> {
     /// Component identifier `i`.
     #[must_use]
     pub fn component_id(&self, i: usize) -> Option<ComponentId<'a>> {
+        self.component_id_at(i).map(|(id, _)| id)
+    }
+
+    /// Component identifier `i` and its absolute offset in the envelope.
+    pub(crate) fn component_id_at(&self, i: usize) -> Option<(ComponentId<'a>, usize)> {
         if i >= self.component_count() {
             return None;
         }
-        let mut budget = Budget::new(u32::MAX, ErrorKind::LimitCborItems);
-        let mut r = Reader::new(self.components.bytes, 0, &mut budget);
-        r.array().ok()?;
-        for _ in 0..i {
-            r.skip().ok()?;
-        }
-        let enc = r.skip().ok()?;
-        Some(ComponentId { encoded: enc })
+        let start = usize::from(*self.component_bounds.get(i)?);
+        let end = usize::from(*self.component_bounds.get(i.saturating_add(1))?);
+        let encoded = self.components.bytes.get(start..end)?;
+        Some((
+            ComponentId { encoded },
+            self.components.start().saturating_add(start),
+        ))
     }
 
     /// The shared sequence, if any.
@@ -460,7 +472,12 @@ fn parse_common<'a>(
                 if count > MAX_COMPONENTS {
                     return Err(ErrorKind::LimitComponents.at(at));
                 }
-                for _ in 0..count {
+                let bound = |r: &Reader<'_, '_>| {
+                    u16::try_from(r.position().saturating_sub(start))
+                        .map_err(|_| ErrorKind::LimitComponents.at(at))
+                };
+                for slot in m.component_bounds.iter_mut().take(count) {
+                    *slot = bound(&r)?;
                     let id_at = r.offset();
                     let segs = r.array().map_err(|e| {
                         if e.kind() == ErrorKind::CborUnexpectedType {
@@ -478,6 +495,9 @@ fn parse_common<'a>(
                         }
                         r.bytes()?;
                     }
+                }
+                if let Some(end) = m.component_bounds.get_mut(count) {
+                    *end = bound(&r)?;
                 }
                 m.components = Bstr::new(r.slice(start, r.position()), at);
                 m.component_count = u8::try_from(count).unwrap_or(u8::MAX);

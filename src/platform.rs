@@ -126,6 +126,18 @@ pub struct Record {
 
 /// The device interface. See the module docs.
 pub trait Platform {
+    /// Does the device have `component` (its identifier)? Asked for every
+    /// component the manifest lists, before a procedure runs anything: a
+    /// manifest naming a component the device does not support is excluded
+    /// whole (the draft's order of checks, step 7), not rejected halfway
+    /// through. `Ok(false)` (or `Err(Unsupported)`) rejects the run with
+    /// [`ErrorKind::ComponentUnsupported`]. The default accepts every
+    /// identifier, leaving it to the commands that touch the component.
+    fn supports_component(&mut self, component: Component<'_>) -> PlatformResult<bool> {
+        let _ = component;
+        Ok(true)
+    }
+
     /// Does the device match vendor `id` for `component`? A device may match
     /// several vendor ids.
     fn check_vendor(&mut self, component: Component<'_>, id: VendorId<'_>) -> PlatformResult<bool> {

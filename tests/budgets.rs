@@ -280,6 +280,37 @@ fn component_limit_in_the_manifest_and_the_processor() {
     assert_eq!(run::<5>(&five, Options::DEFAULT, Procedure::Shared), Ok(()));
 }
 
+#[test]
+fn component_list_of_64_kib_or_more() {
+    // The identifiers' offsets are kept as u16: a list of 64 KiB or more is
+    // refused, one a little shorter accepted (and its last identifier found).
+    let list = |segment: usize| {
+        let mut m = one_component(vec![Command::abort(0)]);
+        m.components = vec![vec![vec![1]], vec![vec![7u8; segment]]];
+        sign(&EnvelopeBuilder::new(m))
+    };
+    // [h'01'] is 3 bytes, the array head 1, the second id's heads 1 + 5.
+    let fits = list(65_535 - 10);
+    let key = ed_key();
+    let keys = [TrustedKey::ed25519(&key)];
+    let env = Envelope::parse(&fits).unwrap();
+    let a = authenticate(
+        &env,
+        &KeyStore::new(&keys).unwrap(),
+        &Policy::DEFAULT,
+        &RustCrypto,
+    )
+    .unwrap();
+    let ids: Vec<Vec<&[u8]>> = (0..2)
+        .map(|i| a.manifest().component_id(i).unwrap().segments().collect())
+        .collect();
+    assert_eq!(ids, [vec![&[1u8][..]], vec![&[7u8; 65_525][..]]]);
+    assert_eq!(
+        auth_kind(&list(65_536), &Policy::DEFAULT),
+        Err(ErrorKind::LimitComponents)
+    );
+}
+
 // ---- component-id segments ---------------------------------------------------------
 
 #[test]

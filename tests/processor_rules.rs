@@ -25,7 +25,7 @@ use suit_encoder::suit::{Command as C, EnvelopeBuilder, Manifest, Sequence, para
 use suit_encoder::test_keys;
 use suit_verify::interp::IdentityPolicy;
 use suit_verify::limits::MAX_CUSTOM_PARAMETERS;
-use suit_verify::platform::Directive;
+use suit_verify::platform::{Directive, PlatformResult};
 use suit_verify::{
     Envelope, ErrorKind as K, KeyStore, Options, Outcome, PlatformError, Policy, Procedure,
     Processor, RustCrypto, TrustedKey, authenticate,
@@ -671,6 +671,77 @@ fn with_several_components_every_sequence_starts_by_selecting_before_anything_ru
     let mut d = device();
     let mut p = Processor::<_, _, 4>::new(&auth, &mut d, &RustCrypto, Options::DEFAULT).unwrap();
     assert_eq!(p.check(Procedure::Update).map_err(|e| e.kind()), Ok(()));
+}
+
+#[test]
+fn a_component_the_device_lacks_excludes_the_manifest_before_anything_runs() {
+    // Component 1 ([h'01']) is unknown to the device; payload-fetch fetches
+    // into component 0 first. The draft's order of checks (step 7) asks for
+    // every identifier to be supported before anything runs.
+    let man = Manifest {
+        payload_fetch: Some(seq(vec![
+            C::set_component_index(0),
+            ovr(vec![(21, Value::text("http://x/0"))]),
+            C::fetch(2),
+        ])),
+        ..two_components(
+            vec![
+                C::set_component_index(0),
+                ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
+                C::vendor_identifier(15),
+                C::class_identifier(15),
+            ],
+            vec![C::set_component_index(1)],
+        )
+    };
+    let env = signed_with(man, &test_keys::ed25519_a());
+    let lacks = |answer: PlatformResult<bool>| {
+        let mut m = device();
+        m.component_answers = vec![(vec![0x81, 0x41, 0x01], answer)];
+        m
+    };
+    for (answer, kind) in [
+        (Ok(false), K::ComponentUnsupported),
+        (Err(PlatformError::Unsupported), K::ComponentUnsupported),
+        (Err(PlatformError::Failed), K::PlatformFailed),
+    ] {
+        let mut m = lacks(answer);
+        let auth = authenticated(&env).unwrap();
+        let mut p =
+            Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
+        let e = p.run(Procedure::Update).unwrap_err();
+        assert_eq!(e.kind(), kind, "{answer:?}");
+        // The error points at the identifier, and the detail names it.
+        let at = usize::try_from(e.offset().unwrap()).unwrap();
+        assert_eq!(&env[at..at + 3], &[0x81, 0x41, 0x01]);
+        assert_eq!(p.failure_detail().component, Some(1));
+        assert!(m.calls.is_empty(), "nothing may run first: {:?}", m.calls);
+        assert_eq!(m.component_queries, vec![0, 1]);
+    }
+    // "Not yet" is a pending run, as for any platform answer.
+    let mut m = lacks(Err(PlatformError::Pending));
+    assert_eq!(
+        run_env(&env, &mut m, Procedure::Update, Options::DEFAULT),
+        Ok(Outcome::Pending)
+    );
+    // A device with both components runs the procedure (and is asked for
+    // each once per run); check() asks nothing.
+    let mut m = device();
+    assert_eq!(
+        run_env(&env, &mut m, Procedure::Update, Options::DEFAULT),
+        complete()
+    );
+    assert!(
+        m.calls.contains(&"fetch 0 http://x/0".to_string()),
+        "{:?}",
+        m.calls
+    );
+    assert_eq!(m.component_queries, vec![0, 1]);
+    let mut m = lacks(Ok(false));
+    let auth = authenticated(&env).unwrap();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &RustCrypto, Options::DEFAULT).unwrap();
+    assert_eq!(p.check(Procedure::Update).map_err(|e| e.kind()), Ok(()));
+    assert!(m.component_queries.is_empty());
 }
 
 #[test]

@@ -115,10 +115,24 @@ static int32_t read_slot(void *user, uint32_t component, uint64_t offset, uint8_
     return SUIT_PLATFORM_OK;
 }
 
+/* The one component this device has, ["flash", "app"], as a manifest encodes it
+ * (CBOR: an array of two byte strings). A manifest naming any other is refused
+ * before anything runs. */
+static const uint8_t APP_COMPONENT[] = {0x82, 0x45, 'f', 'l', 'a', 's', 'h', 0x43, 'a', 'p', 'p'};
+
+static int32_t supports_component(void *user, uint32_t component, const uint8_t *id, size_t len)
+{
+    (void)user;
+    (void)component;
+    return len == sizeof APP_COMPONENT && memcmp(id, APP_COMPONENT, len) == 0 ? SUIT_PLATFORM_MATCH
+                                                                             : SUIT_PLATFORM_NO_MATCH;
+}
+
 static const suit_platform PLATFORM = {
     .check_vendor = check_vendor,
     .check_class = check_class,
     .read = read_slot,
+    .supports_component = supports_component,
 };
 
 /* Called by the library's panic handler (a strong definition replaces the

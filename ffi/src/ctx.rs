@@ -65,7 +65,9 @@ pub struct suit_error_detail {
     pub section: i64,
     /// Number of the command that failed (valid with `section`).
     pub command: i64,
-    /// Index of the component the command ran for, or `SUIT_NO_COMPONENT`.
+    /// Index of the component the command ran for (or, with
+    /// `SUIT_RESULT_COMPONENT_UNSUPPORTED`, the component the device does
+    /// not support), or `SUIT_NO_COMPONENT`.
     pub component: u32,
     /// Position of the failing command in its (innermost) command
     /// sequence, from 0 (valid with `section`).
@@ -233,10 +235,13 @@ impl Ctx {
         let mut d = NO_DETAIL;
         d.result = u32::from(e.kind().code());
         d.offset = e.offset().unwrap_or(SUIT_NO_OFFSET);
-        if let Some(f) = detail.filter(|f| f.command != 0 || f.component.is_some()) {
-            d.section = f.section;
-            d.command = f.command;
-            d.command_index = f.index;
+        if let Some(f) = detail {
+            // Command 0: no command ran (a component the device lacks).
+            if f.command != 0 {
+                d.section = f.section;
+                d.command = f.command;
+                d.command_index = f.index;
+            }
             d.component = f
                 .component
                 .and_then(|c| u32::try_from(c).ok())

@@ -58,7 +58,8 @@ pub struct suit_report_record {
 /// The device, as callbacks. Every member may be NULL: a NULL condition or
 /// directive answers `SUIT_PLATFORM_UNSUPPORTED` (a manifest that needs it is
 /// rejected); NULL `component_size` means "no intrinsic size"; NULL
-/// `supports` means "yes"; NULL `report` reports nothing.
+/// `supports` and NULL `supports_component` mean "yes"; NULL `report`
+/// reports nothing.
 ///
 /// Conventions: `component` is the index in the manifest's component list
 /// (see `suit_manifest_component_id`); conditions answer
@@ -164,6 +165,22 @@ pub struct suit_platform {
         Option<unsafe extern "C" fn(user: *mut c_void, directive: u32, component: u32) -> i32>,
     /// Called after every command with its record (valid during the call).
     pub report: Option<unsafe extern "C" fn(user: *mut c_void, record: *const suit_report_record)>,
+    /// Does the device have this component? Asked for every component the
+    /// manifest lists before a procedure runs anything (the draft excludes a
+    /// manifest naming a component the device does not support). `id` is
+    /// the identifier as encoded CBOR, `[* bstr]` (e.g. `81 41 00` for
+    /// `[h'00']`: compare it with the encodings the device knows). Answers
+    /// like a condition: `SUIT_PLATFORM_NO_MATCH` (or `UNSUPPORTED`) rejects
+    /// the run with `SUIT_RESULT_COMPONENT_UNSUPPORTED`. NULL: every
+    /// component is supported.
+    pub supports_component: Option<
+        unsafe extern "C" fn(
+            user: *mut c_void,
+            component: u32,
+            id: *const u8,
+            id_len: usize,
+        ) -> i32,
+    >,
 }
 
 /// [`suit_verify::Platform`] over a copy of the caller's table.
@@ -206,6 +223,15 @@ fn opt(b: Option<&[u8]>) -> (*const u8, usize) {
 }
 
 impl suit_verify::Platform for CPlatform {
+    fn supports_component(&mut self, component: Component<'_>) -> PlatformResult<bool> {
+        let Some(f) = self.t.supports_component else {
+            return Ok(true);
+        };
+        let id = component.id.encoded();
+        // SAFETY: `id` points to `id.len()` live bytes for the call.
+        condition(unsafe { f(self.t.user, index(component)?, id.as_ptr(), id.len()) })
+    }
+
     fn check_vendor(&mut self, component: Component<'_>, id: VendorId<'_>) -> PlatformResult<bool> {
         let f = self.t.check_vendor.ok_or(PlatformError::Unsupported)?;
         let (p, n, pen) = match id {

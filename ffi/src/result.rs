@@ -139,6 +139,8 @@ pub const SUIT_RESULT_TRY_EACH_FAILED: suit_result = 0x040A;
 pub const SUIT_RESULT_IDENTITY_UNCHECKED: suit_result = 0x040B;
 /// Custom condition failed.
 pub const SUIT_RESULT_CUSTOM_CONDITION_FAILED: suit_result = 0x040C;
+/// The device does not support a component the manifest lists.
+pub const SUIT_RESULT_COMPONENT_UNSUPPORTED: suit_result = 0x040D;
 /// CBOR nesting deeper than the limit.
 pub const SUIT_RESULT_LIMIT_CBOR_DEPTH: suit_result = 0x0501;
 /// More CBOR items than the budget allows.
@@ -191,7 +193,7 @@ pub const SUIT_RESULT_PANIC: suit_result = 0x0707;
 pub const SUIT_RESULT_UNKNOWN_CODE: suit_result = 0x0708;
 
 /// Result codes with a row in the tables below.
-pub(crate) const COUNT: usize = 84;
+pub(crate) const COUNT: usize = 85;
 
 /// One row per result code, in numeric order: (code, name, message). A
 /// `const`: only evaluated at build time, into the packed tables below.
@@ -492,6 +494,11 @@ const ROWS: [(suit_result, &CStr, &CStr); COUNT] = [
         SUIT_RESULT_CUSTOM_CONDITION_FAILED,
         c"CUSTOM_CONDITION_FAILED",
         c"custom condition failed",
+    ),
+    (
+        SUIT_RESULT_COMPONENT_UNSUPPORTED,
+        c"COMPONENT_UNSUPPORTED",
+        c"the device does not support a component the manifest lists",
     ),
     (
         SUIT_RESULT_LIMIT_CBOR_DEPTH,

@@ -166,6 +166,8 @@ struct Device {
     ctx: *mut suit_ctx,
     reentry: Option<suit_result>,
     reports: usize,
+    /// `supports_component` questions (not in `calls`: not an effect).
+    components_asked: usize,
 }
 
 /// A heap value used, as C would, only through one raw pointer (so the
@@ -201,6 +203,7 @@ impl Device {
             ctx: null_mut(),
             reentry: None,
             reports: 0,
+            components_asked: 0,
         })
     }
 }
@@ -215,6 +218,11 @@ fn dev<'a>(user: *mut c_void) -> &'a mut Device {
 /// "name:garbage" returns 12345).
 fn answer(d: &mut Device, name: &'static str, success: i32) -> i32 {
     d.calls.push(name);
+    verdict_of(d, name, success)
+}
+
+/// [`answer`] without recording the call.
+fn verdict_of(d: &Device, name: &'static str, success: i32) -> i32 {
     match d.fail.split_once(':') {
         Some((n, how)) if n == name => match how {
             "wait" => SUIT_PLATFORM_WAIT,
@@ -307,6 +315,21 @@ unsafe extern "C" fn invoke(user: *mut c_void, c: u32, _args: *const u8, _len: u
     answer(dev(user), "invoke", SUIT_PLATFORM_OK)
 }
 
+unsafe extern "C" fn supports_component(
+    user: *mut c_void,
+    component: u32,
+    id: *const u8,
+    len: usize,
+) -> i32 {
+    let d = dev(user);
+    // SAFETY: `len` live bytes.
+    let id = unsafe { core::slice::from_raw_parts(id, len) };
+    assert_eq!(component, 0);
+    assert_eq!(id, b"\x82\x45flash\x43app", "the encoded identifier");
+    d.components_asked += 1;
+    verdict_of(d, "component", SUIT_PLATFORM_MATCH)
+}
+
 unsafe extern "C" fn report(user: *mut c_void, record: *const suit_report_record) {
     // SAFETY: live record for the call.
     let r = unsafe { &*record };
@@ -331,6 +354,7 @@ fn platform(d: &Raw<Device>) -> suit_platform {
         custom: None,
         supports: None,
         report: Some(report),
+        supports_component: Some(supports_component),
     }
 }
 
@@ -725,6 +749,7 @@ fn use_before_init_after_deinit_and_of_a_moved_copy_is_bad_state() {
         custom: None,
         supports: None,
         report: None,
+        supports_component: None,
     };
     let check_all = |ctx: *mut suit_ctx| {
         let (mut u64v, mut u32v, mut n) = (0u64, 0u32, 0usize);
@@ -1298,6 +1323,48 @@ fn every_callback_failure_denies() {
     let mut p = platform(&d);
     p.check_vendor = None;
     err(run_update(&c, &p, 0).0, ErrorKind::PlatformUnsupported);
+}
+
+#[test]
+fn a_component_the_device_lacks_rejects_before_any_other_callback() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    for (fail, want) in [
+        ("component:nomatch", ErrorKind::ComponentUnsupported),
+        ("component:unsupported", ErrorKind::ComponentUnsupported),
+        ("component", ErrorKind::PlatformFailed),
+        ("component:garbage", ErrorKind::PlatformFailed),
+        ("component:wait", ErrorKind::Pending),
+    ] {
+        let d = Device::new(&v.image);
+        d.get().fail = fail;
+        let p = platform(&d);
+        let (r, verdict) = run_update(&c, &p, 0);
+        err(r, want);
+        assert_eq!(verdict, SUIT_VERDICT_DENY, "{fail}");
+        assert!(d.get().calls.is_empty(), "{fail}: {:?}", d.get().calls);
+        assert_eq!(
+            (d.get().reports, d.get().components_asked),
+            (0, 1),
+            "{fail}"
+        );
+        if want != ErrorKind::Pending {
+            // No command ran; the detail names the component.
+            let det = c.last();
+            assert_eq!(
+                (det.section, det.command, det.component),
+                (SUIT_NO_SECTION, 0, 0),
+                "{fail}"
+            );
+            assert_ne!(det.offset, SUIT_NO_OFFSET, "{fail}");
+        }
+    }
+    // Supported: asked once per run, before the commands.
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    ok(run_update(&c, &p, 0).0);
+    assert_eq!(d.get().components_asked, 1);
 }
 
 #[test]

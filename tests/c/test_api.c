@@ -139,7 +139,7 @@ typedef struct {
     const uint8_t *image;   /* what `read` serves */
     size_t image_len;
     const char *fail;       /* "name", "name:wait", "name:unsupported", "name:nomatch", "name:garbage" */
-    int fetched, invoked, reports, reads;
+    int fetched, invoked, reports, reads, components_asked;
     suit_ctx *reenter;      /* if set, a callback tries to use this context */
     suit_result reentry;
 } device;
@@ -220,6 +220,19 @@ static int32_t cb_invoke(void *user, uint32_t component, const uint8_t *args, si
     return answer(d, "invoke", SUIT_PLATFORM_OK);
 }
 
+/* The generated envelopes' one component, ["flash", "app"], as the manifest encodes it. */
+static const uint8_t APP_COMPONENT[] = {0x82, 0x45, 'f', 'l', 'a', 's', 'h', 0x43, 'a', 'p', 'p'};
+
+static int32_t cb_component(void *user, uint32_t component, const uint8_t *id, size_t len)
+{
+    device *d = user;
+    d->components_asked++;
+    /* Checked when the failure under test is this callback's. */
+    if (d->fail && !strncmp(d->fail, "component", 9))
+        CHECK(component == 0 && len == sizeof APP_COMPONENT && !memcmp(id, APP_COMPONENT, len));
+    return answer(d, "component", SUIT_PLATFORM_MATCH);
+}
+
 static void cb_report(void *user, const suit_report_record *r)
 {
     device *d = user;
@@ -248,6 +261,7 @@ static suit_platform platform_for(device *d)
     p.fetch = cb_fetch;
     p.invoke = cb_invoke;
     p.report = cb_report;
+    p.supports_component = cb_component;
     return p;
 }
 
@@ -722,6 +736,32 @@ static void test_callback_failures(void)
         if (cases[i].want != SUIT_RESULT_PENDING) {
             CHECK(det.section == cases[i].section && det.command == cases[i].command && det.component == 0);
             CHECK(det.offset != SUIT_NO_OFFSET);
+        }
+    }
+    /* A component the device lacks: rejected before any other callback. */
+    {
+        static const struct {
+            const char *fail;
+            suit_result want;
+        } lacks[] = {
+            {"component:nomatch", SUIT_RESULT_COMPONENT_UNSUPPORTED},
+            {"component:unsupported", SUIT_RESULT_COMPONENT_UNSUPPORTED},
+            {"component", SUIT_RESULT_PLATFORM_FAILED},
+            {"component:wait", SUIT_RESULT_PENDING},
+        };
+        for (i = 0; i < sizeof lacks / sizeof lacks[0]; i++) {
+            device d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
+            suit_platform p = platform_for(&d);
+            suit_verdict v = SUIT_VERDICT_ALLOW;
+            suit_error_detail det;
+            d.fail = lacks[i].fail;
+            CHECK_RC(suit_run_update(&ctx, &p, 0, &v), lacks[i].want);
+            CHECK(v == SUIT_VERDICT_DENY);
+            CHECK(d.components_asked == 1 && d.fetched == 0 && d.reads == 0 && d.reports == 0);
+            CHECK_RC(suit_ctx_last_error(&ctx, &det), SUIT_RESULT_OK);
+            if (lacks[i].want != SUIT_RESULT_PENDING)
+                CHECK(det.section == SUIT_NO_SECTION && det.command == 0 && det.component == 0 &&
+                      det.offset != SUIT_NO_OFFSET);
         }
     }
     /* The invoke callback failing; a NULL condition callback. */

@@ -42,6 +42,11 @@ pub struct Mock {
     pub fetches: usize,
     /// A broken `read`: it writes nothing and claims one byte more than asked.
     pub overclaiming_read: bool,
+    /// `supports_component` answers for identifiers: those listed get the
+    /// answer given; any other is supported. Asked identifiers are recorded
+    /// in `component_queries`, not in `calls` (a question, not an effect).
+    pub component_answers: Vec<(Vec<u8>, PlatformResult<bool>)>,
+    pub component_queries: Vec<usize>,
 }
 
 impl Mock {
@@ -67,6 +72,14 @@ impl Mock {
 }
 
 impl Platform for Mock {
+    fn supports_component(&mut self, c: Component<'_>) -> PlatformResult<bool> {
+        self.component_queries.push(c.index);
+        let enc = c.id.encoded();
+        self.component_answers
+            .iter()
+            .find(|(id, _)| id == enc)
+            .map_or(Ok(true), |(_, a)| *a)
+    }
     fn check_vendor(&mut self, c: Component<'_>, id: VendorId<'_>) -> PlatformResult<bool> {
         self.calls.push(format!("vendor {}", c.index));
         Ok(match id {
