@@ -41,7 +41,9 @@
 //!   (nesting is a loop over a fixed-size stack), so the stack depth does
 //!   not depend on input.
 //! - Nothing inside the manifest is decoded before its digest and a
-//!   signature have passed; only [`authenticate`] produces [`Authenticated`].
+//!   signature have passed; only [`authenticate`] (and
+//!   [`auth::reauthenticate`], from the [`auth::Receipt`] of an earlier
+//!   authentication) produces [`Authenticated`].
 //! - Every failure is an [`Error`]: a stable numbered [`ErrorKind`] (the C ABI
 //!   uses the same numbers) and a byte offset.
 //!

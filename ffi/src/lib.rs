@@ -45,8 +45,8 @@
 //! - **Results** are `uint32_t` codes: 0 and the numbers of
 //!   `suit_verify::ErrorKind` (see [`result`]). The final decision is a
 //!   separate `suit_verdict`: `SUIT_VERDICT_ALLOW` is a 32-bit constant 16
-//!   bits away from 0, from all-ones and from every result code, and 32
-//!   bits from `SUIT_VERDICT_DENY`; it is written last, after a second
+//!   bits away from 0 and from all-ones, at least 12 from every result
+//!   code, and 32 bits from `SUIT_VERDICT_DENY`; it is written last, after a second
 //!   look, and every output verdict is set to DENY on entry.
 //! - **Pointers**: all conversions are in `ptr.rs` (NULL with length 0 is an
 //!   empty buffer, NULL with length > 0 is `SUIT_RESULT_NULL_POINTER`).
