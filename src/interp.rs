@@ -751,6 +751,13 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     let (mut strict, mut soft) = (true, false);
                     let top = level.depth == 0;
                     read_parameters(&mut r, shared, top, &mut scratch, &mut strict, &mut soft)?;
+                    // A source-component no component has can never be used.
+                    if scratch
+                        .source
+                        .is_some_and(|s| usize::try_from(s).map_or(true, |s| s >= self.count))
+                    {
+                        return Err(ErrorKind::ComponentIndexOutOfRange.at(arg_at));
+                    }
                 }
                 cmd::RUN_SEQUENCE => {
                     let (_, content, off) = r

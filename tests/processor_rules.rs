@@ -1119,6 +1119,11 @@ fn late_defects() -> Vec<(&'static str, C, K)> {
             K::ComponentIndexOutOfRange,
         ),
         (
+            "source-component out of range",
+            ovr(vec![(22, Value::Uint(9))]),
+            K::ComponentIndexOutOfRange,
+        ),
+        (
             "non-uint reporting policy",
             cmd(3, Value::text("15")),
             K::InvalidParameter,
