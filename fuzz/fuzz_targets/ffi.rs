@@ -95,6 +95,18 @@ unsafe extern "C" fn check_uuid(u: *mut c_void, c: u32, id: *const u8) -> i32 {
     touch(unsafe { bytes(id, 16) });
     unsafe { user(u, c) }.cond()
 }
+/// From the identifier's bytes, not the answer stream (asked for every
+/// component of every run): rarely "no" or "not yet".
+unsafe extern "C" fn supports_component(u: *mut c_void, c: u32, id: *const u8, n: usize) -> i32 {
+    let _ = unsafe { user(u, c) };
+    let id = unsafe { bytes(id, n) };
+    assert!(id.first().is_some_and(|b| b >> 5 == 4), "an encoded array");
+    match id.iter().fold(0u8, |a, x| a.wrapping_add(*x)) {
+        0x5A => SUIT_PLATFORM_NO_MATCH,
+        0xA5 => SUIT_PLATFORM_WAIT,
+        _ => SUIT_PLATFORM_MATCH,
+    }
+}
 unsafe extern "C" fn slot(u: *mut c_void, c: u32, out: *mut u64) -> i32 {
     let u = unsafe { user(u, c) };
     unsafe { *out = u64::from(u.next().unwrap_or(0) % 3) };
@@ -376,6 +388,7 @@ fn run(data: &[u8]) {
         custom: Some(custom),
         supports: Some(supports),
         report: Some(report),
+        supports_component: Some(supports_component),
     };
     // Any combination of the four SUIT_RUN_* bits.
     let flags = u32::from(answers.first().copied().unwrap_or(0) & 0x0f);
