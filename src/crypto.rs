@@ -161,6 +161,15 @@ pub trait Crypto {
     /// Whether `alg` is available in this build.
     fn supports(&self, alg: SigAlg) -> bool;
 
+    /// Whether digest `alg` can be computed ([`Crypto::hasher`] would give
+    /// one). The processor asks before anything runs, so an image-digest of
+    /// an algorithm the device lacks rejects the manifest before a payload
+    /// is fetched. The default says yes and leaves it to `hasher`.
+    fn supports_digest(&self, alg: DigestAlg) -> bool {
+        let _ = alg;
+        true
+    }
+
     /// Verify `signature` over the concatenation of `message` parts with
     /// public key `key` (already checked to be of `alg.key_type()`).
     ///
@@ -237,6 +246,10 @@ impl Crypto for RustCrypto {
             #[cfg(not(feature = "sha512"))]
             DigestAlg::Sha384 | DigestAlg::Sha512 => None,
         }
+    }
+
+    fn supports_digest(&self, alg: DigestAlg) -> bool {
+        alg == DigestAlg::Sha256 || cfg!(feature = "sha512")
     }
 
     fn supports(&self, alg: SigAlg) -> bool {

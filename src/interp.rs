@@ -751,6 +751,13 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     let (mut strict, mut soft) = (true, false);
                     let top = level.depth == 0;
                     read_parameters(&mut r, shared, top, &mut scratch, &mut strict, &mut soft)?;
+                    // An image-digest this device cannot compute rejects now,
+                    // not after a fetch.
+                    if let Some(d) = scratch.digest
+                        && !self.crypto.supports_digest(d.alg)
+                    {
+                        return Err(ErrorKind::AuthUnsupportedDigest.at(arg_at));
+                    }
                     // A source-component no component has can never be used.
                     if scratch
                         .source

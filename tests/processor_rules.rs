@@ -1224,6 +1224,29 @@ fn alternatives_a_run_would_not_reach_are_checked_too() {
 }
 
 #[test]
+fn an_image_digest_this_build_cannot_compute_rejects_before_the_fetch() {
+    // SHA-384 needs the `sha512` feature. Without it, validate's image-digest
+    // is refused when the check reads it, before payload-fetch fetches.
+    let man = fetch_then_validate(vec![
+        ovr(vec![(3, param::image_digest(-43, vec![0x5a; 48]))]),
+        C::image_match(15),
+    ]);
+    if cfg!(feature = "sha512") {
+        let mut m = device();
+        let r = run(man, &mut m, Procedure::Update);
+        // Computed, and the all-0x5a digest does not match.
+        assert_eq!(r, Err(K::ImageDigestMismatch));
+        assert!(
+            m.calls.iter().any(|c| c.starts_with("fetch")),
+            "{:?}",
+            m.calls
+        );
+    } else {
+        rejected_before_anything_runs(man, Procedure::Update, K::AuthUnsupportedDigest, "");
+    }
+}
+
+#[test]
 fn soft_failure_at_the_top_of_a_later_section_rejects_before_the_first_runs() {
     let man = fetch_then_validate(vec![ovr(vec![(13, Value::Bool(true))])]);
     rejected_before_anything_runs(man, Procedure::Update, K::SoftFailureMisplaced, "");

@@ -323,6 +323,12 @@ impl Crypto for FfiCrypto {
         }))
     }
 
+    fn supports_digest(&self, alg: DigestAlg) -> bool {
+        // The C digest callbacks answer at `digest_init`, not before.
+        self.table.and_then(|t| t.digest_callbacks()) == Some(true)
+            || RustCrypto.supports_digest(alg)
+    }
+
     fn supports(&self, alg: SigAlg) -> bool {
         if self.table.is_some_and(|t| t.verify.is_some()) {
             return true;
