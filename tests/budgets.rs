@@ -26,8 +26,8 @@ use suit_verify::limits::{
 use suit_verify::manifest::MAX_COMPONENTS;
 use suit_verify::platform::{Component, PlatformResult, VendorId};
 use suit_verify::{
-    Envelope, ErrorKind, KeyStore, Limits, Options, Outcome, Platform, Policy, Procedure,
-    Processor, RustCrypto, TrustedKey, authenticate,
+    Authenticated, Envelope, ErrorKind, KeyStore, Limits, Options, Outcome, Platform, Policy,
+    Procedure, Processor, RustCrypto, TrustedKey, authenticate,
 };
 
 const VENDOR: [u8; 16] = *b"budget-vendor-id";
@@ -66,27 +66,21 @@ fn one_component(validate: Vec<Command>) -> Manifest {
 }
 
 /// Parse and authenticate with the test key under `policy`.
-fn auth_kind(bytes: &[u8], policy: &Policy) -> Result<(), ErrorKind> {
+fn auth<'a>(bytes: &'a [u8], policy: &Policy) -> Result<Authenticated<'a>, ErrorKind> {
     let key = ed_key();
     let keys = [TrustedKey::ed25519(&key)];
     let env = Envelope::parse_with(bytes, &policy.limits).map_err(|e| e.kind())?;
-    authenticate(&env, &KeyStore::new(&keys).unwrap(), policy, &RustCrypto)
-        .map(|_| ())
-        .map_err(|e| e.kind())
+    authenticate(&env, &KeyStore::new(&keys).unwrap(), policy, &RustCrypto).map_err(|e| e.kind())
+}
+
+/// [`auth`], the error only.
+fn auth_kind(bytes: &[u8], policy: &Policy) -> Result<(), ErrorKind> {
+    auth(bytes, policy).map(|_| ())
 }
 
 /// Authenticate, then run `procedure` with `N` component slots.
 fn run<const N: usize>(bytes: &[u8], opts: Options, procedure: Procedure) -> Result<(), ErrorKind> {
-    let key = ed_key();
-    let keys = [TrustedKey::ed25519(&key)];
-    let env = Envelope::parse(bytes).map_err(|e| e.kind())?;
-    let auth = authenticate(
-        &env,
-        &KeyStore::new(&keys).unwrap(),
-        &Policy::DEFAULT,
-        &RustCrypto,
-    )
-    .map_err(|e| e.kind())?;
+    let auth = auth(bytes, &Policy::DEFAULT)?;
     let mut yes = Yes;
     let mut p =
         Processor::<_, _, N>::new(&auth, &mut yes, &RustCrypto, opts).map_err(|e| e.kind())?;
@@ -291,16 +285,7 @@ fn component_list_of_64_kib_or_more() {
     };
     // [h'01'] is 3 bytes, the array head 1, the second id's heads 1 + 5.
     let fits = list(65_535 - 10);
-    let key = ed_key();
-    let keys = [TrustedKey::ed25519(&key)];
-    let env = Envelope::parse(&fits).unwrap();
-    let a = authenticate(
-        &env,
-        &KeyStore::new(&keys).unwrap(),
-        &Policy::DEFAULT,
-        &RustCrypto,
-    )
-    .unwrap();
+    let a = auth(&fits, &Policy::DEFAULT).unwrap();
     let ids: Vec<Vec<&[u8]>> = (0..2)
         .map(|i| a.manifest().component_id(i).unwrap().segments().collect())
         .collect();
