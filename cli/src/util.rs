@@ -77,21 +77,47 @@ pub(crate) fn read_text(path: &Path, what: &str) -> CmdResult<String> {
         .map_err(|_| usage(format!("{what} {} is not UTF-8 text", path.display())))
 }
 
-/// Write a whole file: `-` is standard output; anything else is written
-/// to a new temporary file beside it, then renamed over it, so a failed
-/// write (disk full, a size limit) never leaves a partial file or destroys
-/// the old one (`suit sign x.suit -o x.suit` signs in place), and a
+/// Write a whole file: `-` is standard output; a path that exists and is
+/// not a file or a symbolic link (`/dev/null`, a FIFO, a terminal) is
+/// written to, never replaced; anything else is written to a new
+/// temporary file beside it, then renamed over it, so a failed write (disk
+/// full) never leaves a partial file or destroys the old one (`suit sign
+/// x.suit -o x.suit` signs in place, keeping the file's permissions), and a
 /// symbolic link at `path` is replaced, not written through.
 pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
+    use std::io::Write;
     if path.as_os_str() == "-" {
-        use std::io::Write;
         let mut o = std::io::stdout().lock();
         return o
             .write_all(data)
             .and_then(|()| o.flush())
             .map_err(|e| usage(format!("cannot write {what} to standard output: {e}")));
     }
+    let existing = std::fs::symlink_metadata(path).ok();
+    if let Some(m) = existing
+        .as_ref()
+        .filter(|m| !m.is_file() && !m.is_symlink())
+    {
+        if m.is_dir() {
+            return Err(usage(format!(
+                "cannot write {what} {}: it is a directory",
+                path.display()
+            )));
+        }
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(data))
+            .map_err(|e| write_error(path, what, &e));
+    }
     let tmp = write_temp(path, data, 0o644, what)?;
+    if let Some(m) = existing.filter(std::fs::Metadata::is_file) {
+        // Keep the replaced file's permissions (a 0600 envelope stays 0600).
+        if let Err(e) = std::fs::set_permissions(&tmp, m.permissions()) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(write_error(path, what, &e));
+        }
+    }
     commit_temp(&tmp, path, what)
 }
 

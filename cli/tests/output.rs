@@ -34,6 +34,44 @@ fn sign_in_place_replaces_the_file() {
 }
 
 #[test]
+fn sign_in_place_keeps_the_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = work();
+    let mode = |w: &Work| {
+        std::fs::metadata(w.path("fw.suit"))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    std::fs::set_permissions(w.path("fw.suit"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", "fw.suit"])
+        .ok();
+    assert_eq!(mode(&w), 0o600);
+}
+
+#[test]
+fn a_fifo_is_written_to_not_replaced() {
+    // The same path as /dev/null or a terminal: not a file, so it is opened
+    // and written, never renamed over (as root, replacing /dev/null would
+    // break the machine).
+    use std::os::unix::fs::FileTypeExt;
+    let w = work();
+    let fifo = w.path("out.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(fifo).unwrap())
+    };
+    w.suit(&["create", "fw.json", "-o", "out.fifo"]).ok();
+    // Checked before joining: a replaced FIFO would leave the reader blocked.
+    let t = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(t.is_fifo(), "{t:?}");
+    assert_eq!(reader.join().unwrap(), w.read("fw.unsigned.suit"));
+}
+
+#[test]
 fn a_failed_write_leaves_the_old_file_whole() {
     // A file-size limit of 0 makes every write fail (EFBIG; SIGXFSZ ignored),
     // as a full disk would: the envelope signed in place must survive.
