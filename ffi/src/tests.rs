@@ -585,7 +585,6 @@ fn a_panic_does_not_leave_the_verifier_busy() {
         // SAFETY: live storage, context and platform.
         unsafe { suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0) }
     };
-    let mut verdict = SUIT_VERDICT_ALLOW;
     // SAFETY: live storage and buffers.
     unsafe {
         // In init: the storage is zeroed, so it can be initialised again.
@@ -602,15 +601,7 @@ fn a_panic_does_not_leave_the_verifier_busy() {
             suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
             ErrorKind::Panic,
         );
-        err(
-            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
-            ErrorKind::Panic,
-        );
-        err(
-            suit_image_verifier_finish(s.ptr, &mut verdict),
-            ErrorKind::Panic,
-        );
-        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        refused(s.ptr, ErrorKind::Panic);
         ok(suit_image_verifier_deinit(s.ptr));
         // In finish: FAILED with PANIC, DENY, and deinit works.
         ok(init());
@@ -620,16 +611,13 @@ fn a_panic_does_not_leave_the_verifier_busy() {
             v.image.len(),
         ));
         fault::arm(fault::Point::Finish);
-        verdict = SUIT_VERDICT_ALLOW;
+        let mut verdict = SUIT_VERDICT_ALLOW;
         err(
             suit_image_verifier_finish(s.ptr, &mut verdict),
             ErrorKind::Panic,
         );
         assert_eq!(verdict, SUIT_VERDICT_DENY);
-        err(
-            suit_image_verifier_finish(s.ptr, &mut verdict),
-            ErrorKind::Panic,
-        );
+        refused(s.ptr, ErrorKind::Panic);
         ok(suit_image_verifier_deinit(s.ptr));
         // The context was not left busy either.
         assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
@@ -1385,6 +1373,18 @@ fn callbacks_cannot_reenter_their_context() {
 
 const VER_SIZE: usize = core::mem::size_of::<suit_image_verifier>();
 
+/// Update and finish on verifier `v` are both refused with `kind`, and the
+/// verdict is DENY.
+fn refused(v: *mut suit_image_verifier, kind: ErrorKind) {
+    let mut verdict = SUIT_VERDICT_ALLOW;
+    // SAFETY: `v` is live storage (or NULL), the chunk and verdict locals.
+    unsafe {
+        err(suit_image_verifier_update(v, [0u8].as_ptr(), 1), kind);
+        err(suit_image_verifier_finish(v, &mut verdict), kind);
+    }
+    assert_eq!(verdict, SUIT_VERDICT_DENY);
+}
+
 fn verify_image(c: &Ctx, image: &[u8], chunk: usize) -> (suit_result, suit_verdict) {
     let v = Storage::<suit_image_verifier>::garbage(0xEE);
     let d = Device::new(&vectors().image);
@@ -1458,15 +1458,7 @@ fn streaming_verifier_misuse() {
     // SAFETY: live or NULL pointers.
     unsafe {
         // Not initialised.
-        err(
-            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
-            ErrorKind::BadState,
-        );
-        err(
-            suit_image_verifier_finish(s.ptr, &mut verdict),
-            ErrorKind::BadState,
-        );
-        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        refused(s.ptr, ErrorKind::BadState);
         err(suit_image_verifier_deinit(s.ptr), ErrorKind::BadState);
         err(
             suit_image_verifier_progress(s.ptr, &mut seen, &mut left),
@@ -1550,15 +1542,7 @@ fn streaming_verifier_misuse() {
         ok(suit_image_verifier_finish(s.ptr, &mut verdict));
         assert_eq!(verdict, SUIT_VERDICT_ALLOW);
         // Finished: no more data, no second verdict.
-        err(
-            suit_image_verifier_update(s.ptr, v.image.as_ptr(), 1),
-            ErrorKind::BadState,
-        );
-        err(
-            suit_image_verifier_finish(s.ptr, &mut verdict),
-            ErrorKind::BadState,
-        );
-        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        refused(s.ptr, ErrorKind::BadState);
         // The context is independent of the verifier: deinit it first.
         ok(suit_ctx_deinit(c.p()));
         ok(suit_image_verifier_deinit(s.ptr));
@@ -1861,12 +1845,7 @@ fn c_crypto_callbacks_are_used_and_their_failures_deny() {
             suit_image_verifier_update(s.ptr, v.image.as_ptr(), 5),
             ErrorKind::CryptoBackend,
         );
-        let mut verdict = SUIT_VERDICT_ALLOW;
-        err(
-            suit_image_verifier_finish(s.ptr, &mut verdict),
-            ErrorKind::CryptoBackend,
-        );
-        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        refused(s.ptr, ErrorKind::CryptoBackend);
         ok(suit_image_verifier_deinit(s.ptr));
         cdev(table.user).fail = "";
 
