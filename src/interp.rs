@@ -361,6 +361,9 @@ struct Running<'a> {
     rest: Selection,
     /// The component it runs for now.
     c: usize,
+    /// It has run for a component already: each further one counts as a
+    /// command of its own against the budget.
+    repeated: bool,
     /// try-each: the next alternative's position in `arg.bytes`, how many
     /// are left, and whether a null ends the list.
     alt_pos: usize,
@@ -379,6 +382,7 @@ impl Running<'_> {
         saved: Index::Unset,
         rest: Selection::None,
         c: 0,
+        repeated: false,
         alt_pos: 0,
         alts_left: 0,
         trailing_null: false,
@@ -1011,6 +1015,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         level.run.at = at;
         level.run.arg = arg;
         level.run.saved = self.index;
+        level.run.repeated = false;
         level.run.rest = match self.index {
             Index::Unset => {
                 let e = ErrorKind::ComponentNotSelected.at(at);
@@ -1114,8 +1119,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             command, at, arg, ..
         } = level.run;
         self.detail.component = Some(c);
-        if c > 0 {
-            // Every component iteration after the first counts as a command.
+        // Every iteration after the first counts as a command (whichever
+        // component it is for: a list may name one component many times).
+        if core::mem::replace(&mut level.run.repeated, true) {
             self.commands.spend(at)?;
         }
         level.run.c = c;

@@ -353,6 +353,48 @@ fn command_budget_counts_every_component_iteration() {
 }
 
 #[test]
+fn command_budget_counts_iterations_not_component_numbers() {
+    // Two components. The same work costs the same whichever component it is
+    // for, and a list naming component 0 eight times runs (and costs) each
+    // command eight times.
+    let two = |validate: Vec<Command>| {
+        let mut cmds = vec![Command::set_component_index_all()];
+        cmds.extend(identity());
+        let mut m = one_component(vec![]);
+        m.components = vec![vec![vec![0]], vec![vec![1]]];
+        m.shared = Some(Sequence::new(cmds));
+        m.validate = Some(Sequence::new(validate));
+        sign(&EnvelopeBuilder::new(m))
+    };
+    let slot = || Command::override_parameters(vec![(param::COMPONENT_SLOT, Value::Uint(0))]);
+    let with = |limit: u32| Options {
+        limits: Limits {
+            commands: limit,
+            ..Limits::DEFAULT
+        },
+        ..Options::DEFAULT
+    };
+    // The shared sequence: 1 + 3 * 2 = 7 commands; validate: 1 + 5.
+    for c in [0, 1] {
+        let mut v = vec![Command::set_component_index(c)];
+        v.extend((0..5).map(|_| slot()));
+        let b = two(v);
+        let run = |limit| run::<4>(&b, with(limit), Procedure::Section(7));
+        assert_eq!(run(13), Ok(()), "component {c}");
+        assert_eq!(run(12), Err(ErrorKind::LimitCommands), "component {c}");
+    }
+    // validate: 1 + 8 + 8 executions.
+    let b = two(vec![
+        Command::set_component_index_list(&[0; 8]),
+        slot(),
+        slot(),
+    ]);
+    let run = |limit| run::<4>(&b, with(limit), Procedure::Section(7));
+    assert_eq!(run(7 + 17), Ok(()));
+    assert_eq!(run(7 + 16), Err(ErrorKind::LimitCommands));
+}
+
+#[test]
 fn command_budget_covers_try_each_retries() {
     // try-each alternatives that each run many commands and then fail: the
     // budget counts the work of every alternative tried.
