@@ -1552,9 +1552,18 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         v.finish().map(|_| ()).map_err(|e| cond(e.kind()))
     }
 
-    /// check-content: constant-time comparison of the component's first
-    /// `content.len()` bytes with `content`.
+    /// check-content: constant-time comparison of the component's content
+    /// with `content`. A component of known length (a file) must have
+    /// exactly that length, as image-match requires of image-size; a slot
+    /// (no intrinsic length) is compared over `content.len()` bytes.
     fn check_content(&mut self, comp: Component<'a>, content: &[u8], at: usize) -> Step {
+        let size = self
+            .platform
+            .component_size(comp)
+            .map_err(|e| plat(e, at))?;
+        if size.is_some_and(|n| usize::try_from(n).ok() != Some(content.len())) {
+            return Err(Fail::Condition(ErrorKind::ContentMismatch.at(at)));
+        }
         let mut buf = [0u8; 64];
         let mut diff: u8 = 0;
         let mut done = 0usize;

@@ -589,6 +589,31 @@ fn check_content_compares_the_bytes() {
 }
 
 #[test]
+fn check_content_on_a_component_of_known_length_compares_the_whole() {
+    // A slot (no intrinsic length) is compared over the content's length, as
+    // above; a file must be the content exactly, not start with it.
+    let check = |content: &[u8]| {
+        with_validate(vec![
+            ovr(vec![(18, Value::bytes(content.to_vec()))]),
+            C::check_content(15),
+        ])
+    };
+    let file = || {
+        let mut m = device();
+        m.intrinsic_size = true;
+        m
+    };
+    assert_eq!(
+        run(check(&IMAGE[..10]), &mut file(), Procedure::Section(7)),
+        Err(K::ContentMismatch)
+    );
+    assert_eq!(
+        run(check(IMAGE), &mut file(), Procedure::Section(7)),
+        complete()
+    );
+}
+
+#[test]
 fn a_read_claiming_more_bytes_than_asked_is_a_platform_failure() {
     // Neither check may compare what the platform claims but never wrote.
     for check in [
