@@ -147,7 +147,46 @@ pub(crate) fn sign_bytes(
         &last.signature,
     )
     .map_err(|e| Failure::Refused(format!("new signature does not verify: {e}")))?;
+    device_would_accept(input, &signed, key)?;
     Ok((signed, blocks.len()))
+}
+
+/// What a device checks first, by the library itself: the signed envelope
+/// authenticates with the signer's key (its manifest decodes, in canonical
+/// CBOR; every severed member matches its digest). Nothing a device would
+/// refuse at authentication leaves this tool signed. An error's offset is
+/// given in `input` (the wrapper grew by the new block, and everything the
+/// library reads after it moved by as much).
+fn device_would_accept(input: &[u8], signed: &[u8], key: &SigningKey) -> CmdResult {
+    let kind = match key.key_type() {
+        KeyType::Ed25519 => suit_verify::crypto::KeyType::Ed25519,
+        KeyType::P256 => suit_verify::crypto::KeyType::P256,
+    };
+    let public = key.public_raw();
+    let refuse = |e: suit_verify::Error| {
+        let k = e.kind();
+        let at = e
+            .offset()
+            .and_then(|o| usize::try_from(o).ok())
+            .and_then(|o| o.checked_sub(signed.len().saturating_sub(input.len())))
+            .map_or_else(String::new, |o| format!(" at input byte {o}"));
+        Failure::Refused(format!(
+            "refusing to sign: a device would reject this envelope: {}: {}{at}",
+            k.name(),
+            k.message()
+        ))
+    };
+    let trusted = [suit_verify::TrustedKey::new(kind, &public).map_err(refuse)?];
+    let store = suit_verify::KeyStore::new(&trusted).map_err(refuse)?;
+    let env = suit_verify::Envelope::parse(signed).map_err(refuse)?;
+    suit_verify::authenticate(
+        &env,
+        &store,
+        &suit_verify::Policy::DEFAULT,
+        &suit_verify::RustCrypto,
+    )
+    .map(|_| ())
+    .map_err(refuse)
 }
 
 #[cfg(test)]

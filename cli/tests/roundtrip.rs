@@ -381,6 +381,46 @@ fn severed_member_tampering_is_rejected() {
 }
 
 #[test]
+fn sign_refuses_what_a_device_would_reject() {
+    // A signed envelope whose severed text was altered afterwards: its
+    // digest no longer matches (a second signer must not bless it).
+    let w = Work::with_keys();
+    w.write("fw.bin", vec![1u8; 64]);
+    let json = format!(
+        r#"{{"sequence-number": 1, "vendor-id": "{VENDOR}", "class-id": "{CLASS}",
+            "components": [{{"id": ["h'00'"], "image": "fw.bin"}}],
+            "text": {{"manifest-description": "Tamper target"}}, "sever": ["text"]}}"#
+    );
+    w.make("t", &json, &["p256"]);
+    let mut bytes = w.read("t.suit");
+    let pos = bytes.windows(6).position(|x| x == b"Tamper").unwrap();
+    bytes[pos] = b'D';
+    w.write("t2.suit", &bytes);
+    let e = w.suit(&["sign", "--key", "ed.pem", "t2.suit", "-o", "out.suit"]);
+    assert_eq!(e.code, 1, "{e:?}");
+    assert!(
+        e.stderr.starts_with(
+            "error: refusing to sign: a device would reject this envelope: SEVERED_DIGEST_MISMATCH: "
+        ),
+        "{e:?}"
+    );
+    // The offset is in the input: the severed text member starts there.
+    let at: usize = e
+        .stderr
+        .trim_end()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(at <= pos && pos < at + 40, "{at} vs {pos}: {e:?}");
+    assert!(!w.path("out.suit").exists());
+    // The untouched one signs.
+    w.suit(&["sign", "--key", "ed.pem", "t.suit", "-o", "out.suit"])
+        .ok();
+}
+
+#[test]
 fn domain_and_model_names_give_the_drafts_uuid5_ids() {
     let w = Work::with_keys();
     w.write("fw.bin", b"x");
