@@ -345,7 +345,27 @@ fn openssl_interoperates() {
         .status
         .success()
     );
-    for k in ["ossl-ed", "ossl-ec"] {
+    // The SEC1 file of `openssl ecparam -genkey`: an EC PARAMETERS block,
+    // then the EC PRIVATE KEY.
+    assert!(
+        openssl(&[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-out",
+            "ossl-sec1.pem"
+        ])
+        .unwrap()
+        .status
+        .success()
+    );
+    assert!(
+        String::from_utf8(w.read("ossl-sec1.pem"))
+            .unwrap()
+            .contains("BEGIN EC PARAMETERS")
+    );
+    for k in ["ossl-ed", "ossl-ec", "ossl-sec1"] {
         let o = openssl(&[
             "pkey",
             "-in",
@@ -358,8 +378,8 @@ fn openssl_interoperates() {
         assert!(o.status.success());
     }
     let json = common::one_component(&w, 3, "fw.bin", 100, "");
-    w.make("o", &json, &["ossl-ed", "ossl-ec"]);
-    for k in ["ossl-ed", "ossl-ec"] {
+    w.make("o", &json, &["ossl-ed", "ossl-ec", "ossl-sec1"]);
+    for k in ["ossl-ed", "ossl-ec", "ossl-sec1"] {
         w.suit(&[
             "verify",
             "--key",

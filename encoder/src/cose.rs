@@ -73,10 +73,17 @@ impl SigningKey {
     }
 
     /// Parse a private key PEM: PKCS#8 "PRIVATE KEY" (P-256 or Ed25519), or
-    /// SEC1 "EC PRIVATE KEY" (P-256).
+    /// SEC1 "EC PRIVATE KEY" (P-256), also after the "EC PARAMETERS" block
+    /// that `openssl ecparam -genkey` writes first.
     pub fn from_pkcs8_pem(pem: &str) -> Result<SigningKey> {
-        if pem.contains("-----BEGIN EC PRIVATE KEY-----") {
-            return p256::SecretKey::from_sec1_pem(pem.trim())
+        const BEGIN: &str = "-----BEGIN EC PRIVATE KEY-----";
+        const END: &str = "-----END EC PRIVATE KEY-----";
+        if let Some(start) = pem.find(BEGIN) {
+            let block = pem
+                .get(start..)
+                .and_then(|b| b.find(END).and_then(|e| b.get(..e + END.len())))
+                .ok_or_else(|| Error::Key(format!("SEC1 PEM without {END}")))?;
+            return p256::SecretKey::from_sec1_pem(block)
                 .map(|sk| SigningKey::P256(p256::ecdsa::SigningKey::from(&sk)))
                 .map_err(|e| key_err("SEC1 P-256 PEM", e));
         }
