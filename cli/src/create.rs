@@ -442,6 +442,20 @@ fn build(desc: Description, base: &Path) -> CmdResult<Created> {
         }
     }
 
+    // suit-verify refuses a component list of 64 KiB or more.
+    let list = Value::Array(
+        comps
+            .iter()
+            .map(|c| Value::Array(c.id.iter().cloned().map(Value::Bytes).collect()))
+            .collect(),
+    );
+    let list_len = suit_encoder::cbor::encode(&list).len();
+    if list_len > usize::from(u16::MAX) {
+        return Err(usage(format!(
+            "the component ids take {list_len} bytes encoded; suit-verify accepts at most {}",
+            u16::MAX
+        )));
+    }
     let manifest = Manifest {
         sequence_number: desc.sequence_number,
         components: comps.iter().map(|c| c.id.clone()).collect(),
@@ -731,5 +745,14 @@ mod tests {
         assert!(err(&MIN.replace("}]}", ", \"uri\": \"#x\"}]}")).contains("integrated"));
         let two = MIN.replace("}]}", "}, {\"id\": [\"h'00'\"], \"digest\": \"00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210\", \"size\": 1}]}");
         assert!(err(&two).contains("twice"));
+    }
+
+    #[test]
+    fn a_component_list_suit_verify_would_refuse_is_a_usage_error() {
+        // [[h'..']]: 1 + 1 + 3 head bytes around the segment; 65,535 in all
+        // is the most suit-verify accepts.
+        let with = |n: usize| MIN.replace("h'00'", &format!("h'{}'", "ab".repeat(n)));
+        assert!(build_from_json(&with(65_535 - 5), Path::new(".")).is_ok());
+        assert!(err(&with(65_535 - 4)).contains("suit-verify accepts at most 65535"));
     }
 }
