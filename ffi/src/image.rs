@@ -40,6 +40,9 @@ const FINISHED: u32 = 3;
 /// A call is inside the C digest callbacks: the verifier refuses every
 /// other call until it returns (a callback calling back in gets BAD_STATE).
 const BUSY: u32 = 4;
+/// `iv` is being dropped (a C hash aborted): refused like BUSY, so a call
+/// from inside `digest_abort` cannot deinit the storage under it.
+const DROPPING: u32 = 5;
 
 #[repr(C)]
 struct VerifierInner {
@@ -77,7 +80,7 @@ impl Verifier {
         let ver = Verifier(p::place(v));
         // Read without a reference: while BUSY, the running call holds a
         // `&mut` to `iv`, which a reference to the whole head would alias.
-        if ver.state() == BUSY {
+        if matches!(ver.state(), BUSY | DROPPING) {
             return Err(ErrorKind::BadState.here());
         }
         Ok(ver)
@@ -126,15 +129,23 @@ impl Verifier {
 
     /// Drop the inner verifier (aborting a C hash) and remember `e`.
     fn fail(&self, e: &Error) -> suit_result {
-        let h = self.head();
-        if h.state == ACTIVE {
-            h.state = FAILED;
-            // SAFETY: ACTIVE means `iv` is initialised; the state change
-            // above keeps it from being dropped twice.
-            unsafe { h.iv.assume_init_drop() };
+        if self.state() == ACTIVE {
+            self.drop_verifier();
+            self.set_state(FAILED);
         }
+        let h = self.head();
         h.error = code(e);
         h.error
+    }
+
+    /// Drop `iv` of an ACTIVE verifier, DROPPING meanwhile: the C
+    /// `digest_abort` may run, and a call from inside it is refused.
+    fn drop_verifier(&self) {
+        self.set_state(DROPPING);
+        // SAFETY: it was ACTIVE, so `iv` is initialised; DROPPING keeps it
+        // from being read or dropped again, and only this field is
+        // borrowed while the callback runs.
+        unsafe { (*addr_of_mut!((*self.0).head.iv)).assume_init_drop() };
     }
 
     /// `e`, or CRYPTO_BACKEND when a C primitive failed.
@@ -163,9 +174,9 @@ enum Unwind {
 
 /// Holds a verifier BUSY for the duration of a call. A normal return sets
 /// the next state itself; the guard acts only when it is dropped while the
-/// state is still BUSY, that is when a panic unwinds through the call, so
-/// the verifier does not stay BUSY (refused by every call, deinit included)
-/// for ever.
+/// state is still BUSY or DROPPING, that is when a panic unwinds through
+/// the call, so the verifier does not stay refused by every call, deinit
+/// included, for ever.
 #[cfg_attr(target_os = "none", allow(dead_code))]
 struct BusyGuard {
     v: *mut suit_image_verifier,
@@ -176,7 +187,15 @@ struct BusyGuard {
 impl Drop for BusyGuard {
     fn drop(&mut self) {
         let ver = Verifier(p::place(self.v));
-        if ver.state() != BUSY {
+        let state = ver.state();
+        if state == DROPPING && !matches!(self.then, Unwind::Zero) {
+            // The panic was in the drop of `iv` itself: never drop it again.
+            let h = ver.head();
+            h.state = FAILED;
+            h.error = code(&ErrorKind::Panic.here());
+            return;
+        }
+        if !matches!(state, BUSY | DROPPING) {
             return;
         }
         match self.then {
@@ -290,8 +309,11 @@ pub unsafe extern "C" fn suit_image_verifier_init(
         let r = if failed {
             // A verifier made despite the failure (a failed C call inside a
             // try-each alternative the next one recovered from) is dropped
-            // now, aborting its C hash, before the storage is zeroed below.
+            // now, aborting its C hash, before the storage is zeroed below;
+            // the context is busy meanwhile (the abort is a callback).
+            let busy = c.busy();
             drop(r);
+            drop(busy);
             Err(ErrorKind::CryptoBackend.here())
         } else {
             r
@@ -481,11 +503,13 @@ pub unsafe extern "C" fn suit_image_verifier_deinit(v: *mut suit_image_verifier)
     crate::guard(|| {
         // SAFETY: forwarded contract.
         let ver = unsafe { Verifier::get(v) }?;
-        let h = ver.head();
-        if h.state == ACTIVE {
-            h.state = FINISHED;
-            // SAFETY: ACTIVE means `iv` is initialised; dropped once.
-            unsafe { h.iv.assume_init_drop() };
+        if ver.state() == ACTIVE {
+            let _busy = BusyGuard {
+                v,
+                then: Unwind::Zero,
+            };
+            ver.drop_verifier();
+            ver.set_state(FINISHED);
         }
         // SAFETY: validated storage, no reference into it is live.
         unsafe { ptr::write_bytes(v.cast::<u8>(), 0, size_of::<suit_image_verifier>()) };

@@ -1706,6 +1706,7 @@ unsafe extern "C" fn c_finish(
 
 unsafe extern "C" fn c_abort(user: *mut c_void, state: *mut c_void) {
     cdev(user).aborts += 1;
+    cdev(user).reenter();
     // SAFETY: `c_init` wrote the marker there (the area is large enough).
     if unsafe { state.cast::<u8>().add(MARKER_AT).cast::<u64>().read() } != MARKER {
         cdev(user).zeroed_aborts += 1;
@@ -1927,6 +1928,43 @@ fn crypto_callbacks_cannot_reenter_their_context_or_verifier() {
             dev.reentries
         );
         assert_eq!(dev.inits, dev.finishes + dev.aborts, "every C hash ended");
+        // From `digest_abort`: a deinit of an active verifier, and a failure
+        // (data past image-size) both abort its C hash; the verifier is
+        // refused meanwhile (a deinit from there wiped the state the abort
+        // was using, and the library then crashed).
+        dev.reentries.clear();
+        let aborts = dev.aborts;
+        for past_the_end in [false, true] {
+            ok(suit_image_verifier_init(
+                s.ptr,
+                VER_SIZE,
+                SUIT_ABI_VERSION,
+                c.p(),
+                &p,
+                0,
+            ));
+            if past_the_end {
+                let mut long = v.image.clone();
+                long.push(0);
+                err(
+                    suit_image_verifier_update(s.ptr, long.as_ptr(), long.len()),
+                    ErrorKind::ImageSizeMismatch,
+                );
+                refused(s.ptr, ErrorKind::ImageSizeMismatch);
+            } else {
+                ok(suit_image_verifier_update(s.ptr, v.image.as_ptr(), 100));
+            }
+            ok(suit_image_verifier_deinit(s.ptr));
+        }
+        let dev = cdev(table.user);
+        assert_eq!(dev.aborts, aborts + 2);
+        let from_aborts = dev.reentries.len();
+        assert!(from_aborts >= 8, "{:?}", dev.reentries);
+        assert!(
+            dev.reentries.iter().all(|&r| r == bad),
+            "{:?}",
+            dev.reentries
+        );
         dev.reenter_verifier = None;
         // Nothing was disturbed: the context still answers.
         assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
@@ -1966,8 +2004,12 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
         ok(c.auth(&env, 0));
         // The first update re-checks the manifest's digest; the second is
         // the image-match's.
+        // The context is busy while the abort runs (a call back in is
+        // refused), and so is the verifier.
         *cdev(table.user) = CryptoDev {
             fail: "update:2",
+            reenter_ctx: Some(c.p()),
+            reenter_verifier: Some(s.ptr),
             ..CryptoDev::default()
         };
         err(
@@ -1975,6 +2017,13 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
             ErrorKind::CryptoBackend,
         );
         let dev = cdev(table.user);
+        let bad = u32::from(ErrorKind::BadState.code());
+        assert!(!dev.reentries.is_empty());
+        assert!(
+            dev.reentries.iter().all(|&r| r == bad),
+            "{:?}",
+            dev.reentries
+        );
         assert_eq!(dev.inits, 3, "manifest, image-match, the verifier's hash");
         assert_eq!(
             dev.zeroed_aborts, 0,
