@@ -1441,12 +1441,17 @@ suit_result suit_run_section(struct suit_ctx *ctx,
  * Start verifying component `component`'s image: run the shared sequence
  * of the context's authenticated manifest with `platform` (its conditions
  * call the callbacks, e.g. vendor and class checks) and take the
- * image-digest and image-size it sets for that component.
+ * image-digest and image-size it sets for that component. A vendor and a
+ * class condition must have passed in the shared sequence (as the run
+ * functions require before a directive), else
+ * `SUIT_RESULT_IDENTITY_UNCHECKED`: the verdict gates installing an image,
+ * which must not pass for another device.
  *
  * `v_size` must be `sizeof(suit_image_verifier)`, `abi_version`
- * `SUIT_ABI_VERSION`. On failure the verifier is left uninitialised (and
- * the context's last error names the cause), except that an already
- * initialised verifier stays as it was (`SUIT_RESULT_BAD_STATE`).
+ * `SUIT_ABI_VERSION`. On failure the verifier is left uninitialised (and,
+ * for every failure after the verifier storage and the context were
+ * found usable, the context's last error names the cause), except that an
+ * already initialised verifier stays as it was (`SUIT_RESULT_BAD_STATE`).
  *
  * # Safety
  * `v` NULL or `v_size` writable bytes (a `suit_image_verifier`), not moved
@@ -1457,6 +1462,7 @@ suit_result suit_run_section(struct suit_ctx *ctx,
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
  * `SUIT_RESULT_BAD_STATE` (verifier already initialised, context not
  * authenticated or busy), `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`,
+ * `SUIT_RESULT_IDENTITY_UNCHECKED`,
  * `SUIT_RESULT_PARAMETER_UNSET` (no image-digest for the component),
  * `SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`, `SUIT_RESULT_PENDING`, any error
  * of the shared sequence.

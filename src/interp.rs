@@ -629,15 +629,24 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// left (typically after [`Procedure::Shared`]). Only a run that ended
     /// [`Outcome::Complete`] counts: after a failed or pending one (say, a
     /// class check that failed after override-parameters set the digest) the
-    /// parameters are not the manifest's verdict for this device.
+    /// parameters are not the manifest's verdict for this device. And the
+    /// run must have checked vendor and class as [`Options::identity`]
+    /// requires before a directive: the verifier gates installing an image,
+    /// so an image for another device must not pass because its manifest's
+    /// identity checks were elsewhere (say, only in install).
     ///
     /// # Errors
     /// [`ErrorKind::BadState`] when no run completed, or the last did not;
-    /// [`ErrorKind::ComponentIndexOutOfRange`], [`ErrorKind::ParameterUnset`]
-    /// when no image-digest is set for `c`; [`ErrorKind::AuthUnsupportedDigest`].
+    /// [`ErrorKind::ComponentIndexOutOfRange`];
+    /// [`ErrorKind::IdentityUnchecked`] when the run did not check vendor
+    /// and class; [`ErrorKind::ParameterUnset`] when no image-digest is set
+    /// for `c`; [`ErrorKind::AuthUnsupportedDigest`].
     pub fn image_verifier(&mut self, c: usize) -> Result<ImageVerifier<C::Hasher>> {
         if !self.complete {
             return Err(ErrorKind::BadState.here());
+        }
+        if c < self.count && !self.identity_checked(c) {
+            return Err(ErrorKind::IdentityUnchecked.here());
         }
         let p = self
             .params
@@ -1391,15 +1400,20 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     fn identity_gate(&self, c: usize, at: usize) -> Step {
-        let ok = match self.options.identity {
-            IdentityPolicy::Relaxed => true,
-            IdentityPolicy::AnyComponent => self.vendor_ok != 0 && self.class_ok != 0,
-            IdentityPolicy::PerComponent => self.vendor_ok & self.class_ok & bit(c) != 0,
-        };
-        if ok {
+        if self.identity_checked(c) {
             Ok(())
         } else {
             Err(Fail::Hard(ErrorKind::IdentityUnchecked.at(at)))
+        }
+    }
+
+    /// Have vendor and class conditions passed in the section run so far,
+    /// as [`Options::identity`] requires for component `c`?
+    fn identity_checked(&self, c: usize) -> bool {
+        match self.options.identity {
+            IdentityPolicy::Relaxed => true,
+            IdentityPolicy::AnyComponent => self.vendor_ok != 0 && self.class_ok != 0,
+            IdentityPolicy::PerComponent => self.vendor_ok & self.class_ok & bit(c) != 0,
         }
     }
 

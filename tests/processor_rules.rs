@@ -1740,6 +1740,46 @@ fn image_verifier_only_after_a_complete_run() {
 }
 
 #[test]
+fn image_verifier_only_after_the_identity_was_checked() {
+    // The shared sequence sets vendor, class and the digest but checks
+    // nothing; the checks are in install. The verifier gates installing an
+    // image: it must not pass an image for another device.
+    let man = Manifest {
+        shared: Some(seq(vec![ovr(vec![
+            (1, param::uuid(&VENDOR)),
+            (2, param::uuid(&CLASS)),
+            (3, param::image_digest_sha256(IMAGE)),
+            (14, Value::Uint(IMAGE.len() as u64)),
+        ])])),
+        install: Some(seq(vec![C::vendor_identifier(15), C::class_identifier(15)])),
+        ..manifest(1)
+    };
+    let env = signed_with(man, &test_keys::ed25519_a());
+    let auth = authenticated(&env).unwrap();
+    for (identity, want) in [
+        (IdentityPolicy::AnyComponent, Some(K::IdentityUnchecked)),
+        (IdentityPolicy::PerComponent, Some(K::IdentityUnchecked)),
+        (IdentityPolicy::Relaxed, None),
+    ] {
+        let mut other = Mock {
+            classes: vec![],
+            ..device()
+        };
+        let opts = Options {
+            identity,
+            ..Options::DEFAULT
+        };
+        let mut p = Processor::<_, _, 4>::new(&auth, &mut other, &RustCrypto, opts).unwrap();
+        assert_eq!(p.run(Procedure::Shared).map_err(|e| e.kind()), complete());
+        assert_eq!(
+            p.image_verifier(0).err().map(|e| e.kind()),
+            want,
+            "{identity:?}"
+        );
+    }
+}
+
+#[test]
 fn absent_section_on_request() {
     assert_eq!(
         run(manifest(1), &mut device(), Procedure::Section(8)),

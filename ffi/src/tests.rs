@@ -2037,6 +2037,42 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
 }
 
 #[test]
+fn the_image_verifier_needs_the_identity_checked_in_the_shared_sequence() {
+    // The fixture's shared sequence without its vendor and class checks:
+    // init refuses (the streamed image could be for another device).
+    use suit_encoder::suit::{EnvelopeBuilder, Sequence};
+    let v = vectors();
+    let mut man = fixture::manifest(&v.image);
+    let shared = man.shared.take().unwrap().0;
+    let checks = |c: &suit_encoder::suit::Command| c.cmd == 1 || c.cmd == 2;
+    assert_eq!(shared.iter().filter(|c| checks(c)).count(), 2);
+    man.shared = Some(Sequence::new(
+        shared.into_iter().filter(|c| !checks(c)).collect(),
+    ));
+    let k = fixture::ed25519_key();
+    let unsigned = EnvelopeBuilder::new(man).build().unwrap();
+    let env = suit_encoder::cose::sign(&unsigned, &k, k.default_alg(), None).unwrap();
+    let c = Ctx::copy_mode(4096);
+    ok(c.auth(&env, 0));
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let s = Storage::<suit_image_verifier>::garbage(0x33);
+    // SAFETY: live pointers throughout.
+    unsafe {
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::IdentityUnchecked,
+        );
+        assert_eq!(
+            c.last().result,
+            u32::from(ErrorKind::IdentityUnchecked.code())
+        );
+        // Nothing is left initialised.
+        refused(s.ptr, ErrorKind::BadState);
+    }
+}
+
+#[test]
 fn a_manifest_failing_for_its_encoding_calls_no_platform_callback() {
     // validate ends with an unknown command; install would fetch first. The
     // whole procedure is checked before it runs, so no callback (not even
