@@ -1428,7 +1428,9 @@ suit_result suit_run_invoke(struct suit_ctx *ctx,
  * As `suit_run_update`.
  *
  * # Errors
- * `SUIT_RESULT_SECTION_ABSENT`, `SUIT_RESULT_SEVERED_MEMBER_MISSING`, and
+ * `SUIT_RESULT_SECTION_ABSENT` (the section is absent; for
+ * `SUIT_SECTION_SHARED`, the manifest has no shared sequence: nothing
+ * would check that it applies here), `SUIT_RESULT_SEVERED_MEMBER_MISSING`, and
  * as `suit_run_update`.
  */
 suit_result suit_run_section(struct suit_ctx *ctx,

@@ -538,7 +538,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// check (unknown command or parameter, malformed sequence, index out of
     /// range, ...) before anything runs too; [`ErrorKind::SectionAbsent`]
     /// when the procedure has none of its sections (or the requested section
-    /// is absent); any command's error.
+    /// is absent, or [`Procedure::Shared`] of a manifest without a shared
+    /// sequence); any command's error.
     pub fn run(&mut self, procedure: Procedure) -> Result<Outcome<'a>> {
         self.boot = None;
         let keys = self.prepare(procedure)?;
@@ -601,6 +602,11 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         }
         let keys = procedure_keys(procedure)?;
         if keys.is_empty() {
+            // The shared sequence alone: without one, nothing would check
+            // the manifest applies here (as for a procedure below).
+            if m.shared_sequence().is_none() {
+                return Err(ErrorKind::SectionAbsent.here());
+            }
             return Ok(keys);
         }
         // A procedure that needs an absent severed member fails before any

@@ -251,6 +251,7 @@ fn key_store_limit() {
 fn components(n: usize) -> Vec<u8> {
     let mut m = one_component(vec![Command::abort(0)]);
     m.components = (0..n).map(|i| vec![vec![i as u8]]).collect();
+    m.shared = Some(Sequence::new(vec![Command::set_component_index_all()]));
     sign(&EnvelopeBuilder::new(m))
 }
 

@@ -1278,7 +1278,9 @@ pub unsafe extern "C" fn suit_run_invoke(
 /// As `suit_run_update`.
 ///
 /// # Errors
-/// `SUIT_RESULT_SECTION_ABSENT`, `SUIT_RESULT_SEVERED_MEMBER_MISSING`, and
+/// `SUIT_RESULT_SECTION_ABSENT` (the section is absent; for
+/// `SUIT_SECTION_SHARED`, the manifest has no shared sequence: nothing
+/// would check that it applies here), `SUIT_RESULT_SEVERED_MEMBER_MISSING`, and
 /// as `suit_run_update`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_run_section(
