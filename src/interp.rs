@@ -1449,6 +1449,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 let d = if command == cmd::COPY {
                     Directive::Copy
                 } else {
+                    // A swap writes its source too: the identity gate
+                    // covers both components.
+                    self.identity_gate(s, at)?;
                     Directive::Swap
                 };
                 (d, Some(self.component(s)?))

@@ -1406,6 +1406,7 @@ fn identity_policy_per_component_requires_the_touched_component() {
         invoke: None,
         ..manifest(1)
     };
+    let man_checked_0 = man.clone();
     // Default policy (any component): allowed, like IETF examples 4 and 5.
     assert_eq!(
         run(man.clone(), &mut device(), Procedure::Section(20)),
@@ -1436,6 +1437,29 @@ fn identity_policy_per_component_requires_the_touched_component() {
         run_with(both, &mut device(), Procedure::Section(20), strict),
         complete()
     );
+    // A swap writes its source too: with only component 0 checked, swapping
+    // into 0 from 1 is refused, as the mirror case (into 1 from 0) is.
+    for (current, source) in [(0, 1), (1, 0)] {
+        let man = Manifest {
+            install: Some(seq(vec![
+                C::set_component_index(current),
+                ovr(vec![(22, Value::Uint(source))]),
+                C::swap(2),
+            ])),
+            ..man_checked_0.clone()
+        };
+        let mut m = device();
+        assert_eq!(
+            run_with(man, &mut m, Procedure::Section(20), strict),
+            Err(K::IdentityUnchecked),
+            "swap into {current} from {source}"
+        );
+        assert!(
+            !m.calls.iter().any(|c| c.starts_with("swap")),
+            "{:?}",
+            m.calls
+        );
+    }
 }
 
 // ---- platform answers -------------------------------------------------------------
@@ -1789,6 +1813,15 @@ fn absent_section_on_request() {
         run(manifest(1), &mut device(), Procedure::Section(3)),
         Err(K::SectionAbsent)
     );
+    // The shared sequence alone, of a manifest without one: nothing would
+    // check the manifest applies, so there is nothing to allow.
+    let mut m = device();
+    let man = Manifest {
+        shared: None,
+        ..manifest(1)
+    };
+    assert_eq!(run(man, &mut m, Procedure::Shared), Err(K::SectionAbsent));
+    assert!(m.calls.is_empty());
 }
 
 // ---- limits --------------------------------------------------------------------------
