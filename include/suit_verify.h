@@ -271,7 +271,10 @@ typedef struct suit_bytes {
  * between `digest_init` and `digest_finish`/`digest_abort`, so a PSA
  * `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,
  * `SUIT_PLATFORM_UNSUPPORTED` (from `digest_init`, for an algorithm the
- * backend lacks) or `SUIT_PLATFORM_FAIL`.
+ * backend lacks) or `SUIT_PLATFORM_FAIL`. With these callbacks the library
+ * cannot know in advance which algorithms the backend has, so an
+ * image-digest of one it lacks is refused when it is first used (image-match
+ * after a fetch, say), not before the run as with the built-in SHA-256.
  *
  * Callbacks must return normally (no `longjmp`, no C++ exception) and must
  * not call any `suit_*` function on the context or image verifier whose
@@ -1524,7 +1527,9 @@ suit_result suit_image_verifier_finish(struct suit_image_verifier *v,
  * writable.
  *
  * # Errors
- * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active).
+ * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active),
+ * `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned output; neither is
+ * written then).
  */
 suit_result suit_image_verifier_progress(const struct suit_image_verifier *v,
                                          uint64_t *seen,

@@ -45,7 +45,10 @@ pub struct suit_bytes {
 /// between `digest_init` and `digest_finish`/`digest_abort`, so a PSA
 /// `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,
 /// `SUIT_PLATFORM_UNSUPPORTED` (from `digest_init`, for an algorithm the
-/// backend lacks) or `SUIT_PLATFORM_FAIL`.
+/// backend lacks) or `SUIT_PLATFORM_FAIL`. With these callbacks the library
+/// cannot know in advance which algorithms the backend has, so an
+/// image-digest of one it lacks is refused when it is first used (image-match
+/// after a fetch, say), not before the run as with the built-in SHA-256.
 ///
 /// Callbacks must return normally (no `longjmp`, no C++ exception) and must
 /// not call any `suit_*` function on the context or image verifier whose

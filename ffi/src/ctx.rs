@@ -688,7 +688,7 @@ unsafe fn authenticate_inner(
             return Err(ErrorKind::BufferTooSmall.here());
         }
         if envelope_len > 0 && envelope != buf.cast_const() {
-            if overlap(buf.addr(), envelope_len, envelope.addr(), envelope_len) {
+            if overlap(buf.addr(), cap, envelope.addr(), envelope_len) {
                 return Err(ErrorKind::InvalidArgument.here());
             }
             // SAFETY: `input` is `envelope_len` readable bytes, the buffer

@@ -467,7 +467,9 @@ pub unsafe extern "C" fn suit_image_verifier_finish(
 /// writable.
 ///
 /// # Errors
-/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active).
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active),
+/// `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned output; neither is
+/// written then).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_image_verifier_progress(
     v: *const suit_image_verifier,
@@ -484,6 +486,12 @@ pub unsafe extern "C" fn suit_image_verifier_progress(
         // SAFETY: ACTIVE means `iv` is initialised.
         let iv = unsafe { h.iv.assume_init_ref() };
         let (s, r) = (iv.seen(), iv.remaining().unwrap_or(SUIT_NO_SIZE));
+        // Outputs are written only on success: both are checked first.
+        for out in [seen, remaining] {
+            if !out.is_null() {
+                p::check(out.cast_const())?;
+            }
+        }
         if !seen.is_null() {
             // SAFETY: forwarded contract.
             unsafe { p::write(seen, s) }?;

@@ -1029,12 +1029,19 @@ fn copy_mode_accepts_the_envelope_received_in_its_own_buffer() {
     // SAFETY: live pointers; the envelope is the context's own buffer.
     ok(unsafe { suit_authenticate(c.p(), c.buf, v.envelope.len(), &k, 1, 0, 0) });
     assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
-    // Partly overlapping the buffer is refused.
-    // SAFETY: as above.
-    err(
-        unsafe { suit_authenticate(c.p(), c.buf.add(1), v.envelope.len(), &k, 1, 0, 0) },
-        ErrorKind::InvalidArgument,
-    );
+    // Starting elsewhere inside the buffer is refused, overlapping the copy
+    // or not (the header says so).
+    for at in [1, 1024] {
+        // SAFETY: the buffer holds 2048 bytes; the envelope fits at 1024.
+        unsafe { core::ptr::copy(c.buf, c.buf.add(at), v.envelope.len()) };
+        // SAFETY: as above.
+        err(
+            unsafe { suit_authenticate(c.p(), c.buf.add(at), v.envelope.len(), &k, 1, 0, 0) },
+            ErrorKind::InvalidArgument,
+        );
+        // SAFETY: as above; put the envelope back at the start.
+        unsafe { core::ptr::copy(c.buf.add(at), c.buf, v.envelope.len()) };
+    }
 }
 
 #[test]
@@ -1530,6 +1537,19 @@ fn streaming_verifier_misuse() {
         ok(suit_image_verifier_progress(s.ptr, &mut seen, &mut left));
         assert_eq!((seen, left), (10, (IMAGE_LEN - 10) as u64));
         ok(suit_image_verifier_progress(s.ptr, null_mut(), null_mut()));
+        // A misaligned output: refused, and the other one is not written.
+        let mut words = [0u64; 2];
+        let misaligned = words
+            .as_mut_ptr()
+            .cast::<u8>()
+            .wrapping_add(1)
+            .cast::<u64>();
+        seen = 777;
+        err(
+            suit_image_verifier_progress(s.ptr, &mut seen, misaligned),
+            ErrorKind::InvalidArgument,
+        );
+        assert_eq!(seen, 777);
         err(
             suit_image_verifier_finish(s.ptr, null_mut()),
             ErrorKind::NullPointer,
