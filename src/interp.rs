@@ -542,6 +542,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// sequence); any command's error.
     pub fn run(&mut self, procedure: Procedure) -> Result<Outcome<'a>> {
         self.boot = None;
+        // Whatever happens below, the last run is this one: an earlier
+        // complete run no longer vouches for the parameters.
+        self.complete = false;
         let keys = self.prepare(procedure)?;
         // Borrow through the `&'p Authenticated` (a copy of the manifest
         // view cost a 150-byte memcpy per run on Cortex-M).

@@ -1761,6 +1761,17 @@ fn image_verifier_only_after_a_complete_run() {
     let mut v = p.image_verifier(0).unwrap();
     v.update(IMAGE).unwrap();
     assert_eq!(v.finish().map(|v| v.len()), Ok(IMAGE.len() as u64));
+    // A later run that fails before anything runs (here: a section the
+    // manifest lacks) is the last run too: the earlier one no longer counts.
+    assert_eq!(
+        p.run(Procedure::Section(8)).map_err(|e| e.kind()),
+        Err(K::SectionAbsent)
+    );
+    assert_eq!(
+        kind(p.image_verifier(0)),
+        Some(K::BadState),
+        "after a run refused before it ran"
+    );
 }
 
 #[test]
