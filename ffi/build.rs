@@ -27,6 +27,13 @@ fn cap(name: &str, default: usize, min: usize, max: usize) -> usize {
 }
 
 fn main() {
+    // `cfg(suit_thumb)`: a Thumb target (`thumbv6m-...`, `thumbv7em-...`,
+    // `thumbv8m...`), for the weak `suit_port_fatal` default. rustc does not
+    // expose Thumb mode as a target feature.
+    println!("cargo::rustc-check-cfg=cfg(suit_thumb)");
+    if env::var("TARGET").is_ok_and(|t| t.starts_with("thumb")) {
+        println!("cargo::rustc-cfg=suit_thumb");
+    }
     let components = cap("SUIT_VERIFY_MAX_COMPONENTS", 4, 1, 16);
     let hash_words = cap("SUIT_VERIFY_HASH_CTX_WORDS", 32, 0, 1024);
     let abi_capacity = components << 8;

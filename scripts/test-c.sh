@@ -153,7 +153,16 @@ no_libc() {
   n="$(CARGO_TARGET_DIR="$out/thumb-cargo" cargo rustc -q -p suit-verify-ffi --lib --target thumbv7m-none-eabi \
         -- --print native-static-libs 2>&1 | sed -n 's/.*native-static-libs: *//p')"
   echo "native-static-libs for thumbv7m-none-eabi: '${n}'"
-  [ -z "${n// /}" ]
+  [ -z "${n// /}" ] || return 1
+  # The panic handler's hook has a weak default, so a firmware links without
+  # defining suit_port_fatal: a link of the library alone must succeed.
+  local lib="$out/thumb-cargo/thumbv7m-none-eabi/debug/libsuit_verify_ffi.a"
+  arm-none-eabi-nm "$lib" 2>/dev/null | grep ' W suit_port_fatal$' > /dev/null || {
+    echo "no weak default suit_port_fatal in $lib"; return 1; }
+  printf 'int main(void) { return 0; }\nvoid _start(void) { main(); for (;;) {} }\n' > "$out/nofatal.c"
+  arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -nostdlib -nostartfiles -Wl,--no-warn-execstack \
+    -Wl,-u,suit_authenticate "$out/nofatal.c" "$lib" -lgcc -o "$out/nofatal.elf" &&
+    arm-none-eabi-nm "$out/nofatal.elf" | grep ' W suit_port_fatal$'
 }
 step no-libc no_libc
 

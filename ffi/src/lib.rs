@@ -300,7 +300,7 @@ mod panic {
 
     // A weak default for `suit_port_fatal`: trap (HardFault / debugger). A
     // strong definition in the firmware replaces it at link time.
-    #[cfg(all(target_arch = "arm", target_feature = "thumb-mode"))]
+    #[cfg(all(target_arch = "arm", suit_thumb))]
     core::arch::global_asm!(
         ".section .text.suit_port_fatal,\"ax\",%progbits",
         ".weak suit_port_fatal",
