@@ -41,7 +41,7 @@ cp "$root/include/suit_verify.h" "$prefix/include/"
 cp "$here/SuitVerifyConfig.cmake" "$here/SuitVerifyConfigVersion.cmake" "$prefix/lib/cmake/SuitVerify/"
 echo "$target" > "$prefix/lib/cmake/SuitVerify/rust-target.txt"
 version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/Cargo.toml" | head -1)"
-abi="$(sed -n 's/^#define SUIT_ABI_VERSION \([0-9]*\)/\1/p' "$root/include/suit_verify.h")"
+abi="$(sed -n 's/^#define SUIT_ABI_VERSION \([0-9]*\)u*$/\1/p' "$root/include/suit_verify.h")"
 case "$target" in
   *linux*) private="-lpthread -ldl -lm" ;;
   *) private="" ;;

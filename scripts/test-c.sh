@@ -10,6 +10,7 @@
 #               (ASan + UBSan builds: -fsanitize=address,undefined)
 #   c++         tests/c/test_cpp.cpp includes the header (g++ and clang++)
 #   packaging   zephyr/module.yml (YAML), Kconfig/CMake names = cargo features
+#   cmake-target-map  the Rust target the CMake package picks from -mcpu/-mfloat-abi
 #   cmake-installed / cmake-source / pkg-config
 #               a host project using find_package(SuitVerify) configures, builds, runs
 #   no-libc     the thumb static library needs no native library
@@ -122,6 +123,7 @@ step c++ cxx_test
 # ---- packaging ---------------------------------------------------------------------------------
 log "packaging"
 step packaging python3 tests/c/check_packaging.py
+step cmake-target-map cmake -P tests/c/cmake_target_map.cmake
 consumer() { # BUILD-DIR SuitVerify_DIR EXTRA-CMAKE-ARGS...
   local b="$1" dir="$2"; shift 2
   rm -rf "$b" && cmake -S tests/c/cmake-consumer -B "$b" -DSuitVerify_DIR="$dir" "$@" &&

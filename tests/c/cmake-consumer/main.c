@@ -21,7 +21,7 @@ int main(int argc, char **argv)
     static unsigned char envelope[16384], hex[256], copy[16384];
     unsigned char key[65];
     size_t env_len, hex_len, i, k = 0;
-    suit_ctx ctx;
+    suit_ctx ctx = {0};
     suit_key trusted;
     suit_result r;
     uint64_t seq = 0;
