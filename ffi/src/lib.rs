@@ -57,8 +57,9 @@
 //!   "none"`) are `#![no_std]`, use `panic = "abort"` profiles and get one
 //!   `#[panic_handler]` (feature `panic-handler`) that calls the integrator
 //!   hook `void suit_port_fatal(uint32_t code)` (a weak default traps).
-//!   Hosted builds (the C tests, fuzzers) link std and catch a panic at the
-//!   boundary, returning `SUIT_RESULT_PANIC`; the context is idle again and
+//!   Hosted builds link std; with unwinding (the `dev` profile: the C
+//!   tests, fuzzers) they catch a panic at the boundary, returning
+//!   `SUIT_RESULT_PANIC` (the release profiles abort instead); the context is idle again and
 //!   an image verifier is FAILED with `PANIC` (zeroed if it was in init), so
 //!   deinit still works. The core denies panicking constructs, so this is a
 //!   second line of defence.
