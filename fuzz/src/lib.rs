@@ -147,6 +147,15 @@ pub struct MockPlatform<'a> {
     pub calls: Vec<Call>,
     /// Components the manifest lists (for invariant checks).
     pub components: usize,
+    /// The identity policy the processor runs with: every directive (and
+    /// dry-run question) must come after vendor and class answers of
+    /// `Ok(true)` as it requires (the processor clears its record per
+    /// section; this one never does, so it checks a weaker rule).
+    pub identity: Option<IdentityPolicy>,
+    vendor_ok: Vec<bool>,
+    class_ok: Vec<bool>,
+    /// The first `Err` this platform answered: the run must end with it.
+    pub first_err: Option<PlatformError>,
 }
 
 impl<'a> MockPlatform<'a> {
@@ -156,7 +165,37 @@ impl<'a> MockPlatform<'a> {
             answers: Answers::new(answers),
             calls: Vec::new(),
             components,
+            identity: None,
+            vendor_ok: vec![false; components.max(1)],
+            class_ok: vec![false; components.max(1)],
+            first_err: None,
         }
+    }
+
+    /// Remember the first error answered.
+    fn noted<T>(&mut self, r: PlatformResult<T>) -> PlatformResult<T> {
+        if let Err(e) = &r {
+            self.first_err.get_or_insert(*e);
+        }
+        r
+    }
+
+    /// A directive (or dry-run question, or custom command) on component
+    /// `c`: the identity policy must have been met.
+    fn gate(&self, c: usize) {
+        let any = |v: &[bool]| v.iter().any(|b| *b);
+        let ok = match self.identity {
+            Some(IdentityPolicy::AnyComponent) => any(&self.vendor_ok) && any(&self.class_ok),
+            Some(IdentityPolicy::PerComponent) => {
+                self.vendor_ok.get(c) == Some(&true) && self.class_ok.get(c) == Some(&true)
+            }
+            _ => true,
+        };
+        assert!(
+            ok,
+            "directive on component {c} before vendor and class passed ({:?})",
+            self.identity
+        );
     }
 
     fn seen(&mut self, c: Call) {
@@ -192,11 +231,12 @@ impl Platform for MockPlatform<'_> {
     /// component of every run): rarely "no" or "not yet".
     fn supports_component(&mut self, c: Component<'_>) -> PlatformResult<bool> {
         self.check(&c);
-        match c.id.encoded().iter().fold(0u8, |a, x| a.wrapping_add(*x)) {
+        let r = match c.id.encoded().iter().fold(0u8, |a, x| a.wrapping_add(*x)) {
             0x5A => Ok(false),
             0xA5 => Err(PlatformError::Pending),
             _ => Ok(true),
-        }
+        };
+        self.noted(r)
     }
 
     fn check_vendor(&mut self, c: Component<'_>, id: VendorId<'_>) -> PlatformResult<bool> {
@@ -206,37 +246,52 @@ impl Platform for MockPlatform<'_> {
             VendorId::Pen(p) => p.to_vec(),
         };
         self.seen(Call::Vendor(c.index, v));
-        self.yes_no()
+        let r = self.yes_no();
+        if r == Ok(true)
+            && let Some(v) = self.vendor_ok.get_mut(c.index)
+        {
+            *v = true;
+        }
+        self.noted(r)
     }
 
     fn check_class(&mut self, c: Component<'_>, id: &[u8; 16]) -> PlatformResult<bool> {
         self.check(&c);
         self.seen(Call::Class(c.index, *id));
-        self.yes_no()
+        let r = self.yes_no();
+        if r == Ok(true)
+            && let Some(v) = self.class_ok.get_mut(c.index)
+        {
+            *v = true;
+        }
+        self.noted(r)
     }
 
     fn check_device(&mut self, c: Component<'_>, id: &[u8; 16]) -> PlatformResult<bool> {
         self.check(&c);
         self.seen(Call::Device(c.index, *id));
-        self.yes_no()
+        let r = self.yes_no();
+        self.noted(r)
     }
 
     fn component_slot(&mut self, c: Component<'_>) -> PlatformResult<u64> {
         self.check(&c);
         self.seen(Call::Slot(c.index));
-        self.answers.result(|_, b| u64::from(b % 4))
+        let r = self.answers.result(|_, b| u64::from(b % 4));
+        self.noted(r)
     }
 
     fn component_size(&mut self, c: Component<'_>) -> PlatformResult<Option<u64>> {
         self.check(&c);
         self.seen(Call::Size(c.index));
-        self.answers.result(|a, b| {
+        let r = self.answers.result(|a, b| {
             if b % 4 == 0 {
                 None
             } else {
                 Some(u64::from(a.next().unwrap_or(0)) + u64::from(b % 2) * 256)
             }
-        })
+        });
+        self.noted(r)
     }
 
     fn component_digest(
@@ -249,7 +304,7 @@ impl Platform for MockPlatform<'_> {
         self.check(&c);
         let _ = alg;
         self.seen(Call::Digest(c.index, size));
-        self.answers.result(|a, b| {
+        let r = self.answers.result(|a, b| {
             if b % 4 != 1 {
                 return None;
             }
@@ -258,7 +313,8 @@ impl Platform for MockPlatform<'_> {
             }
             // A lying platform may claim any length, even past the buffer.
             Some(usize::from(a.next().unwrap_or(32)))
-        })
+        });
+        self.noted(r)
     }
 
     fn read(&mut self, c: Component<'_>, offset: u64, buf: &mut [u8]) -> PlatformResult<usize> {
@@ -268,8 +324,8 @@ impl Platform for MockPlatform<'_> {
             return Ok(0);
         };
         match b % 16 {
-            0 => Err(PlatformError::Failed),
-            1 => Err(PlatformError::Pending),
+            0 => self.noted(Err(PlatformError::Failed)),
+            1 => self.noted(Err(PlatformError::Pending)),
             // A lying platform claiming more than it was asked for.
             2 => Ok(buf.len().saturating_add(usize::from(b))),
             _ => {
@@ -284,41 +340,54 @@ impl Platform for MockPlatform<'_> {
 
     fn fetch(&mut self, c: Component<'_>, uri: &str, args: Option<&[u8]>) -> PlatformResult<()> {
         self.check(&c);
+        self.gate(c.index);
         self.seen(Call::Fetch(c.index, uri.into(), args.map(<[u8]>::to_vec)));
-        self.answers.result(|_, _| ())
+        let r = self.answers.result(|_, _| ());
+        self.noted(r)
     }
 
     fn write(&mut self, c: Component<'_>, data: &[u8]) -> PlatformResult<()> {
         self.check(&c);
+        self.gate(c.index);
         self.seen(Call::Write(c.index, data.to_vec()));
-        self.answers.result(|_, _| ())
+        let r = self.answers.result(|_, _| ());
+        self.noted(r)
     }
 
     fn copy(&mut self, c: Component<'_>, source: Component<'_>) -> PlatformResult<()> {
         self.check(&c);
         self.check(&source);
+        self.gate(c.index);
         self.seen(Call::Copy(c.index, source.index));
-        self.answers.result(|_, _| ())
+        let r = self.answers.result(|_, _| ());
+        self.noted(r)
     }
 
     fn swap(&mut self, c: Component<'_>, source: Component<'_>) -> PlatformResult<()> {
         self.check(&c);
         self.check(&source);
+        self.gate(c.index);
+        self.gate(source.index);
         self.seen(Call::Swap(c.index, source.index));
-        self.answers.result(|_, _| ())
+        let r = self.answers.result(|_, _| ());
+        self.noted(r)
     }
 
     fn invoke(&mut self, c: Component<'_>, args: Option<&[u8]>) -> PlatformResult<()> {
         self.check(&c);
+        self.gate(c.index);
         self.seen(Call::Invoke(c.index, args.map(<[u8]>::to_vec)));
-        self.answers.result(|_, _| ())
+        let r = self.answers.result(|_, _| ());
+        self.noted(r)
     }
 
     fn custom(&mut self, c: Component<'_>, command: i64, arg: &[u8]) -> PlatformResult<bool> {
         self.check(&c);
         assert!(command < -256, "custom command {command}");
+        self.gate(c.index);
         self.seen(Call::Custom(c.index, command, arg.to_vec()));
-        self.yes_no()
+        let r = self.yes_no();
+        self.noted(r)
     }
 
     fn custom_with_parameters(
@@ -338,6 +407,7 @@ impl Platform for MockPlatform<'_> {
     fn supports(&mut self, d: Directive, c: Component<'_>) -> bool {
         self.check(&c);
         let _ = id_bytes(&c.id);
+        self.gate(c.index);
         self.seen(Call::Supports(d as u8, c.index));
         self.answers.next().is_none_or(|b| b % 8 != 0)
     }
@@ -415,6 +485,13 @@ pub fn run_one<const N: usize>(
 ) -> Run {
     let count = auth.manifest().component_count();
     let mut platform = MockPlatform::new(answers, count);
+    platform.identity = Some(opts.identity);
+    // What the check before the run says, on a processor of its own: it
+    // must make no platform call, and the run must agree with it.
+    let checked = Processor::<_, _, N>::new(auth, &mut platform, &RustCrypto, opts)
+        .ok()
+        .map(|mut p| p.check(procedure).map_err(|e| e.kind()));
+    assert!(platform.calls.is_empty(), "check() called the platform");
     let result;
     let mut pending = false;
     {
@@ -463,6 +540,66 @@ pub fn run_one<const N: usize>(
                 let _ = v.finish();
             }
         }
+    }
+    // The check and the run agree: what the check refuses, the run refuses
+    // alike before any platform call; what it accepts, the run never
+    // refuses for its encoding or structure.
+    match checked {
+        Some(Err(k)) => {
+            assert_eq!(result, Err(k.code()), "check said {k:?}");
+            assert!(platform.calls.is_empty(), "{k:?} after platform calls");
+        }
+        Some(Ok(())) => {
+            use suit_verify::ErrorKind as K;
+            if let Err(code) = result {
+                let structural = [
+                    K::UnknownCommand,
+                    K::UnknownParameter,
+                    K::UnsupportedExtension,
+                    K::SequenceMalformed,
+                    K::TryEachTooFew,
+                    K::SoftFailureMisplaced,
+                    K::CustomInSharedSequence,
+                    K::DirectiveInSharedSequence,
+                    K::SectionAbsent,
+                    K::SeveredMemberMissing,
+                ];
+                assert!(
+                    !structural.iter().any(|k| k.code() == code) && code >> 8 != 1,
+                    "the check passed, the run failed {code:#06x}"
+                );
+            }
+        }
+        None => {}
+    }
+    // Fail closed: the first error the platform answered ends the run with
+    // that error (nothing absorbs it: not try-each, not soft-failure).
+    if let Some(e) = platform.first_err {
+        if e == PlatformError::Pending {
+            assert!(pending, "Pending answered, run gave {result:?}");
+        } else {
+            assert_eq!(result, Err(e.kind().code()), "{e:?} answered");
+        }
+    }
+    // Dry runs ask instead of acting; invoke is called only when asked for.
+    let acts = |c: &Call| {
+        matches!(
+            c,
+            Call::Fetch(..) | Call::Write(..) | Call::Copy(..) | Call::Swap(..) | Call::Invoke(..)
+        )
+    };
+    if opts.dry_run {
+        assert!(!platform.calls.iter().any(acts), "a dry run acted");
+    } else {
+        assert!(
+            !platform
+                .calls
+                .iter()
+                .any(|c| matches!(c, Call::Supports(..)))
+        );
+    }
+    if !opts.invoke_callback {
+        assert!(!platform.calls.iter().any(|c| matches!(c, Call::Invoke(..))));
     }
     let reports = platform
         .calls
