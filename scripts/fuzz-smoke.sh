@@ -73,8 +73,10 @@ if grep -n 'suit_fuzzing_bypass' Cargo.toml | grep -v 'check-cfg' >/dev/null; th
 fi
 # And behaviourally: the release profile (what artifacts are built with),
 # without any RUSTFLAGS from the environment, rejects a tampered signature.
+# (--exact and "1 passed": a renamed test must not make this pass vacuously.)
 if ! env -u RUSTFLAGS -u CARGO_ENCODED_RUSTFLAGS cargo test -q --release --test budgets \
-  release_build_rejects_tampered_signatures >"$logs/release-guard.log" 2>&1; then
+  release_build_rejects_tampered_signatures -- --exact >"$logs/release-guard.log" 2>&1 ||
+  ! grep -q "test result: ok. 1 passed" "$logs/release-guard.log"; then
   cat "$logs/release-guard.log"
   echo "FAILED: the release build accepts a tampered signature"
   exit 1

@@ -104,6 +104,8 @@ unsafe extern "C" fn supports_component(u: *mut c_void, c: u32, id: *const u8, n
     match id.iter().fold(0u8, |a, x| a.wrapping_add(*x)) {
         0x5A => SUIT_PLATFORM_NO_MATCH,
         0xA5 => SUIT_PLATFORM_WAIT,
+        0x3C => SUIT_PLATFORM_FAIL,
+        0xC3 => SUIT_PLATFORM_UNSUPPORTED,
         _ => SUIT_PLATFORM_MATCH,
     }
 }
@@ -183,6 +185,8 @@ unsafe extern "C" fn report(u: *mut c_void, r: *const suit_report_record) {
 
 fn ok_or(rc: suit_result, allowed: &[suit_result]) {
     assert_ne!(rc, SUIT_RESULT_PANIC, "panic caught at the C boundary");
+    // Every result is a named code (band 255: unknown).
+    assert_ne!(suit_result_band(rc), 255, "unnamed result {rc:#x}");
     if rc != SUIT_RESULT_OK && !allowed.is_empty() {
         assert!(
             allowed.contains(&rc),
@@ -394,6 +398,7 @@ fn run(data: &[u8]) {
     let flags = u32::from(answers.first().copied().unwrap_or(0) & 0x0f);
     let check_verdict = |rc: suit_result, v: suit_verdict| {
         assert_ne!(rc, SUIT_RESULT_PANIC);
+        assert_ne!(suit_result_band(rc), 255, "unnamed result {rc:#x}");
         if rc == SUIT_RESULT_OK {
             assert_eq!(v, SUIT_VERDICT_ALLOW);
         } else {
@@ -403,20 +408,28 @@ fn run(data: &[u8]) {
             assert_ne!(rc, SUIT_RESULT_OK);
         }
     };
+    // A run's result is also the context's last error (OK clears it).
+    let check_run = |ctx: &suit_ctx, rc: suit_result, v: suit_verdict| {
+        check_verdict(rc, v);
+        let mut d = core::mem::MaybeUninit::<suit_error_detail>::uninit();
+        ok_or(unsafe { suit_ctx_last_error(ctx, d.as_mut_ptr()) }, &[]);
+        let d = unsafe { d.assume_init() };
+        assert_eq!(d.result, rc, "last error");
+    };
     let mut v: suit_verdict = 0;
     let rc = unsafe { suit_run_update(&mut *ctx, &platform, flags, &mut v) };
-    check_verdict(rc, v);
+    check_run(&ctx, rc, v);
     let mut boot = 0u32;
     rewind();
     let rc = unsafe { suit_run_invoke(&mut *ctx, &platform, flags, &mut v, &mut boot) };
-    check_verdict(rc, v);
+    check_run(&ctx, rc, v);
     if rc == SUIT_RESULT_OK {
         assert!(boot < count || boot == SUIT_NO_COMPONENT);
     }
     for k in [7i64, 8, 9, 16, 20, 0, 3] {
         rewind();
         let rc = unsafe { suit_run_section(&mut *ctx, k, &platform, flags, &mut v) };
-        check_verdict(rc, v);
+        check_run(&ctx, rc, v);
     }
     ok_or(
         unsafe { suit_run_update(&mut *ctx, &platform, 0x8000_0000, &mut v) },

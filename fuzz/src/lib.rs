@@ -154,8 +154,9 @@ pub struct MockPlatform<'a> {
     pub identity: Option<IdentityPolicy>,
     vendor_ok: Vec<bool>,
     class_ok: Vec<bool>,
-    /// The first `Err` this platform answered: the run must end with it.
-    pub first_err: Option<PlatformError>,
+    /// The error the first `Err` this platform answered must end the run
+    /// with (`Pending`: a pending run).
+    pub first_err: Option<suit_verify::ErrorKind>,
 }
 
 impl<'a> MockPlatform<'a> {
@@ -175,7 +176,7 @@ impl<'a> MockPlatform<'a> {
     /// Remember the first error answered.
     fn noted<T>(&mut self, r: PlatformResult<T>) -> PlatformResult<T> {
         if let Err(e) = &r {
-            self.first_err.get_or_insert(*e);
+            self.first_err.get_or_insert(e.kind());
         }
         r
     }
@@ -234,8 +235,16 @@ impl Platform for MockPlatform<'_> {
         let r = match c.id.encoded().iter().fold(0u8, |a, x| a.wrapping_add(*x)) {
             0x5A => Ok(false),
             0xA5 => Err(PlatformError::Pending),
+            0x3C => Err(PlatformError::Failed),
+            0xC3 => Err(PlatformError::Unsupported),
             _ => Ok(true),
         };
+        if r == Err(PlatformError::Unsupported) {
+            // An unsupported component, not an unsupported operation.
+            self.first_err
+                .get_or_insert(suit_verify::ErrorKind::ComponentUnsupported);
+            return r;
+        }
         self.noted(r)
     }
 
@@ -574,11 +583,11 @@ pub fn run_one<const N: usize>(
     }
     // Fail closed: the first error the platform answered ends the run with
     // that error (nothing absorbs it: not try-each, not soft-failure).
-    if let Some(e) = platform.first_err {
-        if e == PlatformError::Pending {
+    if let Some(k) = platform.first_err {
+        if k == suit_verify::ErrorKind::Pending {
             assert!(pending, "Pending answered, run gave {result:?}");
         } else {
-            assert_eq!(result, Err(e.kind().code()), "{e:?} answered");
+            assert_eq!(result, Err(k.code()), "an answer meaning {k:?}");
         }
     }
     // Dry runs ask instead of acting; invoke is called only when asked for.
