@@ -345,9 +345,9 @@ fn several_components_severed_text_and_integrated_payloads() {
     assert_eq!(model["signatures"].as_array().unwrap().len(), 2);
 }
 
-#[test]
-fn severed_member_tampering_is_rejected() {
-    let w = Work::with_keys();
+/// `t.suit`, signed with p256, its text severed; `t2.suit`, the same with
+/// one byte of the severed text changed (at the returned offset).
+fn severed_text_tampered(w: &Work) -> usize {
     w.write("fw.bin", vec![1u8; 64]);
     let json = format!(
         r#"{{"sequence-number": 1, "vendor-id": "{VENDOR}", "class-id": "{CLASS}",
@@ -359,6 +359,13 @@ fn severed_member_tampering_is_rejected() {
     let pos = bytes.windows(6).position(|x| x == b"Tamper").unwrap();
     bytes[pos] = b'D';
     w.write("t2.suit", &bytes);
+    pos
+}
+
+#[test]
+fn severed_member_tampering_is_rejected() {
+    let w = Work::with_keys();
+    severed_text_tampered(&w);
     let args = |f: &'static str| {
         [
             "verify",
@@ -385,17 +392,7 @@ fn sign_refuses_what_a_device_would_reject() {
     // A signed envelope whose severed text was altered afterwards: its
     // digest no longer matches (a second signer must not bless it).
     let w = Work::with_keys();
-    w.write("fw.bin", vec![1u8; 64]);
-    let json = format!(
-        r#"{{"sequence-number": 1, "vendor-id": "{VENDOR}", "class-id": "{CLASS}",
-            "components": [{{"id": ["h'00'"], "image": "fw.bin"}}],
-            "text": {{"manifest-description": "Tamper target"}}, "sever": ["text"]}}"#
-    );
-    w.make("t", &json, &["p256"]);
-    let mut bytes = w.read("t.suit");
-    let pos = bytes.windows(6).position(|x| x == b"Tamper").unwrap();
-    bytes[pos] = b'D';
-    w.write("t2.suit", &bytes);
+    let pos = severed_text_tampered(&w);
     let e = w.suit(&["sign", "--key", "ed.pem", "t2.suit", "-o", "out.suit"]);
     assert_eq!(e.code, 1, "{e:?}");
     assert!(
