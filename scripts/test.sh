@@ -62,8 +62,8 @@ done
 
 # ---- the rest of the suite ------------------------------------------------------
 # (scripts/demo.sh runs inside `cargo test` through cli/tests/demo.rs.)
-for s in test-c.sh panic-check.sh perf-check.sh; do
-  [ -x "scripts/$s" ] && step "scripts/$s" "scripts/$s"
+for s in test-c.sh "panic-check.sh --self-test" perf-check.sh; do
+  [ -x "scripts/${s%% *}" ] && step "scripts/$s" scripts/$s
 done
 if [ -z "${SUIT_SKIP_FUZZ:-}" ] && [ -x scripts/fuzz-smoke.sh ]; then
   step "scripts/fuzz-smoke.sh" scripts/fuzz-smoke.sh
