@@ -126,6 +126,22 @@ pub(crate) fn sign_bytes(
         other => Failure::Refused(format!("not a SUIT envelope this tool can sign: {other}")),
     })?;
     let existing = parts.auth_elements.len().saturating_sub(1);
+    // A second signature by the same key with the same algorithm adds
+    // nothing a device counts, and a re-run pipeline step would fill the
+    // block limit with copies (the same key with another algorithm is an
+    // algorithm migration, and allowed).
+    let public = key.public_raw();
+    if cose::sign1_blocks(input).is_ok_and(|blocks| {
+        blocks.iter().any(|b| {
+            b.alg == Some(i128::from(alg_id))
+                && cose::verify_raw(key.key_type(), &public, &b.to_be_signed, &b.signature).is_ok()
+        })
+    }) {
+        return Err(Failure::Refused(format!(
+            "refusing to sign: the envelope already carries a signature by this key with {}",
+            alg_name(i128::from(alg_id)).unwrap_or("this algorithm")
+        )));
+    }
     let max = suit_verify::limits::MAX_AUTH_BLOCKS;
     if existing >= max {
         return Err(Failure::Refused(format!(

@@ -142,7 +142,17 @@ fn two_signers() {
     w.suit(&["sign", "--key", "edb.pem", "fw.suit", "-o", "fw.suit"])
         .ok();
     verify_one(&w, &["edb.pub.pem"], "fw.suit").ok();
-    let e = w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", "five.suit"]);
+    // (ed.pem with EdDSA: a key that signed already, with another algorithm.)
+    let e = w.suit(&[
+        "sign",
+        "--key",
+        "ed.pem",
+        "--alg",
+        "-8",
+        "fw.suit",
+        "-o",
+        "five.suit",
+    ]);
     assert_eq!(e.code, 1, "{e:?}");
     assert!(e.stderr.contains("4 authentication blocks"), "{e:?}");
 }
@@ -412,9 +422,19 @@ fn sign_refuses_what_a_device_would_reject() {
         .unwrap();
     assert!(at <= pos && pos < at + 40, "{at} vs {pos}: {e:?}");
     assert!(!w.path("out.suit").exists());
-    // The untouched one signs.
+    // The untouched one signs, once: a second signature by the same key is
+    // refused (a re-run pipeline step would otherwise fill the block limit).
     w.suit(&["sign", "--key", "ed.pem", "t.suit", "-o", "out.suit"])
         .ok();
+    let again = w.suit(&["sign", "--key", "ed.pem", "out.suit", "-o", "out2.suit"]);
+    assert_eq!(again.code, 1, "{again:?}");
+    assert!(
+        again
+            .stderr
+            .contains("already carries a signature by this key with Ed25519"),
+        "{again:?}"
+    );
+    assert!(!w.path("out2.suit").exists());
 }
 
 #[test]
