@@ -127,13 +127,20 @@ impl Verifier {
         unsafe { &*addr_of!((*self.0).hash) }
     }
 
-    /// Drop the inner verifier (aborting a C hash) and remember `e`.
+    /// Drop the inner verifier of an ACTIVE verifier (aborting a C hash)
+    /// and leave it FAILED with `e`.
     fn fail(&self, e: &Error) -> suit_result {
         if self.state() == ACTIVE {
             self.drop_verifier();
-            self.set_state(FAILED);
         }
+        self.failed(e)
+    }
+
+    /// FAILED with `e`, returned by every later call (`iv` already dropped
+    /// or moved out).
+    fn failed(&self, e: &Error) -> suit_result {
         let h = self.head();
+        h.state = FAILED;
         h.error = code(e);
         h.error
     }
@@ -188,16 +195,10 @@ impl Drop for BusyGuard {
     fn drop(&mut self) {
         let ver = Verifier(p::place(self.v));
         let state = ver.state();
-        if state == DROPPING && !matches!(self.then, Unwind::Zero) {
-            // The panic was in the drop of `iv` itself: never drop it again.
-            let h = ver.head();
-            h.state = FAILED;
-            h.error = code(&ErrorKind::Panic.here());
-            return;
-        }
         if !matches!(state, BUSY | DROPPING) {
             return;
         }
+        let panic = ErrorKind::Panic.here();
         match self.then {
             Unwind::Zero => {
                 // SAFETY: the storage was checked at init; the unwinding
@@ -207,14 +208,15 @@ impl Drop for BusyGuard {
                     ptr::write_bytes(self.v.cast::<u8>(), 0, size_of::<suit_image_verifier>())
                 };
             }
-            Unwind::DropVerifier => {
+            // `iv` is live: drop it now.
+            Unwind::DropVerifier if state == BUSY => {
                 ver.set_state(ACTIVE);
-                let _ = ver.fail(&ErrorKind::Panic.here());
+                let _ = ver.fail(&panic);
             }
-            Unwind::Fail => {
-                let h = ver.head();
-                h.state = FAILED;
-                h.error = code(&ErrorKind::Panic.here());
+            // `iv` was moved out (finish), or the panic was in its drop
+            // (DROPPING): never drop it again.
+            Unwind::DropVerifier | Unwind::Fail => {
+                let _ = ver.failed(&panic);
             }
         }
     }
@@ -448,12 +450,7 @@ pub unsafe extern "C" fn suit_image_verifier_finish(
                 }
                 SUIT_RESULT_OK
             }
-            Err(e) => {
-                let h = ver.head();
-                h.state = FAILED;
-                h.error = code(&e);
-                h.error
-            }
+            Err(e) => ver.failed(&e),
         }
     })
 }
