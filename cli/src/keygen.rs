@@ -88,10 +88,7 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         return Err(e);
     }
     commit_temp(&tmp_public, &public, "public key")?;
-    let name = match kt {
-        KeyType::Ed25519 => "Ed25519",
-        KeyType::P256 => "P-256",
-    };
+    let name = crate::util::key_type_name(kt);
     crate::util::err_line(&format!(
         "wrote {} (private {name} key, PKCS#8, mode 0600) and {} (public key, SPKI)",
         private.display(),

@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use suit_encoder::cose::{self, KeyType, SigningKey};
+use suit_encoder::cose::{self, SigningKey};
 use suit_encoder::suit::alg;
 
-use crate::util::{CmdResult, Failure, read_file, read_text, usage, write_file};
+use crate::util::{CmdResult, Failure, key_type_name, read_file, read_text, usage, write_file};
 
 /// Arguments of `suit sign`.
 #[derive(Args, Debug)]
@@ -62,13 +62,6 @@ pub(crate) fn alg_name(id: i128) -> Option<&'static str> {
         -36 => "ES512",
         _ => return None,
     })
-}
-
-fn key_type_name(kt: KeyType) -> &'static str {
-    match kt {
-        KeyType::Ed25519 => "Ed25519",
-        KeyType::P256 => "P-256",
-    }
 }
 
 /// Run `suit sign`.
@@ -174,10 +167,7 @@ pub(crate) fn sign_bytes(
 /// given in `input` (the wrapper grew by the new block, and everything the
 /// library reads after it moved by as much).
 fn device_would_accept(input: &[u8], signed: &[u8], key: &SigningKey) -> CmdResult {
-    let kind = match key.key_type() {
-        KeyType::Ed25519 => suit_verify::crypto::KeyType::Ed25519,
-        KeyType::P256 => suit_verify::crypto::KeyType::P256,
-    };
+    let kind = crate::util::library_key_type(key.key_type());
     let public = key.public_raw();
     let refuse = |e: suit_verify::Error| {
         let k = e.kind();

@@ -61,6 +61,22 @@ impl fmt::Display for Failure {
 pub(crate) type CmdResult<T = ()> = Result<T, Failure>;
 
 /// A usage error.
+/// The library's key type for a key read or made with suit-encoder.
+pub(crate) fn library_key_type(k: suit_encoder::cose::KeyType) -> suit_verify::crypto::KeyType {
+    match k {
+        suit_encoder::cose::KeyType::Ed25519 => suit_verify::crypto::KeyType::Ed25519,
+        suit_encoder::cose::KeyType::P256 => suit_verify::crypto::KeyType::P256,
+    }
+}
+
+/// A key type's name in messages.
+pub(crate) fn key_type_name(k: suit_encoder::cose::KeyType) -> &'static str {
+    match k {
+        suit_encoder::cose::KeyType::Ed25519 => "Ed25519",
+        suit_encoder::cose::KeyType::P256 => "P-256",
+    }
+}
+
 pub(crate) fn usage(msg: impl Into<String>) -> Failure {
     Failure::Usage(msg.into())
 }

@@ -291,11 +291,10 @@ fn load_key(path: &std::path::Path) -> CmdResult<PublicKey> {
             path.display()
         ))
     })?;
-    let kind = match kt {
-        suit_encoder::cose::KeyType::Ed25519 => KeyType::Ed25519,
-        suit_encoder::cose::KeyType::P256 => KeyType::P256,
-    };
-    Ok(PublicKey { kind, raw })
+    Ok(PublicKey {
+        kind: crate::util::library_key_type(kt),
+        raw,
+    })
 }
 
 /// Everything from the command line, read and checked.
