@@ -502,7 +502,6 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if count > N || count > 32 {
             return Err(ErrorKind::LimitComponents.here());
         }
-
         let limits = options.limits.clamped();
         Ok(Processor {
             auth,
