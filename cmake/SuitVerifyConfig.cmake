@@ -13,8 +13,9 @@
 #
 # Cache variables (source-tree mode):
 #   SUIT_VERIFY_RUST_TARGET  Rust target triple; default: the host for native
-#                            builds, else mapped from CMAKE_SYSTEM_PROCESSOR
-#                            and the compiler flags (see _suit_verify_map_target).
+#                            builds, else mapped from the compiler flags:
+#                            -mcpu/-mfloat-abi or
+#                            -march/-mabi (SuitVerifyTargets.cmake).
 #   SUIT_VERIFY_FEATURES     cargo features (default: ed25519,p256,error-messages
 #                            plus panic-handler,opt-size on bare metal).
 #   SUIT_VERIFY_PROFILE      cargo profile (default: release-size on bare
@@ -35,6 +36,7 @@ cmake_minimum_required(VERSION 3.16)
 include_guard(GLOBAL)
 
 get_filename_component(_suit_dir "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
+include("${_suit_dir}/SuitVerifyTargets.cmake")
 set(SuitVerify_VERSION 0.1.0)
 
 function(_suit_verify_map_target out)
@@ -46,32 +48,29 @@ function(_suit_verify_map_target out)
       return()
     endif()
   endif()
-  # Cortex-M from -mcpu / -mfloat-abi (the same mapping the Zephyr module
-  # makes from Kconfig).
-  # Armv8-M first: "cortex-m3" is a prefix of "cortex-m33" and "cortex-m35p".
+  # Cortex-M from -mcpu / -mfloat-abi, RISC-V from -march / -mabi
+  # (cmake/SuitVerifyTargets.cmake, the mapping the Zephyr module uses too).
   set(_flags "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_INIT}")
-  if(_flags MATCHES "cortex-m(33|35p|52|55|85)")
+  set(_t "")
+  set(_why "no -mcpu=cortex-m... or -march=rv... in the C flags")
+  if(_flags MATCHES "-mcpu=(cortex-m[0-9]+(plus|p)?)")
+    set(_cpu "${CMAKE_MATCH_1}")
+    set(_hard FALSE)
     if(_flags MATCHES "float-abi=hard")
-      set(_t thumbv8m.main-none-eabihf)
-    else()
-      set(_t thumbv8m.main-none-eabi)
+      set(_hard TRUE)
     endif()
-  elseif(_flags MATCHES "cortex-m23")
-    set(_t thumbv8m.base-none-eabi)
-  elseif(_flags MATCHES "cortex-m0|cortex-m1([^0-9]|$)")
-    set(_t thumbv6m-none-eabi)
-  elseif(_flags MATCHES "cortex-m3([^0-9]|$)")
-    set(_t thumbv7m-none-eabi)
-  elseif(_flags MATCHES "cortex-m4|cortex-m7")
-    if(_flags MATCHES "float-abi=hard")
-      set(_t thumbv7em-none-eabihf)
-    else()
-      set(_t thumbv7em-none-eabi)
+    suit_verify_arm_target(_t _why "${_cpu}" ${_hard})
+  elseif(_flags MATCHES "-march=rv(32|64)([a-z]+)")
+    set(_xlen "${CMAKE_MATCH_1}")
+    set(_ext "${CMAKE_MATCH_2}")
+    set(_fabi "")
+    if(_flags MATCHES "-mabi=(ilp32|lp64)e?([fd]?)")
+      set(_fabi "${CMAKE_MATCH_2}")
     endif()
-  elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "riscv32")
-    set(_t riscv32imac-unknown-none-elf)
-  else()
-    message(FATAL_ERROR "SuitVerify: cannot map this toolchain to a Rust target; set SUIT_VERIFY_RUST_TARGET")
+    suit_verify_riscv_target(_t _why ${_xlen} "${_ext}" "${_fabi}")
+  endif()
+  if(_t STREQUAL "")
+    message(FATAL_ERROR "SuitVerify: ${_why}; set SUIT_VERIFY_RUST_TARGET")
   endif()
   set(${out} "${_t}" PARENT_SCOPE)
 endfunction()
@@ -99,6 +98,12 @@ if(EXISTS "${_suit_dir}/../ffi/Cargo.toml")
     else()
       set(SUIT_VERIFY_FEATURES "ed25519,p256,error-messages")
     endif()
+  endif()
+  # A no_std static library needs its panic handler; without the feature cargo stops
+  # with "`#[panic_handler]` function required" after compiling everything.
+  if(_bare AND NOT ",${SUIT_VERIFY_FEATURES}," MATCHES ",panic-handler,")
+    message(FATAL_ERROR "SuitVerify: SUIT_VERIFY_FEATURES (${SUIT_VERIFY_FEATURES}) needs "
+                        "panic-handler for the bare-metal target ${SUIT_VERIFY_RUST_TARGET}")
   endif()
   if(NOT SUIT_VERIFY_PROFILE)
     if(_bare)

@@ -1,0 +1,88 @@
+# The Rust target triple for a CPU, shared by SuitVerifyConfig.cmake (which
+# reads the C compiler's -mcpu / -march / -mabi flags) and the Zephyr module
+# (which reads the Kconfig). Functions only; installed beside
+# SuitVerifyConfig.cmake. Tested by tests/c/cmake_target_map.cmake and
+# tests/c/check_zephyr_module.py.
+#
+# The rule: the Rust code may use no instruction the CPU lacks, and must use
+# the float ABI of the rest of the image (a mismatch does not link on Arm or
+# RISC-V). Where no built-in Rust target fits, the functions give "" and say
+# why, and the build asks for the target to be named explicitly.
+
+include_guard(GLOBAL)
+
+# cpu: "cortex-m0", "cortex-m0plus", "cortex-m1", "cortex-m3", "cortex-m4",
+# "cortex-m7", "cortex-m23", "cortex-m33", "cortex-m35p", "cortex-m52",
+# "cortex-m55" or "cortex-m85"; hard: true for the hard-float ABI.
+function(suit_verify_arm_target out why cpu hard)
+  set(_t "")
+  set(_why "")
+  if(cpu MATCHES "^cortex-m(0|0plus|1)$")
+    set(_t thumbv6m-none-eabi)
+  elseif(cpu STREQUAL "cortex-m3")
+    set(_t thumbv7m-none-eabi)
+  elseif(cpu MATCHES "^cortex-m(4|7)$")
+    set(_t thumbv7em-none-eabi)
+  elseif(cpu STREQUAL "cortex-m23")
+    set(_t thumbv8m.base-none-eabi)
+  elseif(cpu MATCHES "^cortex-m(33|35p|52|55|85)$")
+    # Armv8.1-M (M52, M55, M85) runs Armv8-M mainline code.
+    set(_t thumbv8m.main-none-eabi)
+  else()
+    set(_why "no Rust target is known for the CPU '${cpu}'")
+  endif()
+  if(hard AND _t MATCHES "^thumbv7em|^thumbv8m\\.main")
+    set(_t "${_t}hf")
+  elseif(hard AND NOT _t STREQUAL "")
+    set(_t "")
+    set(_why "${cpu} has no hard-float Rust target")
+  endif()
+  set(${out} "${_t}" PARENT_SCOPE)
+  set(${why} "${_why}" PARENT_SCOPE)
+endfunction()
+
+# xlen: 32 or 64; ext: the single-letter extensions of -march after "rv32" /
+# "rv64" ("imac", "gc" = "imafdc", "ec"); fabi: the float ABI's letter, as
+# -mabi ends ("" soft, "f" single, "d" double).
+function(suit_verify_riscv_target out why xlen ext fabi)
+  string(REPLACE "g" "imafd" ext "${ext}")
+  foreach(_x e m a f d c)
+    string(FIND "${ext}" "${_x}" _p)
+    if(_p GREATER -1)
+      set(_${_x} TRUE)
+    else()
+      set(_${_x} FALSE)
+    endif()
+  endforeach()
+  set(_t "")
+  set(_why "")
+  if(_e)
+    set(_why "the E base ISA (rv${xlen}e) has no built-in Rust target")
+  elseif(xlen STREQUAL "64")
+    if(fabi STREQUAL "" AND _m AND _a AND _c)
+      set(_t riscv64imac-unknown-none-elf)
+    elseif(fabi STREQUAL "d" AND _m AND _a AND _f AND _d AND _c)
+      set(_t riscv64gc-unknown-none-elf)
+    else()
+      set(_why "rv64${ext} with the lp64${fabi} ABI has no built-in Rust target (riscv64imac is lp64, riscv64gc lp64d)")
+    endif()
+  elseif(fabi STREQUAL "d")
+    set(_why "the ilp32d float ABI has no built-in Rust target")
+  elseif(fabi STREQUAL "f")
+    if(_m AND _a AND _f AND _c)
+      set(_t riscv32imafc-unknown-none-elf)
+    else()
+      set(_why "rv32${ext} with the ilp32f ABI has no built-in Rust target (riscv32imafc needs M, A, F and C)")
+    endif()
+  elseif(_m AND _a AND _c)
+    set(_t riscv32imac-unknown-none-elf)
+  elseif(_m AND _c)
+    set(_t riscv32imc-unknown-none-elf)
+  elseif(_m)
+    set(_t riscv32im-unknown-none-elf)
+  else()
+    set(_t riscv32i-unknown-none-elf)
+  endif()
+  set(${out} "${_t}" PARENT_SCOPE)
+  set(${why} "${_why}" PARENT_SCOPE)
+endfunction()
