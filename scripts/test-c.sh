@@ -10,9 +10,12 @@
 #               (ASan + UBSan builds: -fsanitize=address,undefined)
 #   c++         tests/c/test_cpp.cpp includes the header (g++ and clang++)
 #   packaging   zephyr/module.yml (YAML), Kconfig/CMake names = cargo features
-#   cmake-target-map  the Rust target the CMake package picks from -mcpu/-mfloat-abi
-#   cmake-installed / cmake-source / pkg-config
+#   cmake-target-map  the Rust target the CMake package picks from -mcpu/-mfloat-abi/-march/-mabi
+#   zephyr-module     the Zephyr module's cargo command line and prebuilt-prefix checks for
+#               each Kconfig case, with stand-ins for Zephyr's functions and for cargo
+#   cmake-installed / cmake-installed-capacities / cmake-source / pkg-config
 #               a host project using find_package(SuitVerify) configures, builds, runs
+#               (the capacities case: a package of 8 components and its generated header)
 #   no-libc     the thumb static library needs no native library
 #   miri        cargo +nightly miri test -p suit-verify-ffi (misuse cases included)
 #   firmware    examples/firmware on qemu-system-arm mps2-an385 (M3) and
@@ -124,6 +127,7 @@ step c++ cxx_test
 log "packaging"
 step packaging python3 tests/c/check_packaging.py
 step cmake-target-map cmake -P tests/c/cmake_target_map.cmake
+step zephyr-module python3 tests/c/check_zephyr_module.py "$out/zephyr-module"
 consumer() { # BUILD-DIR SuitVerify_DIR EXTRA-CMAKE-ARGS...
   local b="$1" dir="$2"; shift 2
   rm -rf "$b" && cmake -S tests/c/cmake-consumer -B "$b" -DSuitVerify_DIR="$dir" "$@" &&
@@ -135,10 +139,23 @@ consumer() { # BUILD-DIR SuitVerify_DIR EXTRA-CMAKE-ARGS...
     grep -q ": AUTH_SIGNATURE_INVALID (" "$b/tampered.txt" # refused for the right reason
 }
 installed() {
-  CARGO_TARGET_DIR="$out/package-cargo" cmake/package.sh "$out/prefix" "" "" dev &&
+  rm -rf "$out/prefix" &&
+    CARGO_TARGET_DIR="$out/package-cargo" cmake/package.sh "$out/prefix" "" "" dev &&
+    grep -qx "ed25519,p256,error-messages" "$out/prefix/lib/cmake/SuitVerify/features.txt" &&
     consumer "$out/consumer-installed" "$out/prefix/lib/cmake/SuitVerify"
 }
 step cmake-installed installed
+# A package of other capacities carries the header generated for them: the consumer's
+# suit_ctx_init would refuse a header of the defaults.
+installed_capacities() {
+  rm -rf "$out/prefix-8" &&
+    SUIT_VERIFY_MAX_COMPONENTS=8 CARGO_TARGET_DIR="$out/package-cargo-8" \
+      cmake/package.sh "$out/prefix-8" "" "" dev &&
+    grep -q "^#define SUIT_MAX_COMPONENTS 8$" "$out/prefix-8/include/suit_verify.h" &&
+    grep -q "(C ABI 2050, " "$out/prefix-8/lib/pkgconfig/suit-verify.pc" &&
+    consumer "$out/consumer-installed-8" "$out/prefix-8/lib/cmake/SuitVerify"
+}
+step cmake-installed-capacities installed_capacities
 step cmake-source consumer "$out/consumer-source" "$root/cmake" -DSUIT_VERIFY_PROFILE=dev \
   -DSUIT_VERIFY_CARGO_TARGET_DIR="$out/source-cargo"
 pc() {

@@ -2,9 +2,9 @@
 """Checks of the packaging files that can run without Zephyr or FreeRTOS:
 
 - zephyr/module.yml parses as YAML and names the module's CMake and Kconfig;
-- every cargo feature of suit-verify-ffi (but `default`) is a Kconfig bool
-  SUIT_VERIFY_<FEATURE> used by zephyr/CMakeLists.txt, and every such bool is
-  a feature;
+- every cargo feature of suit-verify-ffi (but `default`, and `panic-handler`,
+  which the module always turns on) is a Kconfig bool SUIT_VERIFY_<FEATURE>
+  used by zephyr/CMakeLists.txt, and every such bool is a feature;
 - every capacity environment variable of ffi/build.rs is a Kconfig int of
   the same name and is passed by the Zephyr CMake;
 - the versions in cmake/ and the header match the crate version.
@@ -49,7 +49,11 @@ zcmake = read("zephyr/CMakeLists.txt")
 bools = set(re.findall(r"^config (SUIT_VERIFY_\w+)\n\tbool", kconfig, re.M))
 loop = re.search(r"foreach\(_opt ([A-Z0-9_ ]+)\)", zcmake)
 mapped = set(loop.group(1).split()) if loop else set()
+# The module builds a static library, which needs the panic handler: always on, no option.
+check("set(_features panic-handler)" in zcmake, "feature panic-handler: always on in zephyr/CMakeLists.txt")
 for f in features:
+    if f == "panic-handler":
+        continue
     opt = f.upper().replace("-", "_")
     check("SUIT_VERIFY_" + opt in bools, f"feature {f}: Kconfig SUIT_VERIFY_{opt}")
     check(opt in mapped, f"feature {f}: mapped in zephyr/CMakeLists.txt")
