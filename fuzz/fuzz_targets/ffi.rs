@@ -4,6 +4,12 @@
 //! any size (NULL included), every run function with a C platform whose
 //! callbacks answer from the input, the streaming image verifier fed in
 //! chunks, and misuse (NULL pointers, wrong sizes, use after deinit).
+//! Half the inputs also install C crypto callbacks (`suit_ctx_set_crypto`)
+//! that compute real digests and signature checks unless the input makes a
+//! call fail, lie about the digest or its length, or answer garbage; every
+//! started digest must be finished or aborted exactly once, a digest fault
+//! or a garbage verdict must fail `suit_authenticate`, and it may succeed
+//! only after the backend answered `SUIT_VERDICT_ALLOW`.
 //! Every call must return a documented result; `SUIT_RESULT_PANIC` (a
 //! panic caught at the boundary) is a crash, and so is any memory error
 //! (AddressSanitizer).
@@ -183,6 +189,234 @@ unsafe extern "C" fn report(u: *mut c_void, r: *const suit_report_record) {
     assert!(r.component < u.components || r.component == SUIT_NO_COMPONENT);
 }
 
+/// The firmware's crypto backend, driven by the input read from its end
+/// (past the end: behave). Digests are real SHA-256 kept in the library's
+/// state area; signature checks are the built-in ones unless the input says
+/// otherwise.
+struct FuzzCrypto<'a> {
+    answers: &'a [u8],
+    pos: usize,
+    /// State areas of the digests started and not yet finished or aborted.
+    open: Vec<usize>,
+    /// A callback failed (a digest call's error, a digest length over 64, a
+    /// garbage verdict) since the reset: the library must fail the call.
+    backend_failed: bool,
+    /// A digest callback misbehaved in any way (failed, refused, gave a wrong
+    /// digest or length) since the reset.
+    digest_fault: bool,
+    /// `verify` answered ALLOW since the reset.
+    allowed: bool,
+    /// `digest_abort` is installed: every started digest must end.
+    aborts: bool,
+}
+
+impl FuzzCrypto<'_> {
+    fn next(&mut self) -> u8 {
+        let n = self.answers.len();
+        let b = if self.pos < n {
+            self.answers[n - 1 - self.pos]
+        } else {
+            0
+        };
+        self.pos = self.pos.saturating_add(1);
+        b % 16
+    }
+    fn fail(&mut self) {
+        self.backend_failed = true;
+        self.digest_fault = true;
+    }
+    fn reset(&mut self) {
+        self.backend_failed = false;
+        self.digest_fault = false;
+        self.allowed = false;
+    }
+    /// A call that returned `rc` after the callbacks since the reset; then reset.
+    /// `digest_decides`: a wrong digest must fail the call too (authentication,
+    /// queries, the image verifier), not only a failing backend (runs, where
+    /// a failed image-match may be a try-each alternative).
+    fn judge(&mut self, rc: suit_result, digest_decides: bool, what: &str) {
+        if rc == SUIT_RESULT_OK {
+            assert!(
+                !self.backend_failed,
+                "{what} succeeded despite a failing crypto backend"
+            );
+            assert!(
+                !(digest_decides && self.digest_fault),
+                "{what} succeeded despite a failed or wrong digest"
+            );
+        }
+        self.reset();
+    }
+}
+
+unsafe fn fuzz_crypto<'a>(u: *mut c_void) -> &'a mut FuzzCrypto<'a> {
+    // SAFETY: every crypto callback gets the `FuzzCrypto` this target
+    // passed as `user`.
+    unsafe { &mut *(u as *mut FuzzCrypto<'a>) }
+}
+
+type Sha = sha2::Sha256;
+
+unsafe extern "C" fn c_digest_init(
+    u: *mut c_void,
+    state: *mut c_void,
+    size: usize,
+    alg: i32,
+) -> i32 {
+    let c = unsafe { fuzz_crypto(u) };
+    assert!(
+        !state.is_null() && state as usize % 8 == 0,
+        "state area not 8-aligned"
+    );
+    if let Some(at) = c.open.iter().position(|&p| p == state as usize) {
+        // Without digest_abort a failed operation is simply dropped.
+        assert!(
+            !c.aborts,
+            "digest_init on a started operation (never finished or aborted)"
+        );
+        c.open.swap_remove(at);
+    }
+    let answer = c.next();
+    if alg != -16 || size < core::mem::size_of::<Sha>() || answer == 13 {
+        c.digest_fault = true;
+        return SUIT_PLATFORM_UNSUPPORTED;
+    }
+    match answer {
+        12 => {
+            c.fail();
+            SUIT_PLATFORM_FAIL
+        }
+        14 => {
+            c.fail();
+            0x77
+        }
+        _ => {
+            // SAFETY: `state` is `size` >= size_of::<Sha>() bytes, 8-aligned
+            // (Sha's alignment is at most 8), owned by this operation.
+            unsafe { (state as *mut Sha).write(<Sha as sha2::Digest>::new()) };
+            c.open.push(state as usize);
+            SUIT_PLATFORM_OK
+        }
+    }
+}
+
+unsafe extern "C" fn c_digest_update(
+    u: *mut c_void,
+    state: *mut c_void,
+    d: *const u8,
+    n: usize,
+) -> i32 {
+    let c = unsafe { fuzz_crypto(u) };
+    assert!(
+        c.open.contains(&(state as usize)),
+        "digest_update without digest_init"
+    );
+    if c.next() == 12 {
+        c.fail();
+        return SUIT_PLATFORM_FAIL;
+    }
+    // SAFETY: started by c_digest_init (checked above); `d` has `n` bytes.
+    unsafe { sha2::Digest::update(&mut *(state as *mut Sha), bytes(d, n)) };
+    SUIT_PLATFORM_OK
+}
+
+unsafe extern "C" fn c_digest_finish(
+    u: *mut c_void,
+    state: *mut c_void,
+    out: *mut u8,
+    size: usize,
+    len: *mut usize,
+) -> i32 {
+    let c = unsafe { fuzz_crypto(u) };
+    let at = c.open.iter().position(|&p| p == state as usize);
+    let at = at.expect("digest_finish without digest_init");
+    c.open.swap_remove(at);
+    assert!(size >= 64 && !out.is_null() && !len.is_null());
+    // SAFETY: started by c_digest_init; the operation ends here.
+    let h = unsafe { (state as *mut Sha).read() };
+    let digest = sha2::Digest::finalize(h);
+    // SAFETY: `out` has `size` >= 64 writable bytes, `len` is writable.
+    let (out, len) = unsafe { (core::slice::from_raw_parts_mut(out, size), &mut *len) };
+    out[..32].copy_from_slice(&digest);
+    *len = 32;
+    match c.next() {
+        12 => {
+            c.fail();
+            return SUIT_PLATFORM_FAIL;
+        }
+        13 => *len = 0,
+        14 => {
+            *len = size + 1;
+            c.fail();
+        }
+        15 => out[usize::from(c.next())] ^= 1,
+        _ => return SUIT_PLATFORM_OK,
+    }
+    c.digest_fault = true;
+    SUIT_PLATFORM_OK
+}
+
+unsafe extern "C" fn c_digest_abort(u: *mut c_void, state: *mut c_void) {
+    let c = unsafe { fuzz_crypto(u) };
+    if let Some(at) = c.open.iter().position(|&p| p == state as usize) {
+        c.open.swap_remove(at);
+        // SAFETY: started by c_digest_init; dropped once, here.
+        unsafe { core::ptr::drop_in_place(state as *mut Sha) };
+    }
+}
+
+unsafe extern "C" fn c_verify(
+    u: *mut c_void,
+    alg: i32,
+    key_type: u32,
+    key: *const u8,
+    key_len: usize,
+    parts: *const suit_bytes,
+    part_count: usize,
+    sig: *const u8,
+    sig_len: usize,
+) -> suit_verdict {
+    let c = unsafe { fuzz_crypto(u) };
+    let alg =
+        suit_verify::crypto::SigAlg::from_cose(i64::from(alg)).expect("verify: unknown algorithm");
+    let want_type = match alg.key_type() {
+        suit_verify::KeyType::Ed25519 => SUIT_KEY_ED25519,
+        _ => SUIT_KEY_P256,
+    };
+    assert_eq!(
+        key_type, want_type,
+        "verify: key type does not match the algorithm"
+    );
+    let parts = unsafe { core::slice::from_raw_parts(parts, part_count) };
+    let message: Vec<&[u8]> = parts
+        .iter()
+        .map(|p| unsafe { bytes(p.ptr, p.len) })
+        .collect();
+    let v = match c.next() {
+        12 => SUIT_VERDICT_ALLOW, // a backend that accepts anything
+        13 => SUIT_VERDICT_DENY,
+        14 => 0,
+        15 => 0x1234,
+        _ => {
+            let real = suit_verify::Crypto::verify(
+                &suit_verify::RustCrypto,
+                alg,
+                unsafe { bytes(key, key_len) },
+                &message,
+                unsafe { bytes(sig, sig_len) },
+            );
+            if real.is_ok() {
+                SUIT_VERDICT_ALLOW
+            } else {
+                SUIT_VERDICT_DENY
+            }
+        }
+    };
+    c.allowed |= v == SUIT_VERDICT_ALLOW;
+    c.backend_failed |= v != SUIT_VERDICT_ALLOW && v != SUIT_VERDICT_DENY;
+    v
+}
+
 fn ok_or(rc: suit_result, allowed: &[suit_result]) {
     assert_ne!(rc, SUIT_RESULT_PANIC, "panic caught at the C boundary");
     // Every result is a named code (band 255: unknown).
@@ -256,6 +490,49 @@ fn run(data: &[u8]) {
         &[SUIT_RESULT_NULL_POINTER],
     );
 
+    // ---- C crypto callbacks ---------------------------------------------------------
+    // Mode bit 0 chose the envelope; the crypto choice comes from the last
+    // answer byte: bit 0 digest callbacks, bit 1 verify, bit 2 no abort.
+    let choice = answers.last().copied().unwrap_or(0);
+    let digests = choice & 1 != 0;
+    let verifies = choice & 2 != 0;
+    let aborts = digests && choice & 4 == 0;
+    let mut fuzz_c = FuzzCrypto {
+        answers,
+        pos: 1,
+        open: Vec::new(),
+        backend_failed: false,
+        digest_fault: false,
+        allowed: false,
+        aborts,
+    };
+    let fc: *mut FuzzCrypto<'_> = &mut fuzz_c;
+    if digests || verifies {
+        let table = suit_crypto {
+            user: fc as *mut c_void,
+            digest_init: if digests { Some(c_digest_init) } else { None },
+            digest_update: if digests { Some(c_digest_update) } else { None },
+            digest_finish: if digests { Some(c_digest_finish) } else { None },
+            digest_abort: if aborts { Some(c_digest_abort) } else { None },
+            verify: if verifies { Some(c_verify) } else { None },
+        };
+        // Only some of the digest callbacks is refused and changes nothing.
+        if digests {
+            let half = suit_crypto {
+                digest_finish: None,
+                ..table
+            };
+            assert_eq!(
+                unsafe { suit_ctx_set_crypto(&mut *ctx, &half) },
+                SUIT_RESULT_INVALID_ARGUMENT
+            );
+        }
+        assert_eq!(
+            unsafe { suit_ctx_set_crypto(&mut *ctx, &table) },
+            SUIT_RESULT_OK
+        );
+    }
+
     // ---- keys and authentication -------------------------------------------------
     let kb = suit_verify_fuzz::key_bytes();
     let key = |t: u32, k: &[u8], kid: &[u8]| suit_key {
@@ -294,6 +571,23 @@ fn run(data: &[u8]) {
         )
     };
     ok_or(rc, &[]);
+    {
+        // SAFETY: no library call is running, so no callback holds `fc`.
+        let c = unsafe { &mut *fc };
+        if rc == SUIT_RESULT_OK && verifies {
+            assert!(
+                c.allowed,
+                "authenticated without the verify callback's ALLOW"
+            );
+        }
+        if aborts {
+            assert!(
+                c.open.is_empty(),
+                "digest left open after suit_authenticate"
+            );
+        }
+        c.judge(rc, true, "suit_authenticate");
+    }
     let mut detail: suit_error_detail = unsafe { core::mem::zeroed() };
     ok_or(unsafe { suit_ctx_last_error(&*ctx, &mut detail) }, &[]);
     assert_eq!(detail.result, rc);
@@ -304,16 +598,23 @@ fn run(data: &[u8]) {
     let mut seq = 0u64;
     let mut count = 0u32;
     let authenticated = rc == SUIT_RESULT_OK;
+    // Each query re-authenticates the held envelope (its digest, through the
+    // C callbacks when installed): it fails when they do.
     let q = |r: suit_result| {
         assert_ne!(r, SUIT_RESULT_PANIC);
         if !authenticated {
             assert_eq!(r, SUIT_RESULT_BAD_STATE, "query before authentication");
         }
+        // SAFETY: the query has returned; no callback holds `fc`.
+        unsafe { (*fc).judge(r, true, "a manifest query") };
+        r
     };
-    q(unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) });
-    q(unsafe { suit_manifest_component_count(&mut *ctx, &mut count) });
-    if authenticated {
+    if q(unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) }) == SUIT_RESULT_OK {
         assert!(seq >= floor);
+    }
+    let count_known =
+        q(unsafe { suit_manifest_component_count(&mut *ctx, &mut count) }) == SUIT_RESULT_OK;
+    if count_known {
         assert!((1..=16).contains(&count));
     }
     for c in 0..=count {
@@ -356,19 +657,28 @@ fn run(data: &[u8]) {
             )
         });
     }
-    // NULL outputs are refused, never written.
+    // NULL outputs are refused, never written (after the re-authentication,
+    // which a faulty digest backend fails first).
     if authenticated {
-        ok_or(
-            unsafe { suit_manifest_sequence_number(&mut *ctx, ptr::null_mut()) },
-            &[SUIT_RESULT_NULL_POINTER],
+        let rc = unsafe { suit_manifest_sequence_number(&mut *ctx, ptr::null_mut()) };
+        // SAFETY: no library call is running.
+        let faulted = unsafe { (*fc).digest_fault };
+        ok_or(rc, &[]);
+        assert!(
+            rc == SUIT_RESULT_NULL_POINTER || (faulted && rc != SUIT_RESULT_OK),
+            "NULL output: {rc:#x}"
         );
+        // SAFETY: as above.
+        unsafe { (*fc).reset() };
     }
 
     // ---- procedures through the C platform --------------------------------------------
     let mut user_state = User {
         answers,
         pos: 0,
-        components: count.max(1),
+        // Unknown when the count query failed (a faulty digest backend):
+        // then any index passes the callbacks' range check.
+        components: if count_known { count.max(1) } else { u32::MAX },
     };
     let u: *mut User<'_> = &mut user_state;
     let rewind = || unsafe { (*u).pos = 0 };
@@ -415,6 +725,8 @@ fn run(data: &[u8]) {
         ok_or(unsafe { suit_ctx_last_error(ctx, d.as_mut_ptr()) }, &[]);
         let d = unsafe { d.assume_init() };
         assert_eq!(d.result, rc, "last error");
+        // SAFETY: the run has returned; no callback holds `fc`.
+        unsafe { (*fc).judge(rc, false, "a run") };
     };
     let mut v: suit_verdict = 0;
     let rc = unsafe { suit_run_update(&mut *ctx, &platform, flags, &mut v) };
@@ -423,7 +735,7 @@ fn run(data: &[u8]) {
     rewind();
     let rc = unsafe { suit_run_invoke(&mut *ctx, &platform, flags, &mut v, &mut boot) };
     check_run(&ctx, rc, v);
-    if rc == SUIT_RESULT_OK {
+    if rc == SUIT_RESULT_OK && count_known {
         assert!(boot < count || boot == SUIT_NO_COMPONENT);
     }
     for k in [7i64, 8, 9, 16, 20, 0, 3] {
@@ -441,6 +753,8 @@ fn run(data: &[u8]) {
         let mut iv: Box<suit_image_verifier> = Box::new(unsafe { core::mem::zeroed() });
         let ivs = core::mem::size_of::<suit_image_verifier>();
         rewind();
+        // SAFETY: no library call is running.
+        unsafe { (*fc).reset() };
         let rc = unsafe {
             suit_image_verifier_init(&mut *iv, ivs, SUIT_ABI_VERSION, &mut *ctx, &platform, c)
         };
@@ -468,6 +782,8 @@ fn run(data: &[u8]) {
             );
             let rc = unsafe { suit_image_verifier_finish(&mut *iv, &mut v) };
             check_verdict(rc, v);
+            // SAFETY: no library call is running.
+            unsafe { (*fc).judge(rc, true, "the image verifier") };
             // Finished: further updates are refused, or (after a failure)
             // keep returning that failure.
             let again = unsafe { suit_image_verifier_update(&mut *iv, b"x".as_ptr(), 1) };
@@ -490,6 +806,15 @@ fn run(data: &[u8]) {
 
     // ---- release -------------------------------------------------------------------------
     ok_or(unsafe { suit_ctx_deinit(&mut *ctx) }, &[]);
+    if aborts {
+        // SAFETY: the context is released; no callback can run.
+        let open = unsafe { &(*fc).open };
+        assert!(
+            open.is_empty(),
+            "{} digest operation(s) never finished or aborted",
+            open.len()
+        );
+    }
     assert_eq!(unsafe { suit_ctx_deinit(&mut *ctx) }, SUIT_RESULT_BAD_STATE);
     assert_eq!(
         unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) },
