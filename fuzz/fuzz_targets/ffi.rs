@@ -557,12 +557,15 @@ fn run(data: &[u8]) {
         unsafe { suit_keys_check(bad.as_ptr(), 1) },
         &[SUIT_RESULT_INVALID_KEY],
     );
+    // The caller's envelope (zero-copy mode reads it on every call); the
+    // tamper checks below write it between calls.
+    let mut held = envelope.to_vec();
     let required = u32::from(mode >> 5 & 1) << 1;
     let floor = u64::from(mode >> 6 & 1) * 1000;
     let rc = unsafe {
         suit_authenticate(
             &mut *ctx,
-            envelope.as_ptr(),
+            held.as_ptr(),
             envelope.len(),
             keys.as_ptr(),
             keys.len(),
@@ -802,6 +805,36 @@ fn run(data: &[u8]) {
             unsafe { suit_image_verifier_deinit(&mut *iv) },
             &[SUIT_RESULT_BAD_STATE],
         );
+    }
+
+    // ---- the held envelope changed between calls -----------------------------------------
+    // Copy mode: the copy at the start of the caller's buffer may be written
+    // between calls (documented) and the held manifest is then refused.
+    // Zero-copy mode forbids the write, but the per-call re-authentication
+    // must refuse it all the same. Any byte of the manifest bstr, chosen by
+    // the input: the next query fails; restored: it answers as before.
+    if authenticated {
+        if let Ok(e) = suit_verify::Envelope::parse(envelope) {
+            let span = e.manifest_span();
+            let pick = usize::from(answers.get(1).copied().unwrap_or(0));
+            let at = span.offset as usize + pick * 7 % (span.len as usize).max(1);
+            let target: &mut [u8] = if zero_copy { &mut held } else { &mut buf };
+            let before = unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) };
+            target[at] ^= 0x01 << (pick % 8);
+            let rc = unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) };
+            ok_or(rc, &[]);
+            assert_ne!(
+                rc, SUIT_RESULT_OK,
+                "a changed manifest byte ({at}) was not noticed"
+            );
+            target[at] ^= 0x01 << (pick % 8);
+            let after = unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) };
+            if !digests {
+                assert_eq!(after, before, "the restored envelope answers differently");
+            }
+            // SAFETY: no library call is running.
+            unsafe { (*fc).reset() };
+        }
     }
 
     // ---- release -------------------------------------------------------------------------
