@@ -769,7 +769,15 @@ impl G<'_, '_> {
         for _ in 0..n {
             let k = self.u.choose_index(14)?;
             let p = match k {
-                0 => (param::VENDOR_ID, param::uuid(&VENDOR)),
+                0 => {
+                    // A PEN vendor id (tag 112) now and then, as the draft allows.
+                    let v = if self.u.ratio(1, 4)? {
+                        param::vendor_pen(self.u.int_in_range(1..=70_000)?)
+                    } else {
+                        param::uuid(&VENDOR)
+                    };
+                    (param::VENDOR_ID, v)
+                }
                 1 => (param::CLASS_ID, param::uuid(&CLASS)),
                 2 => (
                     param::DEVICE_ID,
@@ -783,7 +791,13 @@ impl G<'_, '_> {
                 ),
                 3 => {
                     let d = self.bytes(8)?;
-                    (param::IMAGE_DIGEST, param::image_digest_sha256(&d))
+                    let digest = if self.u.ratio(1, 4)? {
+                        use sha2::Digest as _;
+                        param::image_digest(suit::alg::SHA384, sha2::Sha384::digest(&d).to_vec())
+                    } else {
+                        param::image_digest_sha256(&d)
+                    };
+                    (param::IMAGE_DIGEST, digest)
                 }
                 4 => (param::IMAGE_SIZE, Value::Uint(self.small(300)?)),
                 5 => (param::COMPONENT_SLOT, Value::Uint(self.small(3)?)),
