@@ -670,6 +670,45 @@ pub fn authenticate(env: &Envelope<'_>, policy: &Policy) -> suit_verify::Result<
     })
 }
 
+/// The keys of [`with_keys`] (bit `i` = key `i`) that signed `data`, judged
+/// independently of suit-verify: `suit-encoder`'s own CBOR parser splits
+/// the envelope and checks the wrapper's digest of the manifest, and each
+/// tagged COSE_Sign1 block with a detached payload is checked with the
+/// crates' one-shot verify over a Sig_structure built by the encoder, with
+/// every key (kid and algorithm ignored: a superset of what the library
+/// accepts). `None` when the encoder refuses the envelope or its digest.
+pub fn independent_signers(data: &[u8]) -> Option<u8> {
+    use suit_encoder::cbor;
+    use suit_encoder::cose::{self, KeyType as K};
+    let parts = cose::parse_envelope(data).ok()?;
+    let kb = key_bytes();
+    let keys: [(K, &[u8]); 3] = [
+        (K::P256, &IETF_P256_PUBLIC),
+        (K::Ed25519, &kb.ed_a),
+        (K::P256, &kb.p256_a),
+    ];
+    let mut signed = 0u8;
+    for element in parts.auth_elements.iter().skip(1) {
+        let Ok(Value::Bytes(block)) = cbor::decode_all(element) else {
+            continue;
+        };
+        let Ok(Value::Tag(18, sign1)) = cbor::decode_all(&block) else {
+            continue;
+        };
+        let Some([Value::Bytes(protected), _, Value::Null, Value::Bytes(sig)]) = sign1.as_array()
+        else {
+            continue;
+        };
+        let tbs = cose::sig_structure(protected, &parts.digest_payload);
+        for (i, (kt, pk)) in keys.iter().enumerate() {
+            if cose::verify_raw(*kt, pk, &tbs, sig).is_ok() {
+                signed |= 1 << i;
+            }
+        }
+    }
+    Some(signed)
+}
+
 /// Run `f` on the authenticated envelope, if it authenticates.
 pub fn with_authenticated<R>(
     env: &Envelope<'_>,
