@@ -1,7 +1,9 @@
 //! Writes the seed corpora of every fuzz target into `<out>/<target>/`:
 //!
 //! - every `.cbor` file of the IETF vectors (`$SUIT_IETF_VECTORS`, default
-//!   `../shared/vectors/ietf` beside the checkout);
+//!   `../shared/vectors/ietf` beside the checkout), and each IETF envelope
+//!   re-signed by a test key in place of its own blocks (unsigned and
+//!   COSE_Mac0 examples included);
 //! - envelopes built and signed by `suit-encoder`: hand-written ones that
 //!   cover each feature, and many drawn from the structured generator of
 //!   the fuzz crate (`fuzz/src/lib.rs`, included here as a module);
@@ -107,6 +109,27 @@ fn identity() -> Vec<Command> {
 
 fn sign_ed(env: Vec<u8>) -> Vec<u8> {
     cose::sign(&env, &test_keys::ed25519_a(), -8, None).unwrap()
+}
+
+/// `env` (an IETF example) with its authentication blocks dropped and one
+/// Ed25519 signature by test key A added: the unsigned and COSE_Mac0
+/// examples (and the signed ones, for the targets that trust only the test
+/// keys) then authenticate, so their manifests reach the processor. `None`
+/// when the encoder cannot split the envelope or its digest is wrong.
+fn resign(env: &[u8]) -> Option<Vec<u8>> {
+    use suit_encoder::cbor::head;
+    let parts = cose::parse_envelope(env).ok()?;
+    let digest = parts.auth_elements.first()?;
+    let content = [head(4, 1), digest.clone()].concat();
+    let wrapper = [head(2, content.len() as u64), content].concat();
+    let auth_key = encode(&Value::int(2));
+    let mut out = vec![0xd8, 0x6b];
+    out.extend(head(5, parts.members.len() as u64));
+    for (k, v) in &parts.members {
+        out.extend(k);
+        out.extend(if *k == auth_key { &wrapper } else { v });
+    }
+    cose::sign(&out, &test_keys::ed25519_a(), -8, None).ok()
 }
 
 /// Hand-written envelopes, one per feature.
@@ -314,6 +337,7 @@ fn main() {
         let b = std::fs::read(f).unwrap();
         if b.starts_with(&[0xd8, 0x6b]) {
             envelopes.push(b.clone());
+            envelopes.extend(resign(&b));
         }
         items.insert(b);
     }
