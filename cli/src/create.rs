@@ -23,7 +23,9 @@ use sha2::{Digest, Sha256};
 use suit_encoder::cbor::Value;
 use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence, alg, key, param, policy};
 
-use crate::util::{CmdResult, Failure, parse_segment, parse_uuid, read_file, usage, write_file};
+use crate::util::{
+    CmdResult, Failure, conformant_uuid, parse_segment, parse_uuid, read_file, usage, write_file,
+};
 
 /// Most components `suit-verify` processes (its manifest limit).
 const MAX_COMPONENTS: usize = suit_verify::manifest::MAX_COMPONENTS;
@@ -103,6 +105,7 @@ Identifiers
                     Private Enterprise Number
   class-id          a UUID, or {"model": "suit"} for UUID5(vendor-id, model) (needs a
                     UUID vendor id)
+  UUIDs             RFC 4122, version 3, 4 or 5 (the draft's rule); others are refused
 
 Generated manifest
   shared sequence   per component: override-parameters {vendor-id, class-id,
@@ -526,6 +529,8 @@ fn resolve_component(
         .device_id
         .as_deref()
         .map(|s| parse_uuid(s).ok_or_else(|| at(format!("device-id {s:?} is not a UUID"))))
+        .transpose()?
+        .map(|u| conformant_uuid(u, "device-id").map_err(|f| prefix(f, &format!("component {i}"))))
         .transpose()?;
 
     let data = c
@@ -625,7 +630,8 @@ fn parse_vendor(j: &Json, what: &str) -> CmdResult<Vendor> {
             if let Some(n) = s.strip_prefix("pen:") {
                 return n.parse::<u64>().map(Vendor::Pen).map_err(|_| bad());
             }
-            parse_uuid(s).map(Vendor::Uuid).ok_or_else(bad)
+            let u = parse_uuid(s).ok_or_else(bad)?;
+            conformant_uuid(u, what).map(Vendor::Uuid)
         }
         Json::Object(m) if m.len() == 1 => match (m.get("domain"), m.get("pen")) {
             (Some(Json::String(d)), _) if !d.is_empty() => {
@@ -641,7 +647,7 @@ fn parse_vendor(j: &Json, what: &str) -> CmdResult<Vendor> {
 fn parse_class(j: &Json, vendor: &Vendor) -> CmdResult<[u8; 16]> {
     let bad = || usage("class-id: expected a UUID or {\"model\": \"model name\"}");
     match j {
-        Json::String(s) => parse_uuid(s).ok_or_else(bad),
+        Json::String(s) => conformant_uuid(parse_uuid(s).ok_or_else(bad)?, "class-id"),
         Json::Object(m) if m.len() == 1 => match (m.get("model"), vendor) {
             (Some(Json::String(model)), Vendor::Uuid(v)) => Ok(param::class_id_from(v, model)),
             (Some(Json::String(_)), Vendor::Pen(_)) => Err(usage(

@@ -240,6 +240,27 @@ pub(crate) fn parse_uuid(s: &str) -> Option<[u8; 16]> {
     <[u8; 16]>::try_from(bytes.as_slice()).ok()
 }
 
+/// A UUID `create` may put in a manifest: the draft (section 8.4.8.5) wants
+/// RFC 4122 UUIDs of version 3, 4 or 5. The error names what the UUID is
+/// instead.
+pub(crate) fn conformant_uuid(u: [u8; 16], what: &str) -> CmdResult<[u8; 16]> {
+    let version = u[6] >> 4;
+    if u[8] >> 6 != 0b10 {
+        return Err(usage(format!(
+            "{what} {}: not an RFC 4122 UUID (variant bits {:02b}); SUIT needs an RFC 4122 UUID of version 3, 4 or 5",
+            uuid_string(&u),
+            u[8] >> 6
+        )));
+    }
+    if !matches!(version, 3..=5) {
+        return Err(usage(format!(
+            "{what} {}: a version {version} UUID; SUIT needs version 3, 4 or 5 (suit uuid derives version 5 ones)",
+            uuid_string(&u)
+        )));
+    }
+    Ok(u)
+}
+
 /// Format 16 bytes as a UUID.
 pub(crate) fn uuid_string(u: &[u8; 16]) -> String {
     suit_encoder::suit::param::uuid_to_string(u)
@@ -302,7 +323,7 @@ pub(crate) fn component_id_string(segments: &[Vec<u8>]) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -316,6 +337,35 @@ mod tests {
         assert_eq!(parse_uuid("xa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe"), None);
         assert_eq!(parse_uuid(""), None);
         assert_eq!(parse_uuid("é".repeat(18).as_str()), None);
+    }
+
+    #[test]
+    fn uuid_versions() {
+        let v5 = parse_uuid("fa6b4a53-d5ad-5fdf-be9d-e663e4d41ffe").unwrap();
+        assert_eq!(conformant_uuid(v5, "vendor-id").ok(), Some(v5));
+        let v4 = parse_uuid("8d82573a-926d-4754-9353-32dc29997f74").unwrap();
+        assert_eq!(conformant_uuid(v4, "class-id").ok(), Some(v4));
+        let v3 = parse_uuid("a3bb189e-8bf9-3888-9912-ace4e6543002").unwrap();
+        assert_eq!(conformant_uuid(v3, "class-id").ok(), Some(v3));
+        // Version 1 (time-based): refused, naming the version.
+        let v1 = parse_uuid("c232ab00-9414-11ec-b3c8-9f6bdeced846").unwrap();
+        let Err(Failure::Usage(m)) = conformant_uuid(v1, "device-id") else {
+            panic!("version 1 accepted");
+        };
+        assert!(
+            m.contains("device-id c232ab00-9414-11ec-b3c8-9f6bdeced846: a version 1 UUID"),
+            "{m}"
+        );
+        // The nil UUID and a non-RFC-4122 variant (Microsoft GUID bits 110).
+        for (s, want) in [
+            ("00000000-0000-0000-0000-000000000000", "variant bits 00"),
+            ("fa6b4a53-d5ad-5fdf-de9d-e663e4d41ffe", "variant bits 11"),
+        ] {
+            let Err(Failure::Usage(m)) = conformant_uuid(parse_uuid(s).unwrap(), "class-id") else {
+                panic!("{s} accepted");
+            };
+            assert!(m.contains(want), "{m}");
+        }
     }
 
     #[test]

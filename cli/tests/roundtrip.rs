@@ -521,6 +521,19 @@ fn description_errors_exit_2() {
             r#"{"sequence-number": 1, "vendor-id": {"domain": "a.com"}, "class-id": {"model": "m"}, "components": [{"id": ["h'00'"], "image": "fw.bin", "colour": 1}]}"#,
             "unknown field",
         ),
+        // UUIDs must be RFC 4122 version 3, 4 or 5 (draft section 8.4.8.5).
+        (
+            r#"{"sequence-number": 1, "vendor-id": "c232ab00-9414-11ec-b3c8-9f6bdeced846", "class-id": {"model": "m"}, "components": [{"id": ["h'00'"], "image": "fw.bin"}]}"#,
+            "vendor-id c232ab00-9414-11ec-b3c8-9f6bdeced846: a version 1 UUID",
+        ),
+        (
+            r#"{"sequence-number": 1, "vendor-id": {"domain": "a.com"}, "class-id": "00000000-0000-0000-0000-000000000000", "components": [{"id": ["h'00'"], "image": "fw.bin"}]}"#,
+            "class-id 00000000-0000-0000-0000-000000000000: not an RFC 4122 UUID",
+        ),
+        (
+            r#"{"sequence-number": 1, "vendor-id": {"domain": "a.com"}, "class-id": {"model": "m"}, "components": [{"id": ["h'00'"], "image": "fw.bin", "device-id": "c232ab00-9414-11ec-b3c8-9f6bdeced846"}]}"#,
+            "component 0: device-id c232ab00-9414-11ec-b3c8-9f6bdeced846: a version 1 UUID",
+        ),
     ] {
         w.write("d.json", json);
         let e = w.suit(&["create", "d.json", "-o", "d.suit"]);
