@@ -172,7 +172,7 @@ pub struct Options {
     /// Run every condition, but only ask [`Platform::supports`] for directives.
     pub dry_run: bool,
     /// Call [`Platform::invoke`] for the invoke directive (default: return
-    /// the component to boot in [`Outcome::Complete`] instead).
+    /// the component to boot in [`Outcome::boot`] instead).
     pub invoke_callback: bool,
     /// Work limits.
     pub limits: Limits,
@@ -220,17 +220,17 @@ pub struct Boot<'a> {
     pub args: Option<&'a [u8]>,
 }
 
-/// How a run ended (errors are the `Err` side).
+/// A procedure that ran to the end: every section of it completed.
+///
+/// Everything else is the `Err` side, including a platform's "not yet"
+/// ([`ErrorKind::Pending`]: run the procedure again later), so neither
+/// `run(..).is_ok()` nor `?` can take an unfinished procedure for a
+/// finished one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[must_use = "`Pending` means the procedure did not finish"]
-pub enum Outcome<'a> {
-    /// Every section ran to the end. `boot` is the invoke directive's target.
-    Complete {
-        /// The component to boot, if an invoke directive ran.
-        boot: Option<Boot<'a>>,
-    },
-    /// The platform answered "not yet"; run the procedure again later.
-    Pending,
+#[must_use = "an Outcome says which component to boot"]
+pub struct Outcome<'a> {
+    /// The component to boot, if an invoke directive ran.
+    pub boot: Option<Boot<'a>>,
 }
 
 /// Where the last failure happened (for reports and the C ABI).
@@ -538,7 +538,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// range, ...) before anything runs too; [`ErrorKind::SectionAbsent`]
     /// when the procedure has none of its sections (or the requested section
     /// is absent, or [`Procedure::Shared`] of a manifest without a shared
-    /// sequence); any command's error.
+    /// sequence); [`ErrorKind::Pending`] when the platform answered "not
+    /// yet" (run the procedure again later); any command's error.
     pub fn run(&mut self, procedure: Procedure) -> Result<Outcome<'a>> {
         self.boot = None;
         // Whatever happens below, the last run is this one: an earlier
@@ -563,11 +564,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             }
         });
         self.complete = r.is_ok();
-        match r {
-            Ok(()) => Ok(Outcome::Complete { boot: self.boot }),
-            Err(e) if e.kind() == ErrorKind::Pending => Ok(Outcome::Pending),
-            Err(e) => Err(e),
-        }
+        r.map(|()| Outcome { boot: self.boot })
     }
 
     /// Check `procedure` as [`Self::run`] does before anything runs, without
@@ -634,8 +631,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     }
 
     /// An image verifier for component `c` from the parameters the last run
-    /// left (typically after [`Procedure::Shared`]). Only a run that ended
-    /// [`Outcome::Complete`] counts: after a failed or pending one (say, a
+    /// left (typically after [`Procedure::Shared`]). Only a run that returned
+    /// an [`Outcome`] counts: after a failed or pending one (say, a
     /// class check that failed after override-parameters set the digest) the
     /// parameters are not the manifest's verdict for this device. And the
     /// run must have checked vendor and class as [`Options::identity`]

@@ -7,9 +7,9 @@
 //! updater adds fetch and write.
 //!
 //! Each answer is a [`PlatformResult`]; [`PlatformError::Pending`] ("not yet":
-//! data still arriving) stops the procedure with
-//! [`Outcome::Pending`](crate::interp::Outcome::Pending), holding no
-//! borrowed state, and the caller runs the procedure again later.
+//! data still arriving) stops the procedure with the error
+//! [`ErrorKind::Pending`](crate::ErrorKind::Pending), holding no borrowed
+//! state, and the caller runs the procedure again later.
 
 use crate::crypto::{DigestAlg, MAX_DIGEST};
 use crate::error::ErrorKind;

@@ -26,8 +26,8 @@ use suit_verify::limits::{
 use suit_verify::manifest::MAX_COMPONENTS;
 use suit_verify::platform::{Component, PlatformResult, VendorId};
 use suit_verify::{
-    Authenticated, Envelope, ErrorKind, KeyStore, Limits, Options, Outcome, Platform, Policy,
-    Procedure, Processor, RustCrypto, TrustedKey, authenticate,
+    Authenticated, Envelope, ErrorKind, KeyStore, Limits, Options, Platform, Policy, Procedure,
+    Processor, RustCrypto, TrustedKey, authenticate,
 };
 
 const VENDOR: [u8; 16] = *b"budget-vendor-id";
@@ -84,10 +84,7 @@ fn run<const N: usize>(bytes: &[u8], opts: Options, procedure: Procedure) -> Res
     let mut yes = Yes;
     let mut p =
         Processor::<_, _, N>::new(&auth, &mut yes, &RustCrypto, opts).map_err(|e| e.kind())?;
-    match p.run(procedure).map_err(|e| e.kind())? {
-        Outcome::Complete { .. } => Ok(()),
-        Outcome::Pending => panic!("nothing here is pending"),
-    }
+    p.run(procedure).map(|_| ()).map_err(|e| e.kind())
 }
 
 fn validate(bytes: &[u8]) -> Result<(), ErrorKind> {

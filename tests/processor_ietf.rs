@@ -51,7 +51,7 @@ fn run(file: &str, mock: &mut Mock, procedure: Procedure) -> Result<Outcome<'sta
 }
 
 fn done(boot: Option<usize>) -> Result<Outcome<'static>, K> {
-    Ok(Outcome::Complete {
+    Ok(Outcome {
         boot: boot.map(|c| Boot {
             component: c,
             args: None,

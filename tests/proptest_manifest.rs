@@ -508,8 +508,8 @@ fn run_procedures(
                 match Processor::<_, _, 4>::new(a, &mut rec, &RustCrypto, opts) {
                     Err(e) => Err(e.kind()),
                     Ok(mut p) => match p.run(*proc) {
-                        Ok(Outcome::Complete { boot }) => Ok(format!("{boot:?}")),
-                        Ok(Outcome::Pending) => Ok("pending".into()),
+                        Ok(Outcome { boot }) => Ok(format!("{boot:?}")),
+                        Err(e) if e.kind() == ErrorKind::Pending => Ok("pending".into()),
                         Err(e) => Err(e.kind()),
                     },
                 }

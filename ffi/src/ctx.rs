@@ -7,8 +7,8 @@ use suit_verify::auth::{Receipt, reauthenticate};
 use suit_verify::interp::{IdentityPolicy, Procedure};
 use suit_verify::manifest::Severable;
 use suit_verify::{
-    Authenticated, Envelope, Error, ErrorKind, KeyStore, KeyType, Options, Outcome, Policy,
-    Processor, TrustedKey, authenticate,
+    Authenticated, Envelope, Error, ErrorKind, KeyStore, KeyType, Options, Policy, Processor,
+    TrustedKey, authenticate,
 };
 
 use crate::capacity::MAX_COMPONENTS;
@@ -1174,10 +1174,7 @@ unsafe fn run(
             };
             let crypto = c.crypto();
             let (r, d) = run_processor(&c, &crypto, table, options, |proc| {
-                match proc.run(procedure)? {
-                    Outcome::Complete { boot } => Ok(boot.map(|b| b.component)),
-                    Outcome::Pending => Err(ErrorKind::Pending.here()),
-                }
+                proc.run(procedure).map(|o| o.boot.map(|b| b.component))
             });
             detail = d;
             let b = r?;

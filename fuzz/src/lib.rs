@@ -517,13 +517,13 @@ pub fn run_one<const N: usize>(
             }
         };
         result = match p.run(procedure) {
-            Ok(Outcome::Complete { boot }) => {
+            Ok(Outcome { boot }) => {
                 if let Some(b) = boot {
                     assert!(b.component < count);
                 }
                 Ok(boot.map(|b| (b.component, b.args.map(<[u8]>::to_vec))))
             }
-            Ok(Outcome::Pending) => {
+            Err(e) if e.kind() == suit_verify::ErrorKind::Pending => {
                 pending = true;
                 Ok(None)
             }
