@@ -164,14 +164,24 @@ pub trait Crypto {
     /// Whether digest `alg` can be computed ([`Crypto::hasher`] would give
     /// one). The processor asks before anything runs, so an image-digest of
     /// an algorithm the device lacks rejects the manifest before a payload
-    /// is fetched. The default says yes and leaves it to `hasher`.
+    /// is fetched. The default asks `hasher` for one and drops it; override
+    /// it when making a hasher has a cost or a side effect (a hardware
+    /// operation started and aborted).
     fn supports_digest(&self, alg: DigestAlg) -> bool {
-        let _ = alg;
-        true
+        self.hasher(alg).is_some()
     }
 
     /// Verify `signature` over the concatenation of `message` parts with
     /// public key `key` (already checked to be of `alg.key_type()`).
+    ///
+    /// Formats: `key` is the raw public key of [`crate::TrustedKey`]: 32
+    /// bytes for Ed25519; an SEC1 point for P-256, uncompressed (65 bytes,
+    /// `04 || x || y`) or compressed (33 bytes, `02`/`03 || x`), so a
+    /// backend that imports only uncompressed points must decompress (or
+    /// refuse with [`Invalid`]). `signature` is as COSE carries it: 64 bytes
+    /// `R || S` for EdDSA, 64 bytes `r || s` (not DER) for ES256/ESP256.
+    /// EdDSA (-8) and Ed25519 (-19) are pure Ed25519 over the message;
+    /// ES256 (-7) and ESP256 (-9) hash the message with SHA-256 first.
     ///
     /// # Errors
     /// [`Invalid`] for a bad key encoding, bad signature encoding or a

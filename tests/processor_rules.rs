@@ -1271,6 +1271,59 @@ fn an_image_digest_this_build_cannot_compute_rejects_before_the_fetch() {
     }
 }
 
+/// A backend of its own that hashes SHA-256 only and keeps the trait's
+/// default `supports_digest`.
+struct Sha256Only;
+
+impl suit_verify::Crypto for Sha256Only {
+    type Hasher = suit_verify::crypto::RustHasher;
+    fn hasher(&self, alg: suit_verify::crypto::DigestAlg) -> Option<Self::Hasher> {
+        (alg == suit_verify::crypto::DigestAlg::Sha256)
+            .then(|| RustCrypto.hasher(alg))
+            .flatten()
+    }
+    fn supports(&self, alg: suit_verify::crypto::SigAlg) -> bool {
+        RustCrypto.supports(alg)
+    }
+    fn verify(
+        &self,
+        alg: suit_verify::crypto::SigAlg,
+        key: &[u8],
+        message: &[&[u8]],
+        signature: &[u8],
+    ) -> Result<(), suit_verify::crypto::Invalid> {
+        RustCrypto.verify(alg, key, message, signature)
+    }
+}
+
+#[test]
+fn a_custom_backend_without_the_digest_rejects_before_the_fetch() {
+    // The default `supports_digest` asks the backend's `hasher`: a backend
+    // that lacks SHA-384 refuses the manifest before payload-fetch fetches
+    // (it used to say yes and fail at image-match, after the fetch).
+    use suit_verify::Crypto as _;
+    let env = signed_with(
+        fetch_then_validate(vec![
+            ovr(vec![(3, param::image_digest(-43, vec![0x5a; 48]))]),
+            C::image_match(15),
+        ]),
+        &test_keys::ed25519_a(),
+    );
+    let env = Envelope::parse(&env).unwrap();
+    let pk: [u8; 32] = test_keys::ed25519_a().public_raw().try_into().unwrap();
+    let keys = [TrustedKey::ed25519(&pk)];
+    let store = KeyStore::new(&keys).unwrap();
+    let auth = authenticate(&env, &store, &Policy::DEFAULT, &Sha256Only).unwrap();
+    assert!(!Sha256Only.supports_digest(suit_verify::crypto::DigestAlg::Sha384));
+    assert!(Sha256Only.supports_digest(suit_verify::crypto::DigestAlg::Sha256));
+    let mut m = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &Sha256Only, Options::DEFAULT).unwrap();
+    let r = p.run(Procedure::Update).map(|_| ()).map_err(|e| e.kind());
+    assert_eq!(r, Err(K::AuthUnsupportedDigest));
+    drop(p);
+    assert!(m.calls.is_empty(), "nothing may run first: {:?}", m.calls);
+}
+
 #[test]
 fn soft_failure_at_the_top_of_a_later_section_rejects_before_the_first_runs() {
     let man = fetch_then_validate(vec![ovr(vec![(13, Value::Bool(true))])]);
