@@ -101,7 +101,9 @@
 #define SUIT_KEY_P256 2
 
 /**
- * Run flag: check every condition but only ask `supports` for directives.
+ * Run flag: check every condition and every integrated payload's digest,
+ * but only ask `supports` for directives (invoke only with
+ * `SUIT_RUN_INVOKE_CALLBACK`), performing none.
  */
 #define SUIT_RUN_DRY_RUN 1
 
@@ -435,8 +437,8 @@ typedef struct suit_report_record {
  * The device, as callbacks. Every member may be NULL: a NULL condition or
  * directive answers `SUIT_PLATFORM_UNSUPPORTED` (a manifest that needs it is
  * rejected); NULL `component_size` means "no intrinsic size"; NULL
- * `supports` and NULL `supports_component` mean "yes"; NULL `report`
- * reports nothing.
+ * `supports` means "yes for the directives whose callback is set"; NULL
+ * `supports_component` means "yes"; NULL `report` reports nothing.
  *
  * Conventions: `component` is the index in the manifest's component list
  * (see `suit_manifest_component_id`); conditions answer
@@ -552,7 +554,8 @@ typedef struct suit_platform {
   /**
    * Dry runs only (`SUIT_RUN_DRY_RUN`): would `directive`
    * (`SUIT_DIRECTIVE_*`) be possible for the component? `SUIT_PLATFORM_OK`
-   * means yes.
+   * means yes. Asked for invoke only with `SUIT_RUN_INVOKE_CALLBACK`.
+   * NULL: yes exactly for the directives whose callback is set.
    */
   int32_t (*supports)(void *user,
                       uint32_t directive,

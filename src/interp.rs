@@ -169,7 +169,9 @@ pub enum IdentityPolicy {
 pub struct Options {
     /// See [`IdentityPolicy`].
     pub identity: IdentityPolicy,
-    /// Run every condition, but only ask [`Platform::supports`] for directives.
+    /// Run every condition and check every integrated payload's digest,
+    /// but only ask [`Platform::supports`] for directives (an invoke only
+    /// with `invoke_callback`), performing none.
     pub dry_run: bool,
     /// Call [`Platform::invoke`] for the invoke directive (default: return
     /// the component to boot in [`Outcome::boot`] instead).
@@ -1458,7 +1460,18 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             _ => return Err(Fail::Hard(unknown_command(command, at))),
         };
         if self.options.dry_run {
-            if !self.platform.supports(directive, comp) {
+            // Everything a real run checks without the platform is checked
+            // (an integrated payload's digest); the platform is asked only
+            // about what it would do (an invoke without the callback asks
+            // nothing: the run only names the component to boot).
+            if directive == Directive::Fetch {
+                let uri = p.uri.ok_or(hard_unset)?;
+                if uri.starts_with('#') {
+                    self.integrated_payload(uri, p, at)?;
+                }
+            }
+            let asks = directive != Directive::Invoke || self.options.invoke_callback;
+            if asks && !self.platform.supports(directive, comp) {
                 return Err(Fail::Hard(ErrorKind::PlatformUnsupported.at(at)));
             }
             if directive == Directive::Invoke {
@@ -1473,7 +1486,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             (Directive::Fetch, _) => {
                 let uri = p.uri.ok_or(hard_unset)?;
                 if uri.starts_with('#') {
-                    return self.integrated(comp, uri, p, at);
+                    let data = self.integrated_payload(uri, p, at)?;
+                    return self.platform.write(comp, data).map_err(|e| plat(e, at));
                 }
                 self.platform.fetch(comp, uri, p.fetch_args)
             }
@@ -1502,7 +1516,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// A fetch whose uri names an integrated payload: served from the
     /// envelope; checked against image-digest (its only integrity, so it is
     /// required) before anything is written.
-    fn integrated(&mut self, comp: Component<'a>, uri: &str, p: &Params<'a>, at: usize) -> Step {
+    /// The integrated payload `uri` names, once it matched image-digest.
+    fn integrated_payload(&self, uri: &str, p: &Params<'a>, at: usize) -> Result<&'a [u8], Fail> {
         let env = self.auth.envelope();
         let span = env
             .payload(uri)
@@ -1516,7 +1531,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         let mut v = ImageVerifier::new(self.crypto, &sd, p.size)?;
         v.update(data).map_err(|e| Fail::Hard(e.kind().at(at)))?;
         v.finish().map_err(|e| Fail::Hard(e.kind().at(at)))?;
-        self.platform.write(comp, data).map_err(|e| plat(e, at))
+        Ok(data)
     }
 
     fn image_match(

@@ -2,9 +2,14 @@
 //!
 //! The processor ([`crate::interp`]) has no side effects of its own; it asks
 //! the device through this trait (the nrfconnect suit-processor model).
-//! Every method has a conservative default ("not supported"), so a
-//! bootloader implements only identity, slot and image reads, and an
-//! updater adds fetch and write.
+//! Every condition and directive defaults to "not supported" and
+//! [`Platform::supports`] (the dry-run question) to "no", so a bootloader
+//! implements only identity, slot and image reads, and an updater adds fetch
+//! and write. Three questions default to the answer that leaves the check to
+//! the commands: [`Platform::supports_component`] (every identifier),
+//! [`Platform::component_size`] (no intrinsic size) and
+//! [`Platform::component_digest`] (no fast path: the processor reads and
+//! hashes).
 //!
 //! Each answer is a [`PlatformResult`]; [`PlatformError::Pending`] ("not yet":
 //! data still arriving) stops the procedure with the error
@@ -173,7 +178,10 @@ pub trait Platform {
     /// Fast path: the digest of the component's first `size` bytes (or all
     /// of it), if the device already knows it (hardware, a cache). Write it
     /// into `out` and return its length, or `Ok(None)` to have the
-    /// processor read and hash the content itself.
+    /// processor read and hash the content itself. A cache must be dropped
+    /// on every change to the component (write, fetch, copy, swap, or
+    /// anything outside the processor): a stale digest would make
+    /// image-match pass on content that changed.
     fn component_digest(
         &mut self,
         component: Component<'_>,
@@ -186,7 +194,8 @@ pub trait Platform {
     }
 
     /// Read the component's content at `offset` into `buf`; return the bytes
-    /// read, 0 at the end.
+    /// read, 0 at the end. Without an image-size the processor hashes until
+    /// this returns 0, so the end must come (the slot's end at the latest).
     fn read(
         &mut self,
         component: Component<'_>,
@@ -261,10 +270,13 @@ pub trait Platform {
     }
 
     /// Would `directive` be possible for `component`? Asked instead of
-    /// performing it in a dry run.
+    /// performing it in a dry run ([`crate::Options::dry_run`]; an invoke
+    /// only with [`crate::Options::invoke_callback`]). The default says no,
+    /// so a dry run never approves what this platform cannot do: answer
+    /// yes for the directives you implement.
     fn supports(&mut self, directive: Directive, component: Component<'_>) -> bool {
         let _ = (directive, component);
-        true
+        false
     }
 
     /// Reporting hook: called after every command.

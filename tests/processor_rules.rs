@@ -1320,7 +1320,6 @@ fn a_custom_backend_without_the_digest_rejects_before_the_fetch() {
     let mut p = Processor::<_, _, 4>::new(&auth, &mut m, &Sha256Only, Options::DEFAULT).unwrap();
     let r = p.run(Procedure::Update).map(|_| ()).map_err(|e| e.kind());
     assert_eq!(r, Err(K::AuthUnsupportedDigest));
-    drop(p);
     assert!(m.calls.is_empty(), "nothing may run first: {:?}", m.calls);
 }
 
@@ -1664,6 +1663,132 @@ fn integrated_payload_is_served_from_the_envelope() {
         Options::DEFAULT,
     );
     assert_eq!(r, Err(K::PayloadMissing));
+}
+
+#[test]
+fn a_dry_run_checks_integrated_payloads() {
+    // The payload's digest needs no platform: a dry run checks it as the
+    // real run does (it used to approve a tampered payload).
+    let dry = Options {
+        dry_run: true,
+        ..Options::DEFAULT
+    };
+    // Install fetches the payload only (an image-match after it would read
+    // a component the dry run did not write).
+    let integrated = |name: &str, payload: &[u8]| {
+        let man = Manifest {
+            install: Some(seq(vec![ovr(vec![(21, Value::text(name))]), C::fetch(2)])),
+            ..manifest(1)
+        };
+        let mut b = EnvelopeBuilder::new(man);
+        b.integrated.push(("#image".into(), payload.to_vec()));
+        suit_encoder::cose::sign(&b.build().unwrap(), &test_keys::ed25519_a(), -19, None).unwrap()
+    };
+    let mut m = Mock::ietf();
+    let r = run_env(
+        &integrated("#image", IMAGE),
+        &mut m,
+        Procedure::Section(20),
+        dry,
+    );
+    assert_eq!(r, complete());
+    assert!(m.calls().contains(&"supports Fetch 0"), "{:?}", m.calls);
+    assert!(!m.calls.iter().any(|c| c.starts_with("write")));
+    let mut tampered = IMAGE.to_vec();
+    tampered[0] ^= 1;
+    let mut m = Mock::ietf();
+    let r = run_env(
+        &integrated("#image", &tampered),
+        &mut m,
+        Procedure::Section(20),
+        dry,
+    );
+    assert_eq!(r, Err(K::ImageDigestMismatch));
+    let r = run_env(
+        &integrated("#missing", IMAGE),
+        &mut Mock::ietf(),
+        Procedure::Section(20),
+        dry,
+    );
+    assert_eq!(r, Err(K::PayloadMissing));
+}
+
+/// A bootloader's platform: identity and reads only, every other method
+/// left at its default.
+struct Bootloader;
+
+impl suit_verify::Platform for Bootloader {
+    fn check_vendor(
+        &mut self,
+        _: suit_verify::platform::Component<'_>,
+        id: suit_verify::platform::VendorId<'_>,
+    ) -> PlatformResult<bool> {
+        Ok(id == suit_verify::platform::VendorId::Uuid(&VENDOR))
+    }
+    fn check_class(
+        &mut self,
+        _: suit_verify::platform::Component<'_>,
+        id: &[u8; 16],
+    ) -> PlatformResult<bool> {
+        Ok(*id == CLASS)
+    }
+}
+
+#[test]
+fn a_dry_run_refuses_directives_the_platform_does_not_claim() {
+    // `Platform::supports` defaults to no: a dry run of a fetch on a
+    // platform that cannot fetch fails as the real run does (it used to
+    // approve it). An invoke without the callback asks nothing: the run
+    // only names the component to boot.
+    let dry = Options {
+        dry_run: true,
+        ..Options::DEFAULT
+    };
+    let fetch = Manifest {
+        shared: Some(identity_only(&VENDOR)),
+        install: Some(seq(vec![
+            ovr(vec![(21, Value::text("http://x"))]),
+            C::fetch(2),
+        ])),
+        ..manifest(1)
+    };
+    let env = signed_with(fetch, &test_keys::ed25519_a());
+    let env: &'static [u8] = Box::leak(env.into_boxed_slice());
+    let auth = authenticated(env).unwrap();
+    for opts in [dry, Options::DEFAULT] {
+        let mut b = Bootloader;
+        let mut p = Processor::<_, _, 4>::new(&auth, &mut b, &RustCrypto, opts).unwrap();
+        let r = p
+            .run(Procedure::Section(20))
+            .map(|_| ())
+            .map_err(|e| e.kind());
+        assert_eq!(r, Err(K::PlatformUnsupported), "dry run {}", opts.dry_run);
+    }
+    let invoke = Manifest {
+        shared: Some(identity_only(&VENDOR)),
+        invoke: Some(seq(vec![C::invoke(15)])),
+        ..manifest(1)
+    };
+    let env = signed_with(invoke, &test_keys::ed25519_a());
+    let env: &'static [u8] = Box::leak(env.into_boxed_slice());
+    let auth = authenticated(env).unwrap();
+    let mut b = Bootloader;
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut b, &RustCrypto, dry).unwrap();
+    let boot = p
+        .run(Procedure::Section(9))
+        .map(|o| o.boot.map(|b| b.component));
+    assert_eq!(boot.map_err(|e| e.kind()), Ok(Some(0)));
+    let with_callback = Options {
+        invoke_callback: true,
+        ..dry
+    };
+    let mut b = Bootloader;
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut b, &RustCrypto, with_callback).unwrap();
+    let r = p
+        .run(Procedure::Section(9))
+        .map(|_| ())
+        .map_err(|e| e.kind());
+    assert_eq!(r, Err(K::PlatformUnsupported));
 }
 
 #[test]

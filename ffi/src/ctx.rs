@@ -88,7 +88,9 @@ pub const SUIT_KEY_ED25519: u32 = 1;
 /// Key type: ECDSA P-256 (verifies COSE -7 ES256 and -9 ESP256).
 pub const SUIT_KEY_P256: u32 = 2;
 
-/// Run flag: check every condition but only ask `supports` for directives.
+/// Run flag: check every condition and every integrated payload's digest,
+/// but only ask `supports` for directives (invoke only with
+/// `SUIT_RUN_INVOKE_CALLBACK`), performing none.
 pub const SUIT_RUN_DRY_RUN: u32 = 1;
 /// Run flag: call the `invoke` callback for the invoke directive.
 pub const SUIT_RUN_INVOKE_CALLBACK: u32 = 2;

@@ -58,8 +58,8 @@ pub struct suit_report_record {
 /// The device, as callbacks. Every member may be NULL: a NULL condition or
 /// directive answers `SUIT_PLATFORM_UNSUPPORTED` (a manifest that needs it is
 /// rejected); NULL `component_size` means "no intrinsic size"; NULL
-/// `supports` and NULL `supports_component` mean "yes"; NULL `report`
-/// reports nothing.
+/// `supports` means "yes for the directives whose callback is set"; NULL
+/// `supports_component` means "yes"; NULL `report` reports nothing.
 ///
 /// Conventions: `component` is the index in the manifest's component list
 /// (see `suit_manifest_component_id`); conditions answer
@@ -160,7 +160,8 @@ pub struct suit_platform {
     >,
     /// Dry runs only (`SUIT_RUN_DRY_RUN`): would `directive`
     /// (`SUIT_DIRECTIVE_*`) be possible for the component? `SUIT_PLATFORM_OK`
-    /// means yes.
+    /// means yes. Asked for invoke only with `SUIT_RUN_INVOKE_CALLBACK`.
+    /// NULL: yes exactly for the directives whose callback is set.
     pub supports:
         Option<unsafe extern "C" fn(user: *mut c_void, directive: u32, component: u32) -> i32>,
     /// Called after every command with its record (valid during the call).
@@ -380,7 +381,16 @@ impl suit_verify::Platform for CPlatform {
 
     fn supports(&mut self, directive: Directive, component: Component<'_>) -> bool {
         let Some(f) = self.t.supports else {
-            return true;
+            // No question callback: the directive's own callback decides
+            // (a NULL one answers UNSUPPORTED in a real run).
+            return match directive {
+                Directive::Fetch => self.t.fetch.is_some(),
+                Directive::Write => self.t.write.is_some(),
+                Directive::Copy => self.t.copy.is_some(),
+                Directive::Swap => self.t.swap.is_some(),
+                Directive::Invoke => self.t.invoke.is_some(),
+                _ => false,
+            };
         };
         let d = match directive {
             Directive::Fetch => SUIT_DIRECTIVE_FETCH,

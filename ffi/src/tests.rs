@@ -1246,11 +1246,21 @@ fn update_and_invoke_through_callbacks() {
             ErrorKind::SectionAbsent,
         );
         assert_eq!(vv, SUIT_VERDICT_DENY);
-        // A dry run asks `supports` (NULL = yes) instead of fetching.
+        // A dry run asks `supports` instead of fetching; NULL `supports`
+        // answers yes for the directives whose callback is set.
+        assert!(p.supports.is_none() && p.fetch.is_some());
         d.get().calls.clear();
         d.get().fetched = None;
         ok(suit_run_update(c.p(), &p, SUIT_RUN_DRY_RUN, &mut vv));
         assert!(!d.get().calls.contains(&"fetch"));
+        // Without a fetch callback the dry run refuses the fetch, as the
+        // real run would (it used to approve it).
+        let no_fetch = suit_platform { fetch: None, ..p };
+        err(
+            suit_run_update(c.p(), &no_fetch, SUIT_RUN_DRY_RUN, &mut vv),
+            ErrorKind::PlatformUnsupported,
+        );
+        assert_eq!(vv, SUIT_VERDICT_DENY);
     }
 }
 
