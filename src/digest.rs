@@ -77,7 +77,10 @@ pub struct OwnedDigest {
 }
 
 impl OwnedDigest {
-    /// Copy of `d`.
+    /// Copy of `d`, which should have `d.alg.output_len()` bytes (as
+    /// [`SuitDigest::read`] guarantees): extra bytes are dropped and missing
+    /// ones read as zero. [`crate::ImageVerifier::new`] refuses such a
+    /// digest instead.
     #[must_use]
     pub fn from_digest(d: &SuitDigest<'_>) -> OwnedDigest {
         let mut bytes = [0u8; MAX_DIGEST];

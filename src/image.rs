@@ -54,12 +54,18 @@ impl<H: Hasher> ImageVerifier<H> {
     /// A verifier for `digest` and, when set, `size`.
     ///
     /// # Errors
+    /// [`ErrorKind::InvalidParameter`] when `digest.bytes` is not
+    /// `digest.alg.output_len()` bytes long (a digest built by hand; one the
+    /// manifest carries is checked when read);
     /// [`ErrorKind::AuthUnsupportedDigest`] when the backend lacks the algorithm.
     pub fn new<C: Crypto<Hasher = H>>(
         crypto: &C,
         digest: &SuitDigest<'_>,
         size: Option<u64>,
     ) -> Result<Self> {
+        if digest.bytes.len() != digest.alg.output_len() {
+            return Err(ErrorKind::InvalidParameter.here());
+        }
         Self::from_owned(crypto, OwnedDigest::from_digest(digest), size)
     }
 

@@ -127,3 +127,22 @@ fn unsupported_digest_algorithm() {
         assert_eq!(r, Err(K::AuthUnsupportedDigest));
     }
 }
+
+#[test]
+fn a_digest_of_the_wrong_length_is_refused() {
+    // A SuitDigest built by hand whose bytes do not fit its algorithm: the
+    // verifier used to drop the extra bytes (or pad with zeros) and accept.
+    let image = b"image bytes";
+    let good = sha(image);
+    let long = [good.as_slice(), &[0xaa; 32]].concat();
+    for bytes in [&long[..], &good[..31], &[][..]] {
+        let d = SuitDigest {
+            alg: DigestAlg::Sha256,
+            bytes,
+        };
+        let r = ImageVerifier::new(&RustCrypto, &d, None)
+            .map(|_| ())
+            .map_err(|e| e.kind());
+        assert_eq!(r, Err(K::InvalidParameter), "{} bytes", bytes.len());
+    }
+}
