@@ -85,7 +85,9 @@ impl<'a> Envelope<'a> {
     /// # Errors
     /// Any CBOR error; [`ErrorKind::EnvelopeMissingTag`],
     /// [`ErrorKind::EnvelopeUnknownKey`], [`ErrorKind::EnvelopeMissingAuth`],
-    /// [`ErrorKind::EnvelopeMissingManifest`]; limit errors.
+    /// [`ErrorKind::EnvelopeMissingManifest`]; limit errors;
+    /// [`ErrorKind::InvalidArgument`] for input of 4 GiB or more (offsets
+    /// are `u32`).
     pub fn parse(bytes: &'a [u8]) -> Result<Envelope<'a>> {
         Envelope::parse_with(bytes, &Limits::DEFAULT)
     }

@@ -8,9 +8,14 @@
 
 use crate::error::{ErrorKind, Result};
 
-/// Deepest CBOR nesting accepted anywhere (arrays, maps and tags count one
-/// level each). SUIT's deepest legitimate structure (a COSE header inside a
-/// wrapper) needs 4; 16 leaves room for text maps and custom values.
+/// Deepest CBOR nesting one skipped item may have (arrays, maps and tags
+/// count one level each): the decoder reads SUIT's own structure level by
+/// level and skips whatever it does not interpret (a COSE header value, a
+/// text map, a custom parameter), and each skip keeps its own fixed-size
+/// stack of this depth. A value that sits under levels the decoder read
+/// itself may therefore be nested this deep below them. SUIT's deepest
+/// legitimate skipped value needs 4; 16 leaves room for text maps and
+/// custom values.
 pub const MAX_CBOR_DEPTH: usize = 16;
 /// CBOR items the decoder may visit in one call: authentication (with the
 /// manifest's parsing) has one budget, and each procedure run starts a new
@@ -36,12 +41,13 @@ pub const DEFAULT_COMPONENTS: usize = 4;
 pub const MAX_CUSTOM_PARAMETERS: usize = 2;
 
 /// Run-time limits, each at most its constant above. Each call reads the
-/// fields that concern it: `auth_blocks` by `Envelope::parse_with`,
-/// `cbor_items` by `authenticate` (its `Policy`) and by each procedure run
-/// (its `Options`), the rest by the processor only.
+/// fields that concern it: `auth_blocks` and `cbor_items` by
+/// `Envelope::parse_with` (one budget for the envelope's structure),
+/// `cbor_items` again by `authenticate` (its `Policy`) and by each
+/// procedure run (its `Options`), the rest by the processor only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// See [`MAX_CBOR_ITEMS`] (authentication and each run).
+    /// See [`MAX_CBOR_ITEMS`] (envelope parsing, authentication and each run).
     pub cbor_items: u32,
     /// See [`MAX_AUTH_BLOCKS`] (envelope parsing).
     pub auth_blocks: usize,

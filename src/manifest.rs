@@ -354,7 +354,8 @@ impl<'a> Manifest<'a> {
         self.dependencies
     }
 
-    /// A command-sequence section by manifest key (7, 8, 9, 15, 16, 18, 20, 24).
+    /// A section by manifest key: the command sequences (7, 8, 9, 15, 16, 18,
+    /// 20, 24), and the severable text (23) and CoSWID (14) members.
     #[must_use]
     pub fn section(&self, k: i64) -> Severable<'a> {
         let inline = |o: Option<Bstr<'a>>| o.map_or(Severable::Absent, Severable::Present);

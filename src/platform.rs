@@ -13,7 +13,7 @@
 //!
 //! Each answer is a [`PlatformResult`]; [`PlatformError::Pending`] ("not yet":
 //! data still arriving) stops the procedure with the error
-//! [`ErrorKind::Pending`](crate::ErrorKind::Pending), holding no borrowed
+//! [`ErrorKind::Pending`], holding no borrowed
 //! state, and the caller runs the procedure again later.
 
 use crate::crypto::{DigestAlg, MAX_DIGEST};
