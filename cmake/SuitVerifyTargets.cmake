@@ -6,8 +6,9 @@
 #
 # The rule: the Rust code may use no instruction the CPU lacks, and must use
 # the float ABI of the rest of the image (a mismatch does not link on Arm or
-# RISC-V). Where no built-in Rust target fits, the functions give "" and say
-# why, and the build asks for the target to be named explicitly.
+# RISC-V). Where no tier-2 Rust target (one rustup ships a prebuilt `core`
+# for) fits, the functions give "" and say why, and the build asks for the
+# target to be named explicitly.
 
 include_guard(GLOBAL)
 
@@ -57,22 +58,22 @@ function(suit_verify_riscv_target out why xlen ext fabi)
   set(_t "")
   set(_why "")
   if(_e)
-    set(_why "the E base ISA (rv${xlen}e) has no built-in Rust target")
+    set(_why "the E base ISA (rv${xlen}e) has no tier-2 Rust target (the riscv32e* targets need -Z build-std)")
   elseif(xlen STREQUAL "64")
     if(fabi STREQUAL "" AND _m AND _a AND _c)
       set(_t riscv64imac-unknown-none-elf)
     elseif(fabi STREQUAL "d" AND _m AND _a AND _f AND _d AND _c)
       set(_t riscv64gc-unknown-none-elf)
     else()
-      set(_why "rv64${ext} with the lp64${fabi} ABI has no built-in Rust target (riscv64imac is lp64, riscv64gc lp64d)")
+      set(_why "rv64${ext} with the lp64${fabi} ABI has no tier-2 Rust target (riscv64imac is lp64, riscv64gc lp64d)")
     endif()
   elseif(fabi STREQUAL "d")
-    set(_why "the ilp32d float ABI has no built-in Rust target")
+    set(_why "the ilp32d float ABI has no tier-2 Rust target")
   elseif(fabi STREQUAL "f")
     if(_m AND _a AND _f AND _c)
       set(_t riscv32imafc-unknown-none-elf)
     else()
-      set(_why "rv32${ext} with the ilp32f ABI has no built-in Rust target (riscv32imafc needs M, A, F and C)")
+      set(_why "rv32${ext} with the ilp32f ABI has no tier-2 Rust target (riscv32imafc needs M, A, F and C)")
     endif()
   elseif(_m AND _a AND _c)
     set(_t riscv32imac-unknown-none-elf)
@@ -82,6 +83,35 @@ function(suit_verify_riscv_target out why xlen ext fabi)
     set(_t riscv32im-unknown-none-elf)
   else()
     set(_t riscv32i-unknown-none-elf)
+  endif()
+  set(${out} "${_t}" PARENT_SCOPE)
+  set(${why} "${_why}" PARENT_SCOPE)
+endfunction()
+
+# From a C compiler's flags: -mcpu=cortex-m... with -mfloat-abi, or
+# -march=rv32.../rv64... with -mabi (SuitVerifyConfig.cmake's source mode).
+function(suit_verify_flags_target out why flags)
+  set(_t "")
+  set(_why "no -mcpu=cortex-m... or -march=rv... in the C flags")
+  if(flags MATCHES "-mcpu=(cortex-m[0-9]+(plus|p)?)")
+    set(_cpu "${CMAKE_MATCH_1}")
+    set(_hard FALSE)
+    if(flags MATCHES "float-abi=hard")
+      set(_hard TRUE)
+    endif()
+    suit_verify_arm_target(_t _why "${_cpu}" ${_hard})
+  elseif(flags MATCHES "-march=rv(32|64)([a-z]+)")
+    set(_xlen "${CMAKE_MATCH_1}")
+    set(_ext "${CMAKE_MATCH_2}")
+    if(flags MATCHES "-mabi=(ilp32|lp64)e?([fd]?)")
+      suit_verify_riscv_target(_t _why ${_xlen} "${_ext}" "${CMAKE_MATCH_2}")
+    elseif(_ext MATCHES "[gfd]")
+      # The toolchain's default ABI decides (hard-float for rv64gc in clang
+      # and in most GCC builds): a guess would not link.
+      set(_why "-march=rv${_xlen}${_ext} without -mabi: the float ABI is the toolchain's default")
+    else()
+      suit_verify_riscv_target(_t _why ${_xlen} "${_ext}" "")
+    endif()
   endif()
   set(${out} "${_t}" PARENT_SCOPE)
   set(${why} "${_why}" PARENT_SCOPE)

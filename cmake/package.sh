@@ -37,13 +37,14 @@ case "$target,$features," in
   *-none*) echo "package: the bare-metal target $target needs the feature panic-handler (features: $features)" >&2
            exit 2 ;;
 esac
-mkdir -p "$prefix/include" "$prefix/lib/cmake/SuitVerify" "$prefix/lib/pkgconfig"
-prefix="$(cd "$prefix" && pwd)"
-# The header first: it fails fast when cbindgen is missing.
+# The header first (it fails fast when cbindgen is missing), into a scratch
+# file: PREFIX is written only once the library is built.
+header="$(mktemp)"
+trap 'rm -f "$header"' EXIT
 if [ "${SUIT_VERIFY_MAX_COMPONENTS:-4}" = 4 ] && [ "${SUIT_VERIFY_HASH_CTX_WORDS:-32}" = 32 ]; then
-  cp "$root/include/suit_verify.h" "$prefix/include/"
+  cp "$root/include/suit_verify.h" "$header"
 else
-  "$root/ffi/gen-header.sh" "$prefix/include/suit_verify.h"
+  "$root/ffi/gen-header.sh" "$header"
 fi
 # Size or speed: release-size gets the compact SHA-256 from .cargo/config.toml (bare-metal
 # Arm), which cargo ignores whenever RUSTFLAGS is set; release-speed wants the unrolled one.
@@ -52,7 +53,10 @@ if [ "$profile" = release-speed ]; then export RUSTFLAGS=; else unset RUSTFLAGS;
 (cd "$root" && CARGO_TARGET_DIR="$tdir" cargo rustc -q --locked -p suit-verify-ffi --lib --crate-type staticlib \
    --profile "$profile" --target "$target" --no-default-features --features "$features")
 pdir="$profile"; [ "$pdir" = dev ] && pdir=debug
+mkdir -p "$prefix/include" "$prefix/lib/cmake/SuitVerify" "$prefix/lib/pkgconfig"
+prefix="$(cd "$prefix" && pwd)"
 cp "$tdir/$target/$pdir/libsuit_verify_ffi.a" "$prefix/lib/"
+cp "$header" "$prefix/include/suit_verify.h" && chmod 644 "$prefix/include/suit_verify.h"
 cp "$here/SuitVerifyConfig.cmake" "$here/SuitVerifyConfigVersion.cmake" "$here/SuitVerifyTargets.cmake" \
    "$prefix/lib/cmake/SuitVerify/"
 echo "$target" > "$prefix/lib/cmake/SuitVerify/rust-target.txt"

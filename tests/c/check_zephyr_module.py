@@ -199,7 +199,7 @@ for label, config, target in [
 case("CONFIG_SUIT_VERIFY_RUST_TARGET is used as given",
      builds(dict(M4F, CONFIG_SUIT_VERIFY_RUST_TARGET="thumbv7em-none-eabi"), "thumbv7em-none-eabi"))
 case("RV32 double-float ABI: refused, names the ABI",
-     refuses(rv(32, "mafdc", "d"), "the ilp32d float ABI has no built-in Rust target; set CONFIG_SUIT_VERIFY_RUST_TARGET"))
+     refuses(rv(32, "mafdc", "d"), "the ilp32d float ABI has no tier-2 Rust target; set CONFIG_SUIT_VERIFY_RUST_TARGET"))
 case("RV32E: refused", refuses(dict(rv(32, "c"), CONFIG_RISCV_ISA_RV32E="y"), "the E base ISA (rv32e)"))
 case("unknown CPU: refused", refuses({}, "no Rust target is known for this CPU; set CONFIG_SUIT_VERIFY_RUST_TARGET"))
 

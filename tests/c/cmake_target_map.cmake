@@ -1,6 +1,6 @@
 # cmake -P tests/c/cmake_target_map.cmake: the Rust target SuitVerifyConfig.cmake
 # picks from a cross toolchain's -mcpu / -mfloat-abi / -march / -mabi (source
-# mode), and the refusals of cmake/SuitVerifyTargets.cmake where no built-in
+# mode), and the refusals of cmake/SuitVerifyTargets.cmake where no tier-2
 # Rust target fits (the Zephyr module's cases: tests/c/check_zephyr_module.py).
 include("${CMAKE_CURRENT_LIST_DIR}/../../cmake/SuitVerifyConfig.cmake")
 set(CMAKE_CROSSCOMPILING TRUE)
@@ -40,15 +40,15 @@ foreach(_case
   endif()
 endforeach()
 
-# No built-in Rust target: "" and the reason (the build then asks for the target).
+# No tier-2 Rust target: "" and the reason (the build then asks for the target).
 foreach(_case
     "arm|cortex-m3||TRUE|cortex-m3 has no hard-float Rust target"
     "arm|cortex-a53||FALSE|no Rust target is known for the CPU 'cortex-a53'"
-    "riscv|32|ec||the E base ISA (rv32e) has no built-in Rust target"
-    "riscv|32|imafdc|d|the ilp32d float ABI has no built-in Rust target"
-    "riscv|32|imfc|f|rv32imfc with the ilp32f ABI has no built-in Rust target (riscv32imafc needs M, A, F and C)"
-    "riscv|64|imc||rv64imc with the lp64 ABI has no built-in Rust target (riscv64imac is lp64, riscv64gc lp64d)"
-    "riscv|64|imafc|f|rv64imafc with the lp64f ABI has no built-in Rust target (riscv64imac is lp64, riscv64gc lp64d)")
+    "riscv|32|ec||the E base ISA (rv32e) has no tier-2 Rust target (the riscv32e* targets need -Z build-std)"
+    "riscv|32|imafdc|d|the ilp32d float ABI has no tier-2 Rust target"
+    "riscv|32|imfc|f|rv32imfc with the ilp32f ABI has no tier-2 Rust target (riscv32imafc needs M, A, F and C)"
+    "riscv|64|imc||rv64imc with the lp64 ABI has no tier-2 Rust target (riscv64imac is lp64, riscv64gc lp64d)"
+    "riscv|64|imafc|f|rv64imafc with the lp64f ABI has no tier-2 Rust target (riscv64imac is lp64, riscv64gc lp64d)")
   string(REPLACE "|" ";" _c "${_case}")
   list(GET _c 0 _kind)
   list(GET _c 4 _want)
@@ -63,6 +63,21 @@ foreach(_case
   math(EXPR _n "${_n} + 1")
   if(NOT _got STREQUAL "" OR NOT _why STREQUAL _want)
     message(SEND_ERROR "${_case}: '${_got}', '${_why}'")
+    set(_failed 1)
+  endif()
+endforeach()
+# No target from these flags: "" and the reason.
+foreach(_case
+    "-march=rv64gc|-march=rv64gc without -mabi: the float ABI is the toolchain's default"
+    "-march=rv32imafc -O2|-march=rv32imafc without -mabi: the float ABI is the toolchain's default"
+    "-O2 -g|no -mcpu=cortex-m... or -march=rv... in the C flags")
+  string(REPLACE "|" ";" _c "${_case}")
+  list(GET _c 0 _flags)
+  list(GET _c 1 _want)
+  suit_verify_flags_target(_got _why "${_flags}")
+  math(EXPR _n "${_n} + 1")
+  if(NOT _got STREQUAL "" OR NOT _why STREQUAL _want)
+    message(SEND_ERROR "${_flags}: '${_got}', '${_why}'")
     set(_failed 1)
   endif()
 endforeach()
