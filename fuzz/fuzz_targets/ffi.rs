@@ -4,7 +4,7 @@
 //! any size (NULL included), every run function with a C platform whose
 //! callbacks answer from the input, the streaming image verifier fed in
 //! chunks, and misuse (NULL pointers, wrong sizes, use after deinit).
-//! Half the inputs also install C crypto callbacks (`suit_ctx_set_crypto`)
+//! Three inputs in four also install C crypto callbacks (`suit_ctx_set_crypto`)
 //! that compute real digests and signature checks unless the input makes a
 //! call fail, lie about the digest or its length, or answer garbage; every
 //! started digest must be finished or aborted exactly once, a digest fault
@@ -358,11 +358,11 @@ unsafe extern "C" fn c_digest_finish(
 
 unsafe extern "C" fn c_digest_abort(u: *mut c_void, state: *mut c_void) {
     let c = unsafe { fuzz_crypto(u) };
-    if let Some(at) = c.open.iter().position(|&p| p == state as usize) {
-        c.open.swap_remove(at);
-        // SAFETY: started by c_digest_init; dropped once, here.
-        unsafe { core::ptr::drop_in_place(state as *mut Sha) };
-    }
+    let at = c.open.iter().position(|&p| p == state as usize);
+    let at = at.expect("digest_abort on an operation not started, finished or already aborted");
+    c.open.swap_remove(at);
+    // SAFETY: started by c_digest_init; dropped once, here.
+    unsafe { core::ptr::drop_in_place(state as *mut Sha) };
 }
 
 unsafe extern "C" fn c_verify(
@@ -457,6 +457,9 @@ fn run(data: &[u8]) {
     let size = core::mem::size_of::<suit_ctx>();
     let zero_copy = mode & 2 != 0;
     let mut buf = vec![0u8; envelope.len() + usize::from(mode >> 4)];
+    // The library keeps this pointer; the harness writes through it too
+    // (never through a new borrow of `buf`) while the context lives.
+    let buf_ptr = buf.as_mut_ptr();
     let rc = unsafe {
         if zero_copy {
             suit_ctx_init_zero_copy(&mut *ctx, size, SUIT_ABI_VERSION)
@@ -466,7 +469,7 @@ fn run(data: &[u8]) {
             } else {
                 buf.len()
             };
-            suit_ctx_init(&mut *ctx, size, SUIT_ABI_VERSION, buf.as_mut_ptr(), len)
+            suit_ctx_init(&mut *ctx, size, SUIT_ABI_VERSION, buf_ptr, len)
         }
     };
     ok_or(rc, &[]);
@@ -560,12 +563,13 @@ fn run(data: &[u8]) {
     // The caller's envelope (zero-copy mode reads it on every call); the
     // tamper checks below write it between calls.
     let mut held = envelope.to_vec();
+    let held_ptr = held.as_mut_ptr();
     let required = u32::from(mode >> 5 & 1) << 1;
     let floor = u64::from(mode >> 6 & 1) * 1000;
     let rc = unsafe {
         suit_authenticate(
             &mut *ctx,
-            held.as_ptr(),
+            held_ptr,
             envelope.len(),
             keys.as_ptr(),
             keys.len(),
@@ -818,16 +822,19 @@ fn run(data: &[u8]) {
             let span = e.manifest_span();
             let pick = usize::from(answers.get(1).copied().unwrap_or(0));
             let at = span.offset as usize + pick * 7 % (span.len as usize).max(1);
-            let target: &mut [u8] = if zero_copy { &mut held } else { &mut buf };
+            let target = if zero_copy { held_ptr } else { buf_ptr };
             let before = unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) };
-            target[at] ^= 0x01 << (pick % 8);
+            // SAFETY: `at` is inside the envelope, which both buffers hold
+            // whole; no library call is running.
+            unsafe { *target.add(at) ^= 0x01 << (pick % 8) };
             let rc = unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) };
             ok_or(rc, &[]);
             assert_ne!(
                 rc, SUIT_RESULT_OK,
                 "a changed manifest byte ({at}) was not noticed"
             );
-            target[at] ^= 0x01 << (pick % 8);
+            // SAFETY: as above.
+            unsafe { *target.add(at) ^= 0x01 << (pick % 8) };
             let after = unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) };
             if !digests {
                 assert_eq!(after, before, "the restored envelope answers differently");
