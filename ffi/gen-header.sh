@@ -34,6 +34,9 @@ sed -e "s/@MAX_COMPONENTS@/$mc/" -e "s/@HASH_CTX_WORDS@/$hw/" \
     -e "s/@CTX_BASE_WORDS@/$cb/" -e "s/@VERIFIER_BASE_WORDS@/$vb/" -e "s/@ABI_VERSION@/$abi/" \
     "$here/cbindgen.toml" > "$tmp/cbindgen.toml"
 cbindgen --quiet --config "$tmp/cbindgen.toml" --crate suit-verify-ffi --output "$tmp/suit_verify.h" "$here"
+# cbindgen writes `#endif // __cplusplus`; C89 preprocessors refuse the
+# `//` comment, so it becomes a block comment.
+sed -i -e 's|^#endif  *// *\(.*\)$|#endif  /* \1 */|' "$tmp/suit_verify.h"
 if [ "$check" = 1 ]; then
   if ! cmp -s "$tmp/suit_verify.h" "$out"; then
     echo "gen-header: $out is stale; run ffi/gen-header.sh and commit it" >&2

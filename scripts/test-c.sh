@@ -9,6 +9,8 @@
 #               tests/c/test_api.c at -std=c99 -Wall -Wextra -Wpedantic -Werror
 #               (ASan + UBSan builds: -fsanitize=address,undefined)
 #   c++         tests/c/test_cpp.cpp includes the header (g++ and clang++)
+#   header-hygiene  the header alone at C89..C17 with strict warnings, and a shim
+#               that defines SUIT_VERIFY_H (nothing outside the include guard)
 #   packaging   zephyr/module.yml (YAML), Kconfig/CMake names = cargo features
 #   cmake-target-map  the Rust target the CMake package picks from -mcpu/-mfloat-abi/-march/-mabi
 #   zephyr-module     the Zephyr module's cargo command line and prebuilt-prefix checks for
@@ -122,6 +124,27 @@ cxx_test() {
       -o "$out/test_cpp.o"
 }
 step c++ cxx_test
+# The header alone, as strict as compilers go, from C89 to C17 (no `//`
+# after #endif: C89), and nothing outside the include guard (a shim that
+# defines SUIT_VERIFY_H to replace the header compiles). The `u` suffix of
+# every unsigned constant is checked by the ffi unit test
+# committed_header_matches_the_rust_side.
+header_hygiene() {
+  local std cc
+  printf '#include "suit_verify.h"\nint main(void) {\n  suit_result r = SUIT_RESULT_PENDING;\n  unsigned int x = SUIT_RESULT_OK;\n  return (int)(r + x == 0u);\n}\n' \
+    > "$out/hygiene.c"
+  printf '#define SUIT_VERIFY_H\n#include "suit_verify.h"\nint main(void) { return 0; }\n' > "$out/shim.c"
+  for cc in gcc clang; do
+    command -v "$cc" > /dev/null || continue
+    for std in c89 c99 c11 c17; do
+      "$cc" -std="$std" -Wall -Wextra -Wpedantic -Wconversion -Wsign-conversion -Wundef \
+        -Wstrict-prototypes -Werror -Iinclude -fsyntax-only "$out/hygiene.c" || return 1
+    done
+    "$cc" -std=c11 -Wall -Werror -Iinclude -fsyntax-only "$out/shim.c" || return 1
+  done
+  echo "header: gcc and clang, C89 to C17, strict warnings: clean"
+}
+step header-hygiene header_hygiene
 
 # ---- packaging ---------------------------------------------------------------------------------
 log "packaging"
@@ -151,7 +174,7 @@ installed_capacities() {
   rm -rf "$out/prefix-8" &&
     SUIT_VERIFY_MAX_COMPONENTS=8 CARGO_TARGET_DIR="$out/package-cargo-8" \
       cmake/package.sh "$out/prefix-8" "" "" dev &&
-    grep -q "^#define SUIT_MAX_COMPONENTS 8$" "$out/prefix-8/include/suit_verify.h" &&
+    grep -q "^#define SUIT_VERIFY_MAX_COMPONENTS 8$" "$out/prefix-8/include/suit_verify.h" &&
     grep -q "(C ABI 2050, " "$out/prefix-8/lib/pkgconfig/suit-verify.pc" &&
     consumer "$out/consumer-installed-8" "$out/prefix-8/lib/cmake/SuitVerify"
 }

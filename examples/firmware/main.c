@@ -239,7 +239,7 @@ int main(void)
      * look again (a single glitched branch must not be enough). */
     if (r == SUIT_RESULT_OK && boot_verdict == SUIT_VERDICT_ALLOW && stream_verdict == SUIT_VERDICT_ALLOW) {
         volatile const suit_verdict *again = &boot_verdict;
-        if (*again != SUIT_VERDICT_ALLOW || boot >= SUIT_MAX_COMPONENTS) return EXIT_UNEXPECTED;
+        if (*again != SUIT_VERDICT_ALLOW || boot >= SUIT_VERIFY_MAX_COMPONENTS) return EXIT_UNEXPECTED;
         printf("ACCEPTED\n");
         jump_to_image(boot);
 #ifdef FW_TAMPER

@@ -40,7 +40,7 @@ pub struct suit_bytes {
 /// deinitialised.
 ///
 /// Digest callbacks (all three or none): `state` points to
-/// `SUIT_HASH_CTX_WORDS * 8` bytes, 8-byte aligned, inside the caller's
+/// `SUIT_VERIFY_HASH_CTX_WORDS * 8` bytes, 8-byte aligned, inside the caller's
 /// `suit_ctx` or `suit_image_verifier` storage; its address does not change
 /// between `digest_init` and `digest_finish`/`digest_abort`, so a PSA
 /// `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,

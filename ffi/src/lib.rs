@@ -139,7 +139,7 @@ pub const SUIT_VERSION_PATCH: u32 = 0;
 const ABI_REVISION: u32 = 2;
 /// The ABI version: pass it to `suit_ctx_init` and
 /// `suit_image_verifier_init`. Low byte: [`ABI_REVISION`]; second byte: the
-/// `SUIT_MAX_COMPONENTS` the library was built with, so a header and a
+/// `SUIT_VERIFY_MAX_COMPONENTS` the library was built with, so a header and a
 /// library of different capacities are refused (`sizeof` covers the
 /// others). The header defines it (see `ffi/cbindgen.toml`).
 pub const SUIT_ABI_VERSION: u32 = ABI_REVISION | capacity::ABI_CAPACITY;

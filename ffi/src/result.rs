@@ -17,180 +17,180 @@ use core::ffi::{CStr, c_char};
 pub type suit_result = u32;
 
 /// Success.
-pub const SUIT_RESULT_OK: suit_result = 0;
+pub const SUIT_RESULT_OK: suit_result = 0_u32;
 
 /// Input ends inside a CBOR item.
-pub const SUIT_RESULT_CBOR_TRUNCATED: suit_result = 0x0101;
+pub const SUIT_RESULT_CBOR_TRUNCATED: suit_result = 0x0101_u32;
 /// CBOR item is not well-formed.
-pub const SUIT_RESULT_CBOR_MALFORMED: suit_result = 0x0102;
+pub const SUIT_RESULT_CBOR_MALFORMED: suit_result = 0x0102_u32;
 /// Indefinite-length CBOR item in signed content.
-pub const SUIT_RESULT_CBOR_INDEFINITE_LENGTH: suit_result = 0x0103;
+pub const SUIT_RESULT_CBOR_INDEFINITE_LENGTH: suit_result = 0x0103_u32;
 /// CBOR integer or length not in shortest form.
-pub const SUIT_RESULT_CBOR_NOT_SHORTEST: suit_result = 0x0104;
+pub const SUIT_RESULT_CBOR_NOT_SHORTEST: suit_result = 0x0104_u32;
 /// CBOR map keys not in deterministic order.
-pub const SUIT_RESULT_CBOR_UNSORTED_KEYS: suit_result = 0x0105;
+pub const SUIT_RESULT_CBOR_UNSORTED_KEYS: suit_result = 0x0105_u32;
 /// CBOR map has a duplicate key.
-pub const SUIT_RESULT_CBOR_DUPLICATE_KEY: suit_result = 0x0106;
+pub const SUIT_RESULT_CBOR_DUPLICATE_KEY: suit_result = 0x0106_u32;
 /// Bytes left after the CBOR item.
-pub const SUIT_RESULT_CBOR_TRAILING_BYTES: suit_result = 0x0107;
+pub const SUIT_RESULT_CBOR_TRAILING_BYTES: suit_result = 0x0107_u32;
 /// CBOR item has the wrong type.
-pub const SUIT_RESULT_CBOR_UNEXPECTED_TYPE: suit_result = 0x0108;
+pub const SUIT_RESULT_CBOR_UNEXPECTED_TYPE: suit_result = 0x0108_u32;
 /// CBOR integer out of range.
-pub const SUIT_RESULT_CBOR_INTEGER_RANGE: suit_result = 0x0109;
+pub const SUIT_RESULT_CBOR_INTEGER_RANGE: suit_result = 0x0109_u32;
 /// CBOR length is larger than the remaining input.
-pub const SUIT_RESULT_CBOR_LENGTH_EXCEEDS_INPUT: suit_result = 0x010A;
+pub const SUIT_RESULT_CBOR_LENGTH_EXCEEDS_INPUT: suit_result = 0x010A_u32;
 /// CBOR text string is not valid UTF-8.
-pub const SUIT_RESULT_CBOR_INVALID_UTF8: suit_result = 0x010B;
+pub const SUIT_RESULT_CBOR_INVALID_UTF8: suit_result = 0x010B_u32;
 /// CBOR float or simple value not allowed.
-pub const SUIT_RESULT_CBOR_UNSUPPORTED_SIMPLE: suit_result = 0x010C;
+pub const SUIT_RESULT_CBOR_UNSUPPORTED_SIMPLE: suit_result = 0x010C_u32;
 /// Envelope carries no authentication block.
-pub const SUIT_RESULT_AUTH_NO_SIGNATURE: suit_result = 0x0201;
+pub const SUIT_RESULT_AUTH_NO_SIGNATURE: suit_result = 0x0201_u32;
 /// Manifest digest does not match the authentication wrapper.
-pub const SUIT_RESULT_AUTH_DIGEST_MISMATCH: suit_result = 0x0202;
+pub const SUIT_RESULT_AUTH_DIGEST_MISMATCH: suit_result = 0x0202_u32;
 /// Digest algorithm not supported.
-pub const SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST: suit_result = 0x0203;
+pub const SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST: suit_result = 0x0203_u32;
 /// Signature does not verify.
-pub const SUIT_RESULT_AUTH_SIGNATURE_INVALID: suit_result = 0x0204;
+pub const SUIT_RESULT_AUTH_SIGNATURE_INVALID: suit_result = 0x0204_u32;
 /// No trusted key for this signature.
-pub const SUIT_RESULT_AUTH_UNTRUSTED_KEY: suit_result = 0x0205;
+pub const SUIT_RESULT_AUTH_UNTRUSTED_KEY: suit_result = 0x0205_u32;
 /// Signature algorithm missing from the protected header or not supported.
-pub const SUIT_RESULT_AUTH_UNSUPPORTED_ALGORITHM: suit_result = 0x0206;
+pub const SUIT_RESULT_AUTH_UNSUPPORTED_ALGORITHM: suit_result = 0x0206_u32;
 /// COSE header marks an unknown label critical.
-pub const SUIT_RESULT_AUTH_UNKNOWN_CRITICAL: suit_result = 0x0207;
+pub const SUIT_RESULT_AUTH_UNKNOWN_CRITICAL: suit_result = 0x0207_u32;
 /// COSE payload must be nil (detached).
-pub const SUIT_RESULT_AUTH_ATTACHED_PAYLOAD: suit_result = 0x0208;
+pub const SUIT_RESULT_AUTH_ATTACHED_PAYLOAD: suit_result = 0x0208_u32;
 /// COSE structure is malformed.
-pub const SUIT_RESULT_AUTH_COSE_MALFORMED: suit_result = 0x0209;
+pub const SUIT_RESULT_AUTH_COSE_MALFORMED: suit_result = 0x0209_u32;
 /// A signer the policy requires did not sign.
-pub const SUIT_RESULT_AUTH_REQUIRED_SIGNER_MISSING: suit_result = 0x020A;
+pub const SUIT_RESULT_AUTH_REQUIRED_SIGNER_MISSING: suit_result = 0x020A_u32;
 /// COSE structure type not supported.
-pub const SUIT_RESULT_AUTH_UNSUPPORTED_COSE: suit_result = 0x020B;
+pub const SUIT_RESULT_AUTH_UNSUPPORTED_COSE: suit_result = 0x020B_u32;
 /// Envelope is not tagged 107.
-pub const SUIT_RESULT_ENVELOPE_MISSING_TAG: suit_result = 0x0301;
+pub const SUIT_RESULT_ENVELOPE_MISSING_TAG: suit_result = 0x0301_u32;
 /// Envelope has an unknown key.
-pub const SUIT_RESULT_ENVELOPE_UNKNOWN_KEY: suit_result = 0x0302;
+pub const SUIT_RESULT_ENVELOPE_UNKNOWN_KEY: suit_result = 0x0302_u32;
 /// Envelope has no authentication wrapper.
-pub const SUIT_RESULT_ENVELOPE_MISSING_AUTH: suit_result = 0x0303;
+pub const SUIT_RESULT_ENVELOPE_MISSING_AUTH: suit_result = 0x0303_u32;
 /// Envelope has no manifest.
-pub const SUIT_RESULT_ENVELOPE_MISSING_MANIFEST: suit_result = 0x0304;
+pub const SUIT_RESULT_ENVELOPE_MISSING_MANIFEST: suit_result = 0x0304_u32;
 /// Manifest version is not 1.
-pub const SUIT_RESULT_MANIFEST_VERSION: suit_result = 0x0305;
+pub const SUIT_RESULT_MANIFEST_VERSION: suit_result = 0x0305_u32;
 /// Manifest lacks a required member.
-pub const SUIT_RESULT_MANIFEST_MISSING_MEMBER: suit_result = 0x0306;
+pub const SUIT_RESULT_MANIFEST_MISSING_MEMBER: suit_result = 0x0306_u32;
 /// Manifest has an unknown key.
-pub const SUIT_RESULT_MANIFEST_UNKNOWN_KEY: suit_result = 0x0307;
+pub const SUIT_RESULT_MANIFEST_UNKNOWN_KEY: suit_result = 0x0307_u32;
 /// Severed member does not match its digest.
-pub const SUIT_RESULT_SEVERED_DIGEST_MISMATCH: suit_result = 0x0308;
+pub const SUIT_RESULT_SEVERED_DIGEST_MISMATCH: suit_result = 0x0308_u32;
 /// Severed member needed but not in the envelope.
-pub const SUIT_RESULT_SEVERED_MEMBER_MISSING: suit_result = 0x0309;
+pub const SUIT_RESULT_SEVERED_MEMBER_MISSING: suit_result = 0x0309_u32;
 /// Envelope carries a member the manifest did not sever.
-pub const SUIT_RESULT_SEVERED_MEMBER_UNEXPECTED: suit_result = 0x030A;
+pub const SUIT_RESULT_SEVERED_MEMBER_UNEXPECTED: suit_result = 0x030A_u32;
 /// Command sequence is malformed.
-pub const SUIT_RESULT_SEQUENCE_MALFORMED: suit_result = 0x030B;
+pub const SUIT_RESULT_SEQUENCE_MALFORMED: suit_result = 0x030B_u32;
 /// Unknown command.
-pub const SUIT_RESULT_UNKNOWN_COMMAND: suit_result = 0x030C;
+pub const SUIT_RESULT_UNKNOWN_COMMAND: suit_result = 0x030C_u32;
 /// Unknown parameter.
-pub const SUIT_RESULT_UNKNOWN_PARAMETER: suit_result = 0x030D;
+pub const SUIT_RESULT_UNKNOWN_PARAMETER: suit_result = 0x030D_u32;
 /// Parameter or argument value is invalid.
-pub const SUIT_RESULT_INVALID_PARAMETER: suit_result = 0x030E;
+pub const SUIT_RESULT_INVALID_PARAMETER: suit_result = 0x030E_u32;
 /// Custom command or parameter in the shared sequence.
-pub const SUIT_RESULT_CUSTOM_IN_SHARED_SEQUENCE: suit_result = 0x030F;
+pub const SUIT_RESULT_CUSTOM_IN_SHARED_SEQUENCE: suit_result = 0x030F_u32;
 /// Directive with side effects in the shared sequence.
-pub const SUIT_RESULT_DIRECTIVE_IN_SHARED_SEQUENCE: suit_result = 0x0310;
+pub const SUIT_RESULT_DIRECTIVE_IN_SHARED_SEQUENCE: suit_result = 0x0310_u32;
 /// Soft-failure set outside try-each or run-sequence.
-pub const SUIT_RESULT_SOFT_FAILURE_MISPLACED: suit_result = 0x0311;
+pub const SUIT_RESULT_SOFT_FAILURE_MISPLACED: suit_result = 0x0311_u32;
 /// Try-each needs at least two alternatives.
-pub const SUIT_RESULT_TRY_EACH_TOO_FEW: suit_result = 0x0312;
+pub const SUIT_RESULT_TRY_EACH_TOO_FEW: suit_result = 0x0312_u32;
 /// Component index out of range.
-pub const SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE: suit_result = 0x0313;
+pub const SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE: suit_result = 0x0313_u32;
 /// No component selected.
-pub const SUIT_RESULT_COMPONENT_NOT_SELECTED: suit_result = 0x0314;
+pub const SUIT_RESULT_COMPONENT_NOT_SELECTED: suit_result = 0x0314_u32;
 /// Manifest uses an extension this processor does not support.
-pub const SUIT_RESULT_UNSUPPORTED_EXTENSION: suit_result = 0x0315;
+pub const SUIT_RESULT_UNSUPPORTED_EXTENSION: suit_result = 0x0315_u32;
 /// Component identifier is invalid.
-pub const SUIT_RESULT_COMPONENT_ID_INVALID: suit_result = 0x0316;
+pub const SUIT_RESULT_COMPONENT_ID_INVALID: suit_result = 0x0316_u32;
 /// A command needs a parameter that is not set.
-pub const SUIT_RESULT_PARAMETER_UNSET: suit_result = 0x0317;
+pub const SUIT_RESULT_PARAMETER_UNSET: suit_result = 0x0317_u32;
 /// The manifest has no such section.
-pub const SUIT_RESULT_SECTION_ABSENT: suit_result = 0x0318;
+pub const SUIT_RESULT_SECTION_ABSENT: suit_result = 0x0318_u32;
 /// Integrated payload not found in the envelope.
-pub const SUIT_RESULT_PAYLOAD_MISSING: suit_result = 0x0319;
+pub const SUIT_RESULT_PAYLOAD_MISSING: suit_result = 0x0319_u32;
 /// Sequence number is lower than allowed (rollback).
-pub const SUIT_RESULT_SEQUENCE_ROLLBACK: suit_result = 0x0401;
+pub const SUIT_RESULT_SEQUENCE_ROLLBACK: suit_result = 0x0401_u32;
 /// Vendor identifier does not match.
-pub const SUIT_RESULT_VENDOR_MISMATCH: suit_result = 0x0402;
+pub const SUIT_RESULT_VENDOR_MISMATCH: suit_result = 0x0402_u32;
 /// Class identifier does not match.
-pub const SUIT_RESULT_CLASS_MISMATCH: suit_result = 0x0403;
+pub const SUIT_RESULT_CLASS_MISMATCH: suit_result = 0x0403_u32;
 /// Device identifier does not match.
-pub const SUIT_RESULT_DEVICE_MISMATCH: suit_result = 0x0404;
+pub const SUIT_RESULT_DEVICE_MISMATCH: suit_result = 0x0404_u32;
 /// Image digest does not match.
-pub const SUIT_RESULT_IMAGE_DIGEST_MISMATCH: suit_result = 0x0405;
+pub const SUIT_RESULT_IMAGE_DIGEST_MISMATCH: suit_result = 0x0405_u32;
 /// Image size does not match.
-pub const SUIT_RESULT_IMAGE_SIZE_MISMATCH: suit_result = 0x0406;
+pub const SUIT_RESULT_IMAGE_SIZE_MISMATCH: suit_result = 0x0406_u32;
 /// Component slot does not match.
-pub const SUIT_RESULT_SLOT_MISMATCH: suit_result = 0x0407;
+pub const SUIT_RESULT_SLOT_MISMATCH: suit_result = 0x0407_u32;
 /// Component content does not match.
-pub const SUIT_RESULT_CONTENT_MISMATCH: suit_result = 0x0408;
+pub const SUIT_RESULT_CONTENT_MISMATCH: suit_result = 0x0408_u32;
 /// Manifest aborted.
-pub const SUIT_RESULT_ABORTED: suit_result = 0x0409;
+pub const SUIT_RESULT_ABORTED: suit_result = 0x0409_u32;
 /// Every try-each alternative failed.
-pub const SUIT_RESULT_TRY_EACH_FAILED: suit_result = 0x040A;
+pub const SUIT_RESULT_TRY_EACH_FAILED: suit_result = 0x040A_u32;
 /// Directive before vendor and class identifiers were checked.
-pub const SUIT_RESULT_IDENTITY_UNCHECKED: suit_result = 0x040B;
+pub const SUIT_RESULT_IDENTITY_UNCHECKED: suit_result = 0x040B_u32;
 /// Custom condition failed.
-pub const SUIT_RESULT_CUSTOM_CONDITION_FAILED: suit_result = 0x040C;
+pub const SUIT_RESULT_CUSTOM_CONDITION_FAILED: suit_result = 0x040C_u32;
 /// The device does not support a component the manifest lists.
-pub const SUIT_RESULT_COMPONENT_UNSUPPORTED: suit_result = 0x040D;
+pub const SUIT_RESULT_COMPONENT_UNSUPPORTED: suit_result = 0x040D_u32;
 /// CBOR nesting deeper than the limit.
-pub const SUIT_RESULT_LIMIT_CBOR_DEPTH: suit_result = 0x0501;
+pub const SUIT_RESULT_LIMIT_CBOR_DEPTH: suit_result = 0x0501_u32;
 /// More CBOR items than the budget allows.
-pub const SUIT_RESULT_LIMIT_CBOR_ITEMS: suit_result = 0x0502;
+pub const SUIT_RESULT_LIMIT_CBOR_ITEMS: suit_result = 0x0502_u32;
 /// More authentication blocks than the limit.
-pub const SUIT_RESULT_LIMIT_AUTH_BLOCKS: suit_result = 0x0503;
+pub const SUIT_RESULT_LIMIT_AUTH_BLOCKS: suit_result = 0x0503_u32;
 /// More components than supported.
-pub const SUIT_RESULT_LIMIT_COMPONENTS: suit_result = 0x0504;
+pub const SUIT_RESULT_LIMIT_COMPONENTS: suit_result = 0x0504_u32;
 /// More commands executed than the budget allows.
-pub const SUIT_RESULT_LIMIT_COMMANDS: suit_result = 0x0505;
+pub const SUIT_RESULT_LIMIT_COMMANDS: suit_result = 0x0505_u32;
 /// Command sequences nested deeper than the limit.
-pub const SUIT_RESULT_LIMIT_SEQUENCE_DEPTH: suit_result = 0x0506;
+pub const SUIT_RESULT_LIMIT_SEQUENCE_DEPTH: suit_result = 0x0506_u32;
 /// More try-each alternatives than the limit.
-pub const SUIT_RESULT_LIMIT_ALTERNATIVES: suit_result = 0x0507;
+pub const SUIT_RESULT_LIMIT_ALTERNATIVES: suit_result = 0x0507_u32;
 /// Component identifier has too many segments.
-pub const SUIT_RESULT_LIMIT_COMPONENT_ID_SEGMENTS: suit_result = 0x0508;
+pub const SUIT_RESULT_LIMIT_COMPONENT_ID_SEGMENTS: suit_result = 0x0508_u32;
 /// More integrated payloads than the limit.
-pub const SUIT_RESULT_LIMIT_PAYLOADS: suit_result = 0x0509;
+pub const SUIT_RESULT_LIMIT_PAYLOADS: suit_result = 0x0509_u32;
 /// More trusted keys than supported.
-pub const SUIT_RESULT_LIMIT_KEYS: suit_result = 0x050A;
+pub const SUIT_RESULT_LIMIT_KEYS: suit_result = 0x050A_u32;
 /// More custom parameters than the table holds.
-pub const SUIT_RESULT_LIMIT_CUSTOM_PARAMETERS: suit_result = 0x050B;
+pub const SUIT_RESULT_LIMIT_CUSTOM_PARAMETERS: suit_result = 0x050B_u32;
 // 0x050C is reserved: LIMIT_HEADER_SIZE, dropped from the core before any
 // release. Never reuse it.
 /// The platform does not support this operation.
-pub const SUIT_RESULT_PLATFORM_UNSUPPORTED: suit_result = 0x0601;
+pub const SUIT_RESULT_PLATFORM_UNSUPPORTED: suit_result = 0x0601_u32;
 /// The platform operation failed.
-pub const SUIT_RESULT_PLATFORM_FAILED: suit_result = 0x0602;
+pub const SUIT_RESULT_PLATFORM_FAILED: suit_result = 0x0602_u32;
 /// Data not available yet; run the procedure again later.
-pub const SUIT_RESULT_PENDING: suit_result = 0x0603;
+pub const SUIT_RESULT_PENDING: suit_result = 0x0603_u32;
 /// Crypto backend failed.
-pub const SUIT_RESULT_CRYPTO_BACKEND: suit_result = 0x0604;
+pub const SUIT_RESULT_CRYPTO_BACKEND: suit_result = 0x0604_u32;
 /// Required pointer is NULL.
-pub const SUIT_RESULT_NULL_POINTER: suit_result = 0x0701;
+pub const SUIT_RESULT_NULL_POINTER: suit_result = 0x0701_u32;
 /// Object used before init, after deinit, or in the wrong state.
-pub const SUIT_RESULT_BAD_STATE: suit_result = 0x0702;
+pub const SUIT_RESULT_BAD_STATE: suit_result = 0x0702_u32;
 /// Buffer too small.
-pub const SUIT_RESULT_BUFFER_TOO_SMALL: suit_result = 0x0703;
+pub const SUIT_RESULT_BUFFER_TOO_SMALL: suit_result = 0x0703_u32;
 /// ABI version or storage size mismatch.
-pub const SUIT_RESULT_ABI_MISMATCH: suit_result = 0x0704;
+pub const SUIT_RESULT_ABI_MISMATCH: suit_result = 0x0704_u32;
 /// Invalid argument.
-pub const SUIT_RESULT_INVALID_ARGUMENT: suit_result = 0x0705;
+pub const SUIT_RESULT_INVALID_ARGUMENT: suit_result = 0x0705_u32;
 /// Trusted key is malformed or unsupported.
-pub const SUIT_RESULT_INVALID_KEY: suit_result = 0x0706;
+pub const SUIT_RESULT_INVALID_KEY: suit_result = 0x0706_u32;
 /// Internal panic caught at the C boundary (hosted builds only; bare-metal
 /// builds call `suit_port_fatal` with this code instead).
-pub const SUIT_RESULT_PANIC: suit_result = 0x0707;
+pub const SUIT_RESULT_PANIC: suit_result = 0x0707_u32;
 /// Unknown result code (never returned: `suit_result_name` and
 /// `suit_result_message` give this name for a code they do not know).
-pub const SUIT_RESULT_UNKNOWN_CODE: suit_result = 0x0708;
+pub const SUIT_RESULT_UNKNOWN_CODE: suit_result = 0x0708_u32;
 
 /// Result codes with a row in the tables below.
 pub(crate) const COUNT: usize = 85;

@@ -491,15 +491,15 @@ fn committed_header_matches_the_rust_side() {
             .trim()
             .into()
     };
-    assert_eq!(define("SUIT_MAX_COMPONENTS"), "4");
-    assert_eq!(define("SUIT_HASH_CTX_WORDS"), "32");
+    assert_eq!(define("SUIT_VERIFY_MAX_COMPONENTS"), "4");
+    assert_eq!(define("SUIT_VERIFY_HASH_CTX_WORDS"), "32");
     assert_eq!(
         define("SUIT_CTX_WORDS"),
-        std::format!("({CTX_BASE_WORDS} + SUIT_HASH_CTX_WORDS)")
+        std::format!("({CTX_BASE_WORDS} + SUIT_VERIFY_HASH_CTX_WORDS)")
     );
     assert_eq!(
         define("SUIT_IMAGE_VERIFIER_WORDS"),
-        std::format!("({VERIFIER_BASE_WORDS} + SUIT_HASH_CTX_WORDS)")
+        std::format!("({VERIFIER_BASE_WORDS} + SUIT_VERIFY_HASH_CTX_WORDS)")
     );
     assert_eq!(define("SUIT_VERSION_MAJOR"), SUIT_VERSION_MAJOR.to_string());
     assert_eq!(
@@ -509,7 +509,7 @@ fn committed_header_matches_the_rust_side() {
     assert_eq!(
         SUIT_ABI_VERSION >> 8,
         4,
-        "SUIT_MAX_COMPONENTS in the second byte"
+        "SUIT_VERIFY_MAX_COMPONENTS in the second byte"
     );
     // Unsigned 32-bit constants carry a `u` suffix, so that in C they are
     // unsigned int like `suit_verdict` (an unsuffixed 2781035610 would be a
@@ -522,10 +522,12 @@ fn committed_header_matches_the_rust_side() {
     ] {
         assert_eq!(define(name), std::format!("{v}u"), "{name}");
     }
+    // Result codes too (unsigned like `suit_result`: an int constant trips
+    // -Wsign-conversion and C++ overload resolution).
     for (i, code) in result::CODES.iter().enumerate() {
         let name = result::NAMES.get(i).unwrap();
         let n = std::format!("SUIT_RESULT_{}", name.to_str().unwrap());
-        assert_eq!(define(&n), code.to_string(), "{n}");
+        assert_eq!(define(&n), std::format!("{code}u"), "{n}");
     }
 }
 
@@ -656,7 +658,7 @@ fn init_refuses_bad_arguments() {
             suit_ctx_init_zero_copy(s.ptr, CTX_SIZE, 0),
             ErrorKind::AbiMismatch,
         );
-        // A header generated for another SUIT_MAX_COMPONENTS (same sizes).
+        // A header generated for another SUIT_VERIFY_MAX_COMPONENTS (same sizes).
         let eight = (SUIT_ABI_VERSION & 0xff) | (8 << 8);
         err(
             suit_ctx_init(s.ptr, CTX_SIZE, eight, null_mut(), 0),

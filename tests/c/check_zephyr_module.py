@@ -254,7 +254,7 @@ def capacities(b, log):
     assert inc == os.path.join(b, "suit-verify/include"), inc
     with open(os.path.join(inc, "suit_verify.h")) as f:
         h = f.read()
-    assert "#define SUIT_MAX_COMPONENTS 8\n" in h and "#define SUIT_HASH_CTX_WORDS 16\n" in h
+    assert "#define SUIT_VERIFY_MAX_COMPONENTS 8\n" in h and "#define SUIT_VERIFY_HASH_CTX_WORDS 16\n" in h
 
 
 if have_cbindgen:
@@ -310,12 +310,12 @@ case("prebuilt prefix for another CPU: refused, names both",
              "Rust target thumbv7em-none-eabihf, this CPU needs thumbv8m.main-none-eabi"))
 case("prebuilt prefix with the default header, Kconfig 8 components: refused",
      refuses(dict(M4F, CONFIG_SUIT_VERIFY_MAX_COMPONENTS="8", CONFIG_SUIT_VERIFY_PREBUILT_DIR=good),
-             "SUIT_MAX_COMPONENTS 4, CONFIG_SUIT_VERIFY_MAX_COMPONENTS is 8"))
-words = prefix("prefix-words", header_edit=lambda h: h.replace("#define SUIT_HASH_CTX_WORDS 32\n",
-                                                                "#define SUIT_HASH_CTX_WORDS 64\n"))
+             "SUIT_VERIFY_MAX_COMPONENTS 4 in its header, CONFIG_SUIT_VERIFY_MAX_COMPONENTS is 8"))
+words = prefix("prefix-words", header_edit=lambda h: h.replace("#define SUIT_VERIFY_HASH_CTX_WORDS 32\n",
+                                                                "#define SUIT_VERIFY_HASH_CTX_WORDS 64\n"))
 case("prebuilt prefix whose header has 64 hash words, Kconfig 32: refused",
      refuses(dict(M4F, CONFIG_SUIT_VERIFY_PREBUILT_DIR=words),
-             "SUIT_HASH_CTX_WORDS 64, CONFIG_SUIT_VERIFY_HASH_CTX_WORDS is 32"))
+             "SUIT_VERIFY_HASH_CTX_WORDS 64 in its header, CONFIG_SUIT_VERIFY_HASH_CTX_WORDS is 32"))
 old = prefix("prefix-old", drop="lib/cmake/SuitVerify/features.txt")
 case("prebuilt prefix without features.txt (an older package): refused",
      refuses(dict(M4F, CONFIG_SUIT_VERIFY_PREBUILT_DIR=old), "features.txt is missing"))

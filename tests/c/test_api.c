@@ -858,7 +858,7 @@ typedef struct {
     const uint8_t *expect_sig;
 } crypto_dev;
 
-STATIC_CHECK(sha_state_fits, sizeof(test_sha256) <= SUIT_HASH_CTX_WORDS * 8);
+STATIC_CHECK(sha_state_fits, sizeof(test_sha256) <= SUIT_VERIFY_HASH_CTX_WORDS * 8);
 
 static int32_t c_init(void *user, void *state, size_t size, int32_t alg)
 {
