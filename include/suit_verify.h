@@ -14,7 +14,22 @@
  * - A pointer with a length may be NULL when the length is 0; NULL with a
  *   length > 0, or a NULL required pointer, is SUIT_RESULT_NULL_POINTER.
  * - No heap, no globals: contexts live in storage you provide
- *   (suit_ctx, suit_image_verifier). A context is single-threaded.
+ *   (suit_ctx, suit_image_verifier), and share no state. Each context and
+ *   each image verifier belongs to one thread at a time; different ones
+ *   may run on different threads at once, and a callback may use another
+ *   context. A verifier shares only the crypto table's user pointer with
+ *   the context it was made from: if they run on different threads at
+ *   once, make those crypto callbacks thread-safe.
+ * - Stack: about 7.2 KB for the library's deepest path on Cortex-M4
+ *   (authenticate, validate and image check with ES256, an LTO build; a
+ *   build without LTO needs about 3.5 KB more), plus your callbacks' own
+ *   frames: give the calling task 9 KB (PERFORMANCE.md has the figures).
+ * - SUIT_RESULT_PENDING (a callback answered SUIT_PLATFORM_WAIT): call the
+ *   same function again later. The procedure restarts from its first
+ *   command, so every command before the WAIT runs again: directive
+ *   callbacks must be idempotent (a fetch, copy or swap already done must
+ *   answer SUIT_PLATFORM_OK without doing it twice: a repeated swap undoes
+ *   itself).
  * - Integers, never C enums, cross this interface.
  */
 
@@ -31,25 +46,29 @@
 /*
  * Capacities of this build. The library checks sizeof(suit_ctx),
  * sizeof(suit_image_verifier) and SUIT_ABI_VERSION (which carries
- * SUIT_MAX_COMPONENTS) at init (SUIT_RESULT_ABI_MISMATCH), so a header and
+ * SUIT_VERIFY_MAX_COMPONENTS) at init (SUIT_RESULT_ABI_MISMATCH), so a header and
  * a library of different capacities cannot be mixed silently. Regenerate
  * the header with ffi/gen-header.sh when changing them.
  */
-/** Components one procedure handles (SUIT_VERIFY_MAX_COMPONENTS). */
-#define SUIT_MAX_COMPONENTS 4
+/**
+ * Components one procedure handles: the build variable of the same name.
+ * The capacity macros carry the SUIT_VERIFY_ prefix so that another SUIT
+ * header's SUIT_MAX_COMPONENTS default cannot take their value silently.
+ */
+#define SUIT_VERIFY_MAX_COMPONENTS 4
 /**
  * The ABI version: pass it to suit_ctx_init and suit_image_verifier_init.
  * Low byte: the ABI revision (it changes whenever a struct layout, a
  * function signature or a meaning changes incompatibly); second byte:
- * SUIT_MAX_COMPONENTS.
+ * SUIT_VERIFY_MAX_COMPONENTS.
  */
 #define SUIT_ABI_VERSION 1026u
-/** 64-bit words reserved for the C digest callbacks' state (SUIT_VERIFY_HASH_CTX_WORDS). */
-#define SUIT_HASH_CTX_WORDS 32
+/** 64-bit words reserved for the C digest callbacks' state (the build variable of the same name). */
+#define SUIT_VERIFY_HASH_CTX_WORDS 32
 /** Size of suit_ctx in 64-bit words. */
-#define SUIT_CTX_WORDS (40 + SUIT_HASH_CTX_WORDS)
+#define SUIT_CTX_WORDS (40 + SUIT_VERIFY_HASH_CTX_WORDS)
 /** Size of suit_image_verifier in 64-bit words. */
-#define SUIT_IMAGE_VERIFIER_WORDS (56 + SUIT_HASH_CTX_WORDS)
+#define SUIT_IMAGE_VERIFIER_WORDS (56 + SUIT_VERIFY_HASH_CTX_WORDS)
 
 
 /**
@@ -103,7 +122,10 @@
 /**
  * Run flag: check every condition and every integrated payload's digest,
  * but only ask `supports` for directives (invoke only with
- * `SUIT_RUN_INVOKE_CALLBACK`), performing none.
+ * `SUIT_RUN_INVOKE_CALLBACK`), performing none. Conditions see the device
+ * as it is now: an image-match after a fetch checks what the slot holds
+ * before the fetch, so a dry run predicts a real run only when no
+ * directive changes what a later condition reads.
  */
 #define SUIT_RUN_DRY_RUN 1
 
@@ -189,7 +211,8 @@
 
 /**
  * Callback answer: not yet (data still arriving); the procedure ends with
- * `SUIT_RESULT_PENDING` and may be run again later.
+ * `SUIT_RESULT_PENDING` and may be run again later, from its first command:
+ * directives before this answer run again (see the header's conventions).
  */
 #define SUIT_PLATFORM_WAIT 4
 
@@ -268,7 +291,7 @@ typedef struct suit_bytes {
  * deinitialised.
  *
  * Digest callbacks (all three or none): `state` points to
- * `SUIT_HASH_CTX_WORDS * 8` bytes, 8-byte aligned, inside the caller's
+ * `SUIT_VERIFY_HASH_CTX_WORDS * 8` bytes, 8-byte aligned, inside the caller's
  * `suit_ctx` or `suit_image_verifier` storage; its address does not change
  * between `digest_init` and `digest_finish`/`digest_abort`, so a PSA
  * `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,
@@ -448,8 +471,8 @@ typedef struct suit_report_record {
  * callback are valid only during that call; byte strings from the manifest
  * are not NUL-terminated. A callback must return normally (no `longjmp`,
  * no C++ exception) and must not call any `suit_*` function on the context
- * that is running it except `suit_ctx_last_error` (that returns
- * `SUIT_RESULT_BAD_STATE`).
+ * that is running it (such a call returns `SUIT_RESULT_BAD_STATE`), except
+ * `suit_ctx_last_error`, which answers.
  */
 typedef struct suit_platform {
   /**
@@ -588,7 +611,10 @@ typedef struct suit_platform {
  * `suit_image_verifier_init`, any number of `suit_image_verifier_update`,
  * `suit_image_verifier_finish`, then `suit_image_verifier_deinit` (which
  * may also end it early). It is independent of the context after init
- * (it keeps no pointer to it), except for the crypto table's `user`.
+ * (it keeps no pointer to it), except for the crypto table's `user`: it
+ * stays bound to the manifest the context held at init, whatever the
+ * context does later (a failed or new `suit_authenticate`, a deinit). When
+ * the manifest is replaced or rejected, deinit its verifiers too.
  */
 typedef struct suit_image_verifier {
   /**
@@ -612,433 +638,433 @@ typedef struct suit_image_verifier {
 /**
  * Success.
  */
-#define SUIT_RESULT_OK 0
+#define SUIT_RESULT_OK 0u
 
 /**
  * Input ends inside a CBOR item.
  */
-#define SUIT_RESULT_CBOR_TRUNCATED 257
+#define SUIT_RESULT_CBOR_TRUNCATED 257u
 
 /**
  * CBOR item is not well-formed.
  */
-#define SUIT_RESULT_CBOR_MALFORMED 258
+#define SUIT_RESULT_CBOR_MALFORMED 258u
 
 /**
  * Indefinite-length CBOR item in signed content.
  */
-#define SUIT_RESULT_CBOR_INDEFINITE_LENGTH 259
+#define SUIT_RESULT_CBOR_INDEFINITE_LENGTH 259u
 
 /**
  * CBOR integer or length not in shortest form.
  */
-#define SUIT_RESULT_CBOR_NOT_SHORTEST 260
+#define SUIT_RESULT_CBOR_NOT_SHORTEST 260u
 
 /**
  * CBOR map keys not in deterministic order.
  */
-#define SUIT_RESULT_CBOR_UNSORTED_KEYS 261
+#define SUIT_RESULT_CBOR_UNSORTED_KEYS 261u
 
 /**
  * CBOR map has a duplicate key.
  */
-#define SUIT_RESULT_CBOR_DUPLICATE_KEY 262
+#define SUIT_RESULT_CBOR_DUPLICATE_KEY 262u
 
 /**
  * Bytes left after the CBOR item.
  */
-#define SUIT_RESULT_CBOR_TRAILING_BYTES 263
+#define SUIT_RESULT_CBOR_TRAILING_BYTES 263u
 
 /**
  * CBOR item has the wrong type.
  */
-#define SUIT_RESULT_CBOR_UNEXPECTED_TYPE 264
+#define SUIT_RESULT_CBOR_UNEXPECTED_TYPE 264u
 
 /**
  * CBOR integer out of range.
  */
-#define SUIT_RESULT_CBOR_INTEGER_RANGE 265
+#define SUIT_RESULT_CBOR_INTEGER_RANGE 265u
 
 /**
  * CBOR length is larger than the remaining input.
  */
-#define SUIT_RESULT_CBOR_LENGTH_EXCEEDS_INPUT 266
+#define SUIT_RESULT_CBOR_LENGTH_EXCEEDS_INPUT 266u
 
 /**
  * CBOR text string is not valid UTF-8.
  */
-#define SUIT_RESULT_CBOR_INVALID_UTF8 267
+#define SUIT_RESULT_CBOR_INVALID_UTF8 267u
 
 /**
  * CBOR float or simple value not allowed.
  */
-#define SUIT_RESULT_CBOR_UNSUPPORTED_SIMPLE 268
+#define SUIT_RESULT_CBOR_UNSUPPORTED_SIMPLE 268u
 
 /**
  * Envelope carries no authentication block.
  */
-#define SUIT_RESULT_AUTH_NO_SIGNATURE 513
+#define SUIT_RESULT_AUTH_NO_SIGNATURE 513u
 
 /**
  * Manifest digest does not match the authentication wrapper.
  */
-#define SUIT_RESULT_AUTH_DIGEST_MISMATCH 514
+#define SUIT_RESULT_AUTH_DIGEST_MISMATCH 514u
 
 /**
  * Digest algorithm not supported.
  */
-#define SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST 515
+#define SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST 515u
 
 /**
  * Signature does not verify.
  */
-#define SUIT_RESULT_AUTH_SIGNATURE_INVALID 516
+#define SUIT_RESULT_AUTH_SIGNATURE_INVALID 516u
 
 /**
  * No trusted key for this signature.
  */
-#define SUIT_RESULT_AUTH_UNTRUSTED_KEY 517
+#define SUIT_RESULT_AUTH_UNTRUSTED_KEY 517u
 
 /**
  * Signature algorithm missing from the protected header or not supported.
  */
-#define SUIT_RESULT_AUTH_UNSUPPORTED_ALGORITHM 518
+#define SUIT_RESULT_AUTH_UNSUPPORTED_ALGORITHM 518u
 
 /**
  * COSE header marks an unknown label critical.
  */
-#define SUIT_RESULT_AUTH_UNKNOWN_CRITICAL 519
+#define SUIT_RESULT_AUTH_UNKNOWN_CRITICAL 519u
 
 /**
  * COSE payload must be nil (detached).
  */
-#define SUIT_RESULT_AUTH_ATTACHED_PAYLOAD 520
+#define SUIT_RESULT_AUTH_ATTACHED_PAYLOAD 520u
 
 /**
  * COSE structure is malformed.
  */
-#define SUIT_RESULT_AUTH_COSE_MALFORMED 521
+#define SUIT_RESULT_AUTH_COSE_MALFORMED 521u
 
 /**
  * A signer the policy requires did not sign.
  */
-#define SUIT_RESULT_AUTH_REQUIRED_SIGNER_MISSING 522
+#define SUIT_RESULT_AUTH_REQUIRED_SIGNER_MISSING 522u
 
 /**
  * COSE structure type not supported.
  */
-#define SUIT_RESULT_AUTH_UNSUPPORTED_COSE 523
+#define SUIT_RESULT_AUTH_UNSUPPORTED_COSE 523u
 
 /**
  * Envelope is not tagged 107.
  */
-#define SUIT_RESULT_ENVELOPE_MISSING_TAG 769
+#define SUIT_RESULT_ENVELOPE_MISSING_TAG 769u
 
 /**
  * Envelope has an unknown key.
  */
-#define SUIT_RESULT_ENVELOPE_UNKNOWN_KEY 770
+#define SUIT_RESULT_ENVELOPE_UNKNOWN_KEY 770u
 
 /**
  * Envelope has no authentication wrapper.
  */
-#define SUIT_RESULT_ENVELOPE_MISSING_AUTH 771
+#define SUIT_RESULT_ENVELOPE_MISSING_AUTH 771u
 
 /**
  * Envelope has no manifest.
  */
-#define SUIT_RESULT_ENVELOPE_MISSING_MANIFEST 772
+#define SUIT_RESULT_ENVELOPE_MISSING_MANIFEST 772u
 
 /**
  * Manifest version is not 1.
  */
-#define SUIT_RESULT_MANIFEST_VERSION 773
+#define SUIT_RESULT_MANIFEST_VERSION 773u
 
 /**
  * Manifest lacks a required member.
  */
-#define SUIT_RESULT_MANIFEST_MISSING_MEMBER 774
+#define SUIT_RESULT_MANIFEST_MISSING_MEMBER 774u
 
 /**
  * Manifest has an unknown key.
  */
-#define SUIT_RESULT_MANIFEST_UNKNOWN_KEY 775
+#define SUIT_RESULT_MANIFEST_UNKNOWN_KEY 775u
 
 /**
  * Severed member does not match its digest.
  */
-#define SUIT_RESULT_SEVERED_DIGEST_MISMATCH 776
+#define SUIT_RESULT_SEVERED_DIGEST_MISMATCH 776u
 
 /**
  * Severed member needed but not in the envelope.
  */
-#define SUIT_RESULT_SEVERED_MEMBER_MISSING 777
+#define SUIT_RESULT_SEVERED_MEMBER_MISSING 777u
 
 /**
  * Envelope carries a member the manifest did not sever.
  */
-#define SUIT_RESULT_SEVERED_MEMBER_UNEXPECTED 778
+#define SUIT_RESULT_SEVERED_MEMBER_UNEXPECTED 778u
 
 /**
  * Command sequence is malformed.
  */
-#define SUIT_RESULT_SEQUENCE_MALFORMED 779
+#define SUIT_RESULT_SEQUENCE_MALFORMED 779u
 
 /**
  * Unknown command.
  */
-#define SUIT_RESULT_UNKNOWN_COMMAND 780
+#define SUIT_RESULT_UNKNOWN_COMMAND 780u
 
 /**
  * Unknown parameter.
  */
-#define SUIT_RESULT_UNKNOWN_PARAMETER 781
+#define SUIT_RESULT_UNKNOWN_PARAMETER 781u
 
 /**
  * Parameter or argument value is invalid.
  */
-#define SUIT_RESULT_INVALID_PARAMETER 782
+#define SUIT_RESULT_INVALID_PARAMETER 782u
 
 /**
  * Custom command or parameter in the shared sequence.
  */
-#define SUIT_RESULT_CUSTOM_IN_SHARED_SEQUENCE 783
+#define SUIT_RESULT_CUSTOM_IN_SHARED_SEQUENCE 783u
 
 /**
  * Directive with side effects in the shared sequence.
  */
-#define SUIT_RESULT_DIRECTIVE_IN_SHARED_SEQUENCE 784
+#define SUIT_RESULT_DIRECTIVE_IN_SHARED_SEQUENCE 784u
 
 /**
  * Soft-failure set outside try-each or run-sequence.
  */
-#define SUIT_RESULT_SOFT_FAILURE_MISPLACED 785
+#define SUIT_RESULT_SOFT_FAILURE_MISPLACED 785u
 
 /**
  * Try-each needs at least two alternatives.
  */
-#define SUIT_RESULT_TRY_EACH_TOO_FEW 786
+#define SUIT_RESULT_TRY_EACH_TOO_FEW 786u
 
 /**
  * Component index out of range.
  */
-#define SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE 787
+#define SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE 787u
 
 /**
  * No component selected.
  */
-#define SUIT_RESULT_COMPONENT_NOT_SELECTED 788
+#define SUIT_RESULT_COMPONENT_NOT_SELECTED 788u
 
 /**
  * Manifest uses an extension this processor does not support.
  */
-#define SUIT_RESULT_UNSUPPORTED_EXTENSION 789
+#define SUIT_RESULT_UNSUPPORTED_EXTENSION 789u
 
 /**
  * Component identifier is invalid.
  */
-#define SUIT_RESULT_COMPONENT_ID_INVALID 790
+#define SUIT_RESULT_COMPONENT_ID_INVALID 790u
 
 /**
  * A command needs a parameter that is not set.
  */
-#define SUIT_RESULT_PARAMETER_UNSET 791
+#define SUIT_RESULT_PARAMETER_UNSET 791u
 
 /**
  * The manifest has no such section.
  */
-#define SUIT_RESULT_SECTION_ABSENT 792
+#define SUIT_RESULT_SECTION_ABSENT 792u
 
 /**
  * Integrated payload not found in the envelope.
  */
-#define SUIT_RESULT_PAYLOAD_MISSING 793
+#define SUIT_RESULT_PAYLOAD_MISSING 793u
 
 /**
  * Sequence number is lower than allowed (rollback).
  */
-#define SUIT_RESULT_SEQUENCE_ROLLBACK 1025
+#define SUIT_RESULT_SEQUENCE_ROLLBACK 1025u
 
 /**
  * Vendor identifier does not match.
  */
-#define SUIT_RESULT_VENDOR_MISMATCH 1026
+#define SUIT_RESULT_VENDOR_MISMATCH 1026u
 
 /**
  * Class identifier does not match.
  */
-#define SUIT_RESULT_CLASS_MISMATCH 1027
+#define SUIT_RESULT_CLASS_MISMATCH 1027u
 
 /**
  * Device identifier does not match.
  */
-#define SUIT_RESULT_DEVICE_MISMATCH 1028
+#define SUIT_RESULT_DEVICE_MISMATCH 1028u
 
 /**
  * Image digest does not match.
  */
-#define SUIT_RESULT_IMAGE_DIGEST_MISMATCH 1029
+#define SUIT_RESULT_IMAGE_DIGEST_MISMATCH 1029u
 
 /**
  * Image size does not match.
  */
-#define SUIT_RESULT_IMAGE_SIZE_MISMATCH 1030
+#define SUIT_RESULT_IMAGE_SIZE_MISMATCH 1030u
 
 /**
  * Component slot does not match.
  */
-#define SUIT_RESULT_SLOT_MISMATCH 1031
+#define SUIT_RESULT_SLOT_MISMATCH 1031u
 
 /**
  * Component content does not match.
  */
-#define SUIT_RESULT_CONTENT_MISMATCH 1032
+#define SUIT_RESULT_CONTENT_MISMATCH 1032u
 
 /**
  * Manifest aborted.
  */
-#define SUIT_RESULT_ABORTED 1033
+#define SUIT_RESULT_ABORTED 1033u
 
 /**
  * Every try-each alternative failed.
  */
-#define SUIT_RESULT_TRY_EACH_FAILED 1034
+#define SUIT_RESULT_TRY_EACH_FAILED 1034u
 
 /**
  * Directive before vendor and class identifiers were checked.
  */
-#define SUIT_RESULT_IDENTITY_UNCHECKED 1035
+#define SUIT_RESULT_IDENTITY_UNCHECKED 1035u
 
 /**
  * Custom condition failed.
  */
-#define SUIT_RESULT_CUSTOM_CONDITION_FAILED 1036
+#define SUIT_RESULT_CUSTOM_CONDITION_FAILED 1036u
 
 /**
  * The device does not support a component the manifest lists.
  */
-#define SUIT_RESULT_COMPONENT_UNSUPPORTED 1037
+#define SUIT_RESULT_COMPONENT_UNSUPPORTED 1037u
 
 /**
  * CBOR nesting deeper than the limit.
  */
-#define SUIT_RESULT_LIMIT_CBOR_DEPTH 1281
+#define SUIT_RESULT_LIMIT_CBOR_DEPTH 1281u
 
 /**
  * More CBOR items than the budget allows.
  */
-#define SUIT_RESULT_LIMIT_CBOR_ITEMS 1282
+#define SUIT_RESULT_LIMIT_CBOR_ITEMS 1282u
 
 /**
  * More authentication blocks than the limit.
  */
-#define SUIT_RESULT_LIMIT_AUTH_BLOCKS 1283
+#define SUIT_RESULT_LIMIT_AUTH_BLOCKS 1283u
 
 /**
  * More components than supported.
  */
-#define SUIT_RESULT_LIMIT_COMPONENTS 1284
+#define SUIT_RESULT_LIMIT_COMPONENTS 1284u
 
 /**
  * More commands executed than the budget allows.
  */
-#define SUIT_RESULT_LIMIT_COMMANDS 1285
+#define SUIT_RESULT_LIMIT_COMMANDS 1285u
 
 /**
  * Command sequences nested deeper than the limit.
  */
-#define SUIT_RESULT_LIMIT_SEQUENCE_DEPTH 1286
+#define SUIT_RESULT_LIMIT_SEQUENCE_DEPTH 1286u
 
 /**
  * More try-each alternatives than the limit.
  */
-#define SUIT_RESULT_LIMIT_ALTERNATIVES 1287
+#define SUIT_RESULT_LIMIT_ALTERNATIVES 1287u
 
 /**
  * Component identifier has too many segments.
  */
-#define SUIT_RESULT_LIMIT_COMPONENT_ID_SEGMENTS 1288
+#define SUIT_RESULT_LIMIT_COMPONENT_ID_SEGMENTS 1288u
 
 /**
  * More integrated payloads than the limit.
  */
-#define SUIT_RESULT_LIMIT_PAYLOADS 1289
+#define SUIT_RESULT_LIMIT_PAYLOADS 1289u
 
 /**
  * More trusted keys than supported.
  */
-#define SUIT_RESULT_LIMIT_KEYS 1290
+#define SUIT_RESULT_LIMIT_KEYS 1290u
 
 /**
  * More custom parameters than the table holds.
  */
-#define SUIT_RESULT_LIMIT_CUSTOM_PARAMETERS 1291
+#define SUIT_RESULT_LIMIT_CUSTOM_PARAMETERS 1291u
 
 /**
  * The platform does not support this operation.
  */
-#define SUIT_RESULT_PLATFORM_UNSUPPORTED 1537
+#define SUIT_RESULT_PLATFORM_UNSUPPORTED 1537u
 
 /**
  * The platform operation failed.
  */
-#define SUIT_RESULT_PLATFORM_FAILED 1538
+#define SUIT_RESULT_PLATFORM_FAILED 1538u
 
 /**
  * Data not available yet; run the procedure again later.
  */
-#define SUIT_RESULT_PENDING 1539
+#define SUIT_RESULT_PENDING 1539u
 
 /**
  * Crypto backend failed.
  */
-#define SUIT_RESULT_CRYPTO_BACKEND 1540
+#define SUIT_RESULT_CRYPTO_BACKEND 1540u
 
 /**
  * Required pointer is NULL.
  */
-#define SUIT_RESULT_NULL_POINTER 1793
+#define SUIT_RESULT_NULL_POINTER 1793u
 
 /**
  * Object used before init, after deinit, or in the wrong state.
  */
-#define SUIT_RESULT_BAD_STATE 1794
+#define SUIT_RESULT_BAD_STATE 1794u
 
 /**
  * Buffer too small.
  */
-#define SUIT_RESULT_BUFFER_TOO_SMALL 1795
+#define SUIT_RESULT_BUFFER_TOO_SMALL 1795u
 
 /**
  * ABI version or storage size mismatch.
  */
-#define SUIT_RESULT_ABI_MISMATCH 1796
+#define SUIT_RESULT_ABI_MISMATCH 1796u
 
 /**
  * Invalid argument.
  */
-#define SUIT_RESULT_INVALID_ARGUMENT 1797
+#define SUIT_RESULT_INVALID_ARGUMENT 1797u
 
 /**
  * Trusted key is malformed or unsupported.
  */
-#define SUIT_RESULT_INVALID_KEY 1798
+#define SUIT_RESULT_INVALID_KEY 1798u
 
 /**
  * Internal panic caught at the C boundary (hosted builds only; bare-metal
  * builds call `suit_port_fatal` with this code instead).
  */
-#define SUIT_RESULT_PANIC 1799
+#define SUIT_RESULT_PANIC 1799u
 
 /**
  * Unknown result code (never returned: `suit_result_name` and
  * `suit_result_message` give this name for a code they do not know).
  */
-#define SUIT_RESULT_UNKNOWN_CODE 1800
+#define SUIT_RESULT_UNKNOWN_CODE 1800u
 
 #ifdef __cplusplus
 extern "C" {
-#endif // __cplusplus
+#endif  /* __cplusplus */
 
 /**
  * The library version as `(major << 16) | (minor << 8) | patch`.
@@ -1106,8 +1132,9 @@ uint32_t suit_result_band(suit_result code);
  * or point to `copy_buf_len` writable bytes that stay valid until
  * `suit_ctx_deinit` and that nothing else writes while a `suit_*` call on
  * this context runs. Between calls the buffer may be written, e.g. to
- * receive the next envelope (the held manifest is then refused,
- * `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, until the next `suit_authenticate`):
+ * receive the next envelope (every call is then refused,
+ * `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, while the buffer's manifest differs
+ * from the authenticated one; the next `suit_authenticate` replaces it):
  * pass the buffer's start to `suit_authenticate` to authenticate it in
  * place. An envelope that starts elsewhere inside the buffer is refused
  * (`SUIT_RESULT_INVALID_ARGUMENT`).
@@ -1171,14 +1198,17 @@ suit_result suit_ctx_deinit(struct suit_ctx *ctx);
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
  * `SUIT_RESULT_INVALID_ARGUMENT` (only some of the three digest callbacks,
  * or `digest_abort` without them), `SUIT_RESULT_BUFFER_TOO_SMALL` (digest
- * callbacks in a build with `SUIT_HASH_CTX_WORDS` 0).
+ * callbacks in a build with `SUIT_VERIFY_HASH_CTX_WORDS` 0).
  */
 suit_result suit_ctx_set_crypto(struct suit_ctx *ctx,
                                 const struct suit_crypto *crypto);
 
 /**
- * Check trusted keys before use (firmware start-up): types, lengths and
- * count (at most `SUIT_MAX_KEYS`). `suit_authenticate` checks them again.
+ * Check trusted keys before use (firmware start-up): types, lengths,
+ * encodings (an SEC1 prefix for P-256) and count (at most
+ * `SUIT_MAX_KEYS`). `suit_authenticate` checks them again. Not checked: that
+ * a P-256 point is on the curve; a key that is not fails every signature
+ * check (`SUIT_RESULT_AUTH_SIGNATURE_INVALID`), like a wrong key.
  *
  * # Safety
  * `keys` must be NULL with `key_count` 0, or point to `key_count`
@@ -1383,14 +1413,15 @@ suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
  *
  * # Errors
  * `SUIT_RESULT_PENDING` (a callback answered `SUIT_PLATFORM_WAIT`: run
- * again later), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
+ * again later; the run restarts from the first command, so directive
+ * callbacks must be idempotent), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
  * from a callback), `SUIT_RESULT_NULL_POINTER`,
  * `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, or
  * a misaligned pointer); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
  * (the held envelope changed) and `SUIT_RESULT_CRYPTO_BACKEND`; before
  * anything runs, `SUIT_RESULT_UNSUPPORTED_EXTENSION`,
  * `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
- * `SUIT_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
+ * `SUIT_VERIFY_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
  * `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
  * check that the manifest applies), and the errors of the check of every
  * sequence the procedure will run (`SUIT_RESULT_UNKNOWN_COMMAND`,
@@ -1429,6 +1460,12 @@ suit_result suit_run_invoke(struct suit_ctx *ctx,
  * Run one section (`SUIT_SECTION_*`: validate, load, invoke,
  * payload-fetch, install; or `SUIT_SECTION_SHARED` for the shared sequence
  * alone). The shared sequence runs first, as for every section.
+ *
+ * The verdict covers that section only: `SUIT_SECTION_INVOKE` alone
+ * checks no image (validate does), so its ALLOW is no permission to boot.
+ * Decide installs with `suit_run_update` and boots with `suit_run_invoke`
+ * (validate, load and invoke in one run); use this function for steps a
+ * device runs apart, each checked by the procedure around it.
  *
  * # Safety
  * As `suit_run_update`.
@@ -1485,7 +1522,8 @@ suit_result suit_image_verifier_init(struct suit_image_verifier *v,
 /**
  * Feed the next `len` bytes of the image (any chunk size, including 0).
  * After the first error about the image (its size, a failed digest
- * callback) every call returns that error and the image is rejected;
+ * callback) every `update` and `finish` returns that error and the image
+ * is rejected (`progress` is then `SUIT_RESULT_BAD_STATE`);
  * bytes beyond the manifest's image-size are such an error
  * (`SUIT_RESULT_IMAGE_SIZE_MISMATCH`). Misuse (`NULL` with `len` > 0) is
  * returned without changing the verifier's state.
@@ -1530,9 +1568,9 @@ suit_result suit_image_verifier_finish(struct suit_image_verifier *v,
  * writable.
  *
  * # Errors
- * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active),
- * `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned output; neither is
- * written then).
+ * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active: not
+ * initialised, finished, or failed), `SUIT_RESULT_INVALID_ARGUMENT` (a
+ * misaligned output; neither is written then).
  */
 suit_result suit_image_verifier_progress(const struct suit_image_verifier *v,
                                          uint64_t *seen,
@@ -1562,14 +1600,6 @@ extern void suit_port_fatal(uint32_t code);
 
 #ifdef __cplusplus
 }  // extern "C"
-#endif  // __cplusplus
+#endif  /* __cplusplus */
 
 #endif  /* SUIT_VERIFY_H */
-
-#if defined(__cplusplus) && __cplusplus >= 201103L
-static_assert(sizeof(suit_ctx) == SUIT_CTX_WORDS * 8, "suit_ctx layout");
-static_assert(sizeof(suit_image_verifier) == SUIT_IMAGE_VERIFIER_WORDS * 8, "suit_image_verifier layout");
-#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
-_Static_assert(sizeof(suit_ctx) == SUIT_CTX_WORDS * 8, "suit_ctx layout");
-_Static_assert(sizeof(suit_image_verifier) == SUIT_IMAGE_VERIFIER_WORDS * 8, "suit_image_verifier layout");
-#endif

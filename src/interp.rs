@@ -171,7 +171,9 @@ pub struct Options {
     pub identity: IdentityPolicy,
     /// Run every condition and check every integrated payload's digest,
     /// but only ask [`Platform::supports`] for directives (an invoke only
-    /// with `invoke_callback`), performing none.
+    /// with `invoke_callback`), performing none. Conditions see the device
+    /// as it is: an image-match after a fetch checks the slot's content
+    /// from before the fetch.
     pub dry_run: bool,
     /// Call [`Platform::invoke`] for the invoke directive (default: return
     /// the component to boot in [`Outcome::boot`] instead).

@@ -90,7 +90,10 @@ pub const SUIT_KEY_P256: u32 = 2;
 
 /// Run flag: check every condition and every integrated payload's digest,
 /// but only ask `supports` for directives (invoke only with
-/// `SUIT_RUN_INVOKE_CALLBACK`), performing none.
+/// `SUIT_RUN_INVOKE_CALLBACK`), performing none. Conditions see the device
+/// as it is now: an image-match after a fetch checks what the slot holds
+/// before the fetch, so a dry run predicts a real run only when no
+/// directive changes what a later condition reads.
 pub const SUIT_RUN_DRY_RUN: u32 = 1;
 /// Run flag: call the `invoke` callback for the invoke directive.
 pub const SUIT_RUN_INVOKE_CALLBACK: u32 = 2;
@@ -414,8 +417,9 @@ unsafe fn init(
 /// or point to `copy_buf_len` writable bytes that stay valid until
 /// `suit_ctx_deinit` and that nothing else writes while a `suit_*` call on
 /// this context runs. Between calls the buffer may be written, e.g. to
-/// receive the next envelope (the held manifest is then refused,
-/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, until the next `suit_authenticate`):
+/// receive the next envelope (every call is then refused,
+/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, while the buffer's manifest differs
+/// from the authenticated one; the next `suit_authenticate` replaces it):
 /// pass the buffer's start to `suit_authenticate` to authenticate it in
 /// place. An envelope that starts elsewhere inside the buffer is refused
 /// (`SUIT_RESULT_INVALID_ARGUMENT`).
@@ -517,7 +521,7 @@ pub unsafe extern "C" fn suit_ctx_deinit(ctx: *mut suit_ctx) -> suit_result {
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
 /// `SUIT_RESULT_INVALID_ARGUMENT` (only some of the three digest callbacks,
 /// or `digest_abort` without them), `SUIT_RESULT_BUFFER_TOO_SMALL` (digest
-/// callbacks in a build with `SUIT_HASH_CTX_WORDS` 0).
+/// callbacks in a build with `SUIT_VERIFY_HASH_CTX_WORDS` 0).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_ctx_set_crypto(
     ctx: *mut suit_ctx,
@@ -580,8 +584,11 @@ fn trusted_keys<'k>(
     Ok(keys.len())
 }
 
-/// Check trusted keys before use (firmware start-up): types, lengths and
-/// count (at most `SUIT_MAX_KEYS`). `suit_authenticate` checks them again.
+/// Check trusted keys before use (firmware start-up): types, lengths,
+/// encodings (an SEC1 prefix for P-256) and count (at most
+/// `SUIT_MAX_KEYS`). `suit_authenticate` checks them again. Not checked: that
+/// a P-256 point is on the curve; a key that is not fails every signature
+/// check (`SUIT_RESULT_AUTH_SIGNATURE_INVALID`), like a wrong key.
 ///
 /// # Safety
 /// `keys` must be NULL with `key_count` 0, or point to `key_count`
@@ -1218,14 +1225,15 @@ unsafe fn run(
 ///
 /// # Errors
 /// `SUIT_RESULT_PENDING` (a callback answered `SUIT_PLATFORM_WAIT`: run
-/// again later), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
+/// again later; the run restarts from the first command, so directive
+/// callbacks must be idempotent), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
 /// from a callback), `SUIT_RESULT_NULL_POINTER`,
 /// `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, or
 /// a misaligned pointer); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
 /// (the held envelope changed) and `SUIT_RESULT_CRYPTO_BACKEND`; before
 /// anything runs, `SUIT_RESULT_UNSUPPORTED_EXTENSION`,
 /// `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
-/// `SUIT_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
+/// `SUIT_VERIFY_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
 /// `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
 /// check that the manifest applies), and the errors of the check of every
 /// sequence the procedure will run (`SUIT_RESULT_UNKNOWN_COMMAND`,
@@ -1272,6 +1280,12 @@ pub unsafe extern "C" fn suit_run_invoke(
 /// Run one section (`SUIT_SECTION_*`: validate, load, invoke,
 /// payload-fetch, install; or `SUIT_SECTION_SHARED` for the shared sequence
 /// alone). The shared sequence runs first, as for every section.
+///
+/// The verdict covers that section only: `SUIT_SECTION_INVOKE` alone
+/// checks no image (validate does), so its ALLOW is no permission to boot.
+/// Decide installs with `suit_run_update` and boots with `suit_run_invoke`
+/// (validate, load and invoke in one run); use this function for steps a
+/// device runs apart, each checked by the procedure around it.
 ///
 /// # Safety
 /// As `suit_run_update`.

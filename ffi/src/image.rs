@@ -21,7 +21,10 @@ use crate::{
 /// `suit_image_verifier_init`, any number of `suit_image_verifier_update`,
 /// `suit_image_verifier_finish`, then `suit_image_verifier_deinit` (which
 /// may also end it early). It is independent of the context after init
-/// (it keeps no pointer to it), except for the crypto table's `user`.
+/// (it keeps no pointer to it), except for the crypto table's `user`: it
+/// stays bound to the manifest the context held at init, whatever the
+/// context does later (a failed or new `suit_authenticate`, a deinit). When
+/// the manifest is replaced or rejected, deinit its verifiers too.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct suit_image_verifier {
@@ -348,7 +351,8 @@ pub unsafe extern "C" fn suit_image_verifier_init(
 
 /// Feed the next `len` bytes of the image (any chunk size, including 0).
 /// After the first error about the image (its size, a failed digest
-/// callback) every call returns that error and the image is rejected;
+/// callback) every `update` and `finish` returns that error and the image
+/// is rejected (`progress` is then `SUIT_RESULT_BAD_STATE`);
 /// bytes beyond the manifest's image-size are such an error
 /// (`SUIT_RESULT_IMAGE_SIZE_MISMATCH`). Misuse (`NULL` with `len` > 0) is
 /// returned without changing the verifier's state.
@@ -462,9 +466,9 @@ pub unsafe extern "C" fn suit_image_verifier_finish(
 /// writable.
 ///
 /// # Errors
-/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active),
-/// `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned output; neither is
-/// written then).
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active: not
+/// initialised, finished, or failed), `SUIT_RESULT_INVALID_ARGUMENT` (a
+/// misaligned output; neither is written then).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_image_verifier_progress(
     v: *const suit_image_verifier,

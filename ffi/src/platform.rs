@@ -21,7 +21,8 @@ pub const SUIT_PLATFORM_FAIL: i32 = 2;
 /// Callback answer: the device does not support this (operation or component).
 pub const SUIT_PLATFORM_UNSUPPORTED: i32 = 3;
 /// Callback answer: not yet (data still arriving); the procedure ends with
-/// `SUIT_RESULT_PENDING` and may be run again later.
+/// `SUIT_RESULT_PENDING` and may be run again later, from its first command:
+/// directives before this answer run again (see the header's conventions).
 pub const SUIT_PLATFORM_WAIT: i32 = 4;
 
 /// `directive` argument of `supports`: fetch.
@@ -69,8 +70,8 @@ pub struct suit_report_record {
 /// callback are valid only during that call; byte strings from the manifest
 /// are not NUL-terminated. A callback must return normally (no `longjmp`,
 /// no C++ exception) and must not call any `suit_*` function on the context
-/// that is running it except `suit_ctx_last_error` (that returns
-/// `SUIT_RESULT_BAD_STATE`).
+/// that is running it (such a call returns `SUIT_RESULT_BAD_STATE`), except
+/// `suit_ctx_last_error`, which answers.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct suit_platform {
