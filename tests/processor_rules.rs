@@ -1736,6 +1736,19 @@ impl suit_verify::Platform for Bootloader {
     }
 }
 
+/// Run `section` of `man` (signed) on [`Bootloader`]: the component to boot.
+fn on_bootloader(man: Manifest, opts: Options, section: i64) -> Result<Option<usize>, K> {
+    let env = signed_with(man, &test_keys::ed25519_a());
+    let env: &'static [u8] = Box::leak(env.into_boxed_slice());
+    let auth = authenticated(env)?;
+    let mut b = Bootloader;
+    let mut p =
+        Processor::<_, _, 4>::new(&auth, &mut b, &RustCrypto, opts).map_err(|e| e.kind())?;
+    p.run(Procedure::Section(section))
+        .map(|o| o.boot.map(|b| b.component))
+        .map_err(|e| e.kind())
+}
+
 #[test]
 fn a_dry_run_refuses_directives_the_platform_does_not_claim() {
     // `Platform::supports` defaults to no: a dry run of a fetch on a
@@ -1754,16 +1767,8 @@ fn a_dry_run_refuses_directives_the_platform_does_not_claim() {
         ])),
         ..manifest(1)
     };
-    let env = signed_with(fetch, &test_keys::ed25519_a());
-    let env: &'static [u8] = Box::leak(env.into_boxed_slice());
-    let auth = authenticated(env).unwrap();
     for opts in [dry, Options::DEFAULT] {
-        let mut b = Bootloader;
-        let mut p = Processor::<_, _, 4>::new(&auth, &mut b, &RustCrypto, opts).unwrap();
-        let r = p
-            .run(Procedure::Section(20))
-            .map(|_| ())
-            .map_err(|e| e.kind());
+        let r = on_bootloader(fetch.clone(), opts, 20);
         assert_eq!(r, Err(K::PlatformUnsupported), "dry run {}", opts.dry_run);
     }
     let invoke = Manifest {
@@ -1771,26 +1776,15 @@ fn a_dry_run_refuses_directives_the_platform_does_not_claim() {
         invoke: Some(seq(vec![C::invoke(15)])),
         ..manifest(1)
     };
-    let env = signed_with(invoke, &test_keys::ed25519_a());
-    let env: &'static [u8] = Box::leak(env.into_boxed_slice());
-    let auth = authenticated(env).unwrap();
-    let mut b = Bootloader;
-    let mut p = Processor::<_, _, 4>::new(&auth, &mut b, &RustCrypto, dry).unwrap();
-    let boot = p
-        .run(Procedure::Section(9))
-        .map(|o| o.boot.map(|b| b.component));
-    assert_eq!(boot.map_err(|e| e.kind()), Ok(Some(0)));
+    assert_eq!(on_bootloader(invoke.clone(), dry, 9), Ok(Some(0)));
     let with_callback = Options {
         invoke_callback: true,
         ..dry
     };
-    let mut b = Bootloader;
-    let mut p = Processor::<_, _, 4>::new(&auth, &mut b, &RustCrypto, with_callback).unwrap();
-    let r = p
-        .run(Procedure::Section(9))
-        .map(|_| ())
-        .map_err(|e| e.kind());
-    assert_eq!(r, Err(K::PlatformUnsupported));
+    assert_eq!(
+        on_bootloader(invoke, with_callback, 9),
+        Err(K::PlatformUnsupported)
+    );
 }
 
 #[test]
