@@ -309,8 +309,7 @@ fn run<const N: usize>(a: &suit_verify::Authenticated<'_>, flags: u32, proc_: i6
         Err(e) => return u32::from(e.kind().code()),
     };
     let r = match pr.run(procedure(proc_)) {
-        Ok(Outcome::Complete { boot }) => boot.map_or(0, |b| b.component as u32 + 1),
-        Ok(Outcome::Pending) => 2,
+        Ok(Outcome { boot }) => boot.map_or(0, |b| b.component as u32 + 1),
         Err(e) => u32::from(e.kind().code()),
     };
     let d = pr.failure_detail();
