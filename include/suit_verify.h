@@ -577,8 +577,10 @@ typedef struct suit_platform {
   /**
    * Dry runs only (`SUIT_RUN_DRY_RUN`): would `directive`
    * (`SUIT_DIRECTIVE_*`) be possible for the component? `SUIT_PLATFORM_OK`
-   * means yes. Asked for invoke only with `SUIT_RUN_INVOKE_CALLBACK`.
-   * NULL: yes exactly for the directives whose callback is set.
+   * means yes. Asked for invoke only with `SUIT_RUN_INVOKE_CALLBACK`, and
+   * for the fetch of an integrated payload as `SUIT_DIRECTIVE_WRITE` (the
+   * `write` callback performs it). NULL: yes exactly for the directives
+   * whose callback is set.
    */
   int32_t (*supports)(void *user,
                       uint32_t directive,

@@ -1464,16 +1464,19 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if self.options.dry_run {
             // Everything a real run checks without the platform is checked
             // (an integrated payload's digest); the platform is asked only
-            // about what it would do (an invoke without the callback asks
-            // nothing: the run only names the component to boot).
+            // about what it would do: an integrated payload is written, so
+            // its fetch is asked as a write; an invoke without the callback
+            // asks nothing (the run only names the component to boot).
+            let mut asked = directive;
             if directive == Directive::Fetch {
                 let uri = p.uri.ok_or(hard_unset)?;
                 if uri.starts_with('#') {
                     self.integrated_payload(uri, p, at)?;
+                    asked = Directive::Write;
                 }
             }
             let asks = directive != Directive::Invoke || self.options.invoke_callback;
-            if asks && !self.platform.supports(directive, comp) {
+            if asks && !self.platform.supports(asked, comp) {
                 return Err(Fail::Hard(ErrorKind::PlatformUnsupported.at(at)));
             }
             if directive == Directive::Invoke {

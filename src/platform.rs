@@ -271,7 +271,8 @@ pub trait Platform {
 
     /// Would `directive` be possible for `component`? Asked instead of
     /// performing it in a dry run ([`crate::Options::dry_run`]; an invoke
-    /// only with [`crate::Options::invoke_callback`]). The default says no,
+    /// only with [`crate::Options::invoke_callback`]; the fetch of an
+    /// integrated payload as [`Directive::Write`], which is what performs it). The default says no,
     /// so a dry run never approves what this platform cannot do: answer
     /// yes for the directives you implement.
     fn supports(&mut self, directive: Directive, component: Component<'_>) -> bool {

@@ -1694,8 +1694,23 @@ fn a_dry_run_checks_integrated_payloads() {
         dry,
     );
     assert_eq!(r, complete());
-    assert!(m.calls().contains(&"supports Fetch 0"), "{:?}", m.calls);
-    assert!(!m.calls.iter().any(|c| c.starts_with("write")));
+    // The payload is written, not fetched: the question is about a write,
+    // and a platform that cannot write refuses the dry run as the real run.
+    assert!(m.calls().contains(&"supports Write 0"), "{:?}", m.calls);
+    assert!(!m.calls.iter().any(|c| c.starts_with("write ")));
+    for dry_run in [true, false] {
+        let mut m = Mock::ietf();
+        m.unsupported.push(Directive::Write);
+        m.fail_directive = Some((Directive::Write, PlatformError::Unsupported));
+        let opts = Options { dry_run, ..dry };
+        let r = run_env(
+            &integrated("#image", IMAGE),
+            &mut m,
+            Procedure::Section(20),
+            opts,
+        );
+        assert_eq!(r, Err(K::PlatformUnsupported), "dry run {dry_run}");
+    }
     let mut tampered = IMAGE.to_vec();
     tampered[0] ^= 1;
     let mut m = Mock::ietf();

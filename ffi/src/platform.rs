@@ -161,8 +161,10 @@ pub struct suit_platform {
     >,
     /// Dry runs only (`SUIT_RUN_DRY_RUN`): would `directive`
     /// (`SUIT_DIRECTIVE_*`) be possible for the component? `SUIT_PLATFORM_OK`
-    /// means yes. Asked for invoke only with `SUIT_RUN_INVOKE_CALLBACK`.
-    /// NULL: yes exactly for the directives whose callback is set.
+    /// means yes. Asked for invoke only with `SUIT_RUN_INVOKE_CALLBACK`, and
+    /// for the fetch of an integrated payload as `SUIT_DIRECTIVE_WRITE` (the
+    /// `write` callback performs it). NULL: yes exactly for the directives
+    /// whose callback is set.
     pub supports:
         Option<unsafe extern "C" fn(user: *mut c_void, directive: u32, component: u32) -> i32>,
     /// Called after every command with its record (valid during the call).
