@@ -1468,6 +1468,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             // its fetch is asked as a write; an invoke without the callback
             // asks nothing (the run only names the component to boot).
             let mut asked = directive;
+            if directive == Directive::Write {
+                p.content.ok_or(hard_unset)?;
+            }
             if directive == Directive::Fetch {
                 let uri = p.uri.ok_or(hard_unset)?;
                 if uri.starts_with('#') {

@@ -1730,6 +1730,30 @@ fn a_dry_run_checks_integrated_payloads() {
     assert_eq!(r, Err(K::PayloadMissing));
 }
 
+#[test]
+fn a_dry_run_checks_a_write_has_content() {
+    // A write with no content parameter fails the real run (PARAMETER_UNSET)
+    // without asking the platform; the dry run used to approve it.
+    let man = Manifest {
+        install: Some(seq(vec![C::write(15)])),
+        ..manifest(1)
+    };
+    for dry_run in [true, false] {
+        let opts = Options {
+            dry_run,
+            ..Options::DEFAULT
+        };
+        let mut m = Mock::ietf();
+        let r = run_with(man.clone(), &mut m, Procedure::Section(20), opts);
+        assert_eq!(r, Err(K::ParameterUnset), "dry run {dry_run}");
+        assert!(
+            !m.calls
+                .iter()
+                .any(|c| c.starts_with("write") || c.starts_with("supports"))
+        );
+    }
+}
+
 /// A bootloader's platform: identity and reads only, every other method
 /// left at its default.
 struct Bootloader;
