@@ -579,6 +579,21 @@ proptest! {
     }
 
     #[test]
+    fn a_dry_run_predicts_the_real_run(c in case()) {
+        // On a device whose directives all succeed and whose content no
+        // directive changes (Recorder), a dry run ends as the real run does:
+        // everything a run decides without the platform's effects (parameters
+        // set, integrated payloads' digests, conditions) is decided by both.
+        let bytes = encode(&c);
+        let dry = Options { dry_run: true, ..Options::DEFAULT };
+        let real = with_auth(&bytes, |a| run_procedures(a, Options::DEFAULT)).unwrap();
+        let predicted = with_auth(&bytes, |a| run_procedures(a, dry)).unwrap();
+        for (proc, ((r, _), (d, _))) in PROCEDURES.iter().zip(real.iter().zip(predicted.iter())) {
+            prop_assert_eq!(d, r, "{:?}", proc);
+        }
+    }
+
+    #[test]
     fn an_encoding_error_is_found_before_any_platform_call(c in case()) {
         // The processor checks every sequence of a procedure whole before it
         // runs any: a run that fails for the manifest's encoding (not for
