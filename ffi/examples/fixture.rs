@@ -112,8 +112,15 @@ pub(crate) fn p256_key() -> SigningKey {
 
 /// Signed with TEST KEY ed25519_a (EdDSA).
 pub(crate) fn envelope_ed25519(image: &[u8]) -> Vec<u8> {
+    signed_ed25519(manifest(image))
+}
+
+/// `man` (a variant of [`manifest`]) as an envelope signed with TEST KEY
+/// ed25519_a (EdDSA).
+pub(crate) fn signed_ed25519(man: Manifest) -> Vec<u8> {
     let k = ed25519_key();
-    sign(&unsigned(image), &k, k.default_alg(), None).unwrap()
+    let unsigned = EnvelopeBuilder::new(man).build().unwrap();
+    sign(&unsigned, &k, k.default_alg(), None).unwrap()
 }
 
 /// Signed with TEST KEY p256_a (ES256, deterministic RFC 6979).

@@ -2009,7 +2009,7 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
     // The shared sequence's first try-each alternative fails its image-match
     // because a C digest update failed; the second passes, so the processor
     // returns a verifier (with a live C hash) although the call must fail.
-    use suit_encoder::suit::{Command, EnvelopeBuilder, Sequence};
+    use suit_encoder::suit::{Command, Sequence};
     let v = vectors();
     let mut man = fixture::manifest(&v.image);
     let mut shared = man.shared.take().unwrap().0;
@@ -2021,9 +2021,7 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
         false,
     ));
     man.shared = Some(Sequence::new(shared));
-    let k = fixture::ed25519_key();
-    let unsigned = EnvelopeBuilder::new(man).build().unwrap();
-    let env = suit_encoder::cose::sign(&unsigned, &k, k.default_alg(), None).unwrap();
+    let env = fixture::signed_ed25519(man);
     let cd = Raw::new(CryptoDev::default());
     let table = crypto_table(&cd);
     let c = Ctx::copy_mode(4096);
@@ -2072,7 +2070,7 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
 fn the_image_verifier_needs_the_identity_checked_in_the_shared_sequence() {
     // The fixture's shared sequence without its vendor and class checks:
     // init refuses (the streamed image could be for another device).
-    use suit_encoder::suit::{EnvelopeBuilder, Sequence};
+    use suit_encoder::suit::Sequence;
     let v = vectors();
     let mut man = fixture::manifest(&v.image);
     let shared = man.shared.take().unwrap().0;
@@ -2081,9 +2079,7 @@ fn the_image_verifier_needs_the_identity_checked_in_the_shared_sequence() {
     man.shared = Some(Sequence::new(
         shared.into_iter().filter(|c| !checks(c)).collect(),
     ));
-    let k = fixture::ed25519_key();
-    let unsigned = EnvelopeBuilder::new(man).build().unwrap();
-    let env = suit_encoder::cose::sign(&unsigned, &k, k.default_alg(), None).unwrap();
+    let env = fixture::signed_ed25519(man);
     let c = Ctx::copy_mode(4096);
     ok(c.auth(&env, 0));
     let d = Device::new(&v.image);
@@ -2110,7 +2106,7 @@ fn a_manifest_failing_for_its_encoding_calls_no_platform_callback() {
     // whole procedure is checked before it runs, so no callback (not even
     // the vendor check or a report) is called.
     use suit_encoder::cbor::Value;
-    use suit_encoder::suit::{Command, EnvelopeBuilder, Sequence};
+    use suit_encoder::suit::{Command, Sequence};
     let v = vectors();
     let mut man = fixture::manifest(&v.image);
     man.validate = Some(Sequence::new(vec![
@@ -2120,9 +2116,7 @@ fn a_manifest_failing_for_its_encoding_calls_no_platform_callback() {
             arg: Value::Uint(15),
         },
     ]));
-    let k = fixture::ed25519_key();
-    let unsigned = EnvelopeBuilder::new(man).build().unwrap();
-    let env = suit_encoder::cose::sign(&unsigned, &k, k.default_alg(), None).unwrap();
+    let env = fixture::signed_ed25519(man);
     let c = Ctx::copy_mode(4096);
     ok(c.auth(&env, 0));
     let d = Device::new(&v.image);
