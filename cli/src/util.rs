@@ -60,7 +60,6 @@ impl fmt::Display for Failure {
 /// Result of a command.
 pub(crate) type CmdResult<T = ()> = Result<T, Failure>;
 
-/// A usage error.
 /// The library's key type for a key read or made with suit-encoder.
 pub(crate) fn library_key_type(k: suit_encoder::cose::KeyType) -> suit_verify::crypto::KeyType {
     match k {
@@ -77,6 +76,7 @@ pub(crate) fn key_type_name(k: suit_encoder::cose::KeyType) -> &'static str {
     }
 }
 
+/// A usage error.
 pub(crate) fn usage(msg: impl Into<String>) -> Failure {
     Failure::Usage(msg.into())
 }

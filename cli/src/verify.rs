@@ -450,12 +450,11 @@ fn verify(args: &VerifyArgs) -> CmdResult<String> {
                 processor.check(Procedure::Section(k)).map_err(rejected)?;
             }
         }
-        if args.skip_validate && auth.manifest().shared_sequence().is_none() {
-            // Nothing to run (the library refuses the shared procedure of
-            // a manifest without one: SECTION_ABSENT); the identity rule
-            // below still applies.
-        } else {
-            // Any failure, a pending run included, is an Err.
+        // With validate skipped and no shared sequence there is nothing to
+        // run (the library refuses the shared procedure of a manifest
+        // without one: SECTION_ABSENT); the identity rule below still
+        // applies. Any failure of a run, a pending one included, is an Err.
+        if !(args.skip_validate && auth.manifest().shared_sequence().is_none()) {
             let _ = processor.run(procedure).map_err(rejected)?;
         }
     }
