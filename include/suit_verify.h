@@ -296,10 +296,11 @@ typedef struct suit_bytes {
  * between `digest_init` and `digest_finish`/`digest_abort`, so a PSA
  * `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,
  * `SUIT_PLATFORM_UNSUPPORTED` (from `digest_init`, for an algorithm the
- * backend lacks) or `SUIT_PLATFORM_FAIL`. With these callbacks the library
- * cannot know in advance which algorithms the backend has, so an
- * image-digest of one it lacks is refused when it is first used (image-match
- * after a fetch, say), not before the run as with the built-in SHA-256.
+ * backend lacks) or `SUIT_PLATFORM_FAIL`. Before a procedure runs, the
+ * library asks the backend about each image-digest algorithm the manifest
+ * sets by starting a digest and releasing it at once (`digest_abort`), so
+ * an algorithm the backend lacks is refused before anything is fetched or
+ * written (`SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`).
  *
  * Callbacks must return normally (no `longjmp`, no C++ exception) and must
  * not call any `suit_*` function on the context or image verifier whose

@@ -45,10 +45,11 @@ pub struct suit_bytes {
 /// between `digest_init` and `digest_finish`/`digest_abort`, so a PSA
 /// `psa_hash_operation_t` may live there. They return `SUIT_PLATFORM_OK`,
 /// `SUIT_PLATFORM_UNSUPPORTED` (from `digest_init`, for an algorithm the
-/// backend lacks) or `SUIT_PLATFORM_FAIL`. With these callbacks the library
-/// cannot know in advance which algorithms the backend has, so an
-/// image-digest of one it lacks is refused when it is first used (image-match
-/// after a fetch, say), not before the run as with the built-in SHA-256.
+/// backend lacks) or `SUIT_PLATFORM_FAIL`. Before a procedure runs, the
+/// library asks the backend about each image-digest algorithm the manifest
+/// sets by starting a digest and releasing it at once (`digest_abort`), so
+/// an algorithm the backend lacks is refused before anything is fetched or
+/// written (`SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`).
 ///
 /// Callbacks must return normally (no `longjmp`, no C++ exception) and must
 /// not call any `suit_*` function on the context or image verifier whose
@@ -327,9 +328,18 @@ impl Crypto for FfiCrypto {
     }
 
     fn supports_digest(&self, alg: DigestAlg) -> bool {
-        // The C digest callbacks answer at `digest_init`, not before.
-        self.table.and_then(|t| t.digest_callbacks()) == Some(true)
-            || RustCrypto.supports_digest(alg)
+        if self.table.and_then(|t| t.digest_callbacks()) != Some(true) {
+            return RustCrypto.supports_digest(alg);
+        }
+        // The C backend answers at `digest_init`: start a digest and end it
+        // at once. A slot in use cannot be asked; the hash's own
+        // `digest_init` answers then, when it is first used.
+        if self.slot().busy.get() {
+            return true;
+        }
+        // Dropping the hasher aborts it (or, without `digest_abort`, drops
+        // it as any unfinished operation is).
+        self.hasher(alg).is_some()
     }
 
     fn supports(&self, alg: SigAlg) -> bool {

@@ -1608,6 +1608,9 @@ impl Ctx {
 struct CryptoDev {
     fail: &'static str,
     inits: usize,
+    /// `digest_init` calls answered `SUIT_PLATFORM_UNSUPPORTED` (no hash
+    /// started: nothing to end).
+    unsupported: usize,
     finishes: usize,
     aborts: usize,
     verifies: usize,
@@ -1671,6 +1674,7 @@ unsafe extern "C" fn c_init(user: *mut c_void, state: *mut c_void, size: usize, 
         return SUIT_PLATFORM_FAIL;
     }
     if alg != -16 {
+        d.unsupported += 1;
         return SUIT_PLATFORM_UNSUPPORTED;
     }
     assert!(size >= MARKER_AT + 8 && state.cast::<Sha>().is_aligned());
@@ -1836,7 +1840,9 @@ fn c_crypto_callbacks_are_used_and_their_failures_deny() {
         ));
         ok(suit_image_verifier_update(s.ptr, v.image.as_ptr(), 5));
         ok(suit_image_verifier_deinit(s.ptr));
-        assert_eq!(cdev(table.user).aborts, before + 1);
+        // Two aborts: init's question about the image-digest algorithm,
+        // and the deinit's of the verifier's hash.
+        assert_eq!(cdev(table.user).aborts, before + 2);
 
         for (fail, want) in [
             ("init", ErrorKind::CryptoBackend),
@@ -1989,7 +1995,9 @@ fn crypto_callbacks_cannot_reenter_their_context_or_verifier() {
             ok(suit_image_verifier_deinit(s.ptr));
         }
         let dev = cdev(table.user);
-        assert_eq!(dev.aborts, aborts + 2);
+        // Per init, its question about the image-digest algorithm; then
+        // the deinit's abort and the failure's.
+        assert_eq!(dev.aborts, aborts + 4);
         let from_aborts = dev.reentries.len();
         assert!(from_aborts >= 8, "{:?}", dev.reentries);
         assert!(
@@ -2054,7 +2062,10 @@ fn a_verifier_made_despite_a_failed_c_hash_is_aborted_before_its_storage_is_zero
             "{:?}",
             dev.reentries
         );
-        assert_eq!(dev.inits, 3, "manifest, image-match, the verifier's hash");
+        assert_eq!(
+            dev.inits, 4,
+            "manifest, the image-digest algorithm's question, image-match, the verifier's hash"
+        );
         assert_eq!(
             dev.zeroed_aborts, 0,
             "a C hash was aborted after its state was wiped"
@@ -2126,4 +2137,56 @@ fn a_manifest_failing_for_its_encoding_calls_no_platform_callback() {
     assert_eq!(verdict, SUIT_VERDICT_DENY);
     assert!(d.get().calls.is_empty(), "{:?}", d.get().calls);
     assert_eq!(d.get().reports, 0);
+}
+
+#[test]
+fn an_image_digest_the_c_backend_lacks_is_refused_before_anything_is_fetched() {
+    // The C backend computes SHA-256 only (`c_init`); install sets a SHA-384
+    // image-digest before its fetch. The backend is asked before the run,
+    // so nothing is fetched; each question's hash is aborted (or, without
+    // `digest_abort`, dropped).
+    use suit_encoder::suit::{Command, Sequence, param};
+    let v = vectors();
+    let mut man = fixture::manifest(&v.image);
+    let mut install = man.install.take().unwrap().0;
+    install.insert(
+        0,
+        Command::override_parameters(vec![(
+            param::IMAGE_DIGEST,
+            param::image_digest(-43, vec![0xAB; 48]),
+        )]),
+    );
+    man.install = Some(Sequence::new(install));
+    let env = fixture::signed_ed25519(man);
+    for with_abort in [true, false] {
+        let cd = Raw::new(CryptoDev::default());
+        let mut table = crypto_table(&cd);
+        if !with_abort {
+            table.digest_abort = None;
+        }
+        let c = Ctx::copy_mode(4096);
+        let d = Device::new(&v.image);
+        let p = platform(&d);
+        // SAFETY: live pointers throughout.
+        unsafe {
+            ok(suit_ctx_set_crypto(c.p(), &table));
+            ok(c.auth(&env, 0));
+            let before = cdev(table.user).inits;
+            let (r, verdict) = run_update(&c, &p, 0);
+            err(r, ErrorKind::AuthUnsupportedDigest);
+            assert_eq!(verdict, SUIT_VERDICT_DENY);
+            assert!(d.get().calls.is_empty(), "{:?}", d.get().calls);
+            let dev = cdev(table.user);
+            assert!(dev.inits >= before + 2, "asked about SHA-256 and SHA-384");
+            assert_eq!(dev.unsupported, 1, "asked about SHA-384 once");
+            if with_abort {
+                assert_eq!(
+                    dev.inits,
+                    dev.finishes + dev.aborts + dev.unsupported,
+                    "every C hash started was ended"
+                );
+            }
+        }
+        drop(cd);
+    }
 }
