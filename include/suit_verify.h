@@ -1208,10 +1208,14 @@ suit_result suit_ctx_set_crypto(struct suit_ctx *ctx,
 
 /**
  * Check trusted keys before use (firmware start-up): types, lengths,
- * encodings (an SEC1 prefix for P-256) and count (at most
- * `SUIT_MAX_KEYS`). `suit_authenticate` checks them again. Not checked: that
- * a P-256 point is on the curve; a key that is not fails every signature
- * check (`SUIT_RESULT_AUTH_SIGNATURE_INVALID`), like a wrong key.
+ * encodings (an SEC1 prefix for P-256), count (at most `SUIT_MAX_KEYS`)
+ * and the points themselves: an Ed25519 key must decode to a point not of
+ * small order, a P-256 key must be on the curve. Such a key would fail
+ * every signature check (`SUIT_RESULT_AUTH_SIGNATURE_INVALID`, as a wrong
+ * key does); here it is named. The point check costs a point decoding per
+ * key and needs the key type's built-in code (feature `ed25519` / `p256`);
+ * without it the point is left to your `verify` callback.
+ * `suit_authenticate` checks everything but the points again.
  *
  * # Safety
  * `keys` must be NULL with `key_count` 0, or point to `key_count`

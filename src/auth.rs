@@ -57,7 +57,8 @@ impl<'k> TrustedKey<'k> {
     ///
     /// # Errors
     /// [`ErrorKind::InvalidKey`] when the length is neither 33 nor 65 or the
-    /// prefix byte is wrong. The point itself is checked when used.
+    /// prefix byte is wrong. The point itself is checked when used, or
+    /// before by [`TrustedKey::validate`].
     pub fn p256(sec1: &'k [u8]) -> Result<TrustedKey<'k>> {
         match (sec1.len(), sec1.first()) {
             (65, Some(4)) | (33, Some(2 | 3)) => Ok(TrustedKey {
@@ -88,6 +89,24 @@ impl<'k> TrustedKey<'k> {
     pub const fn with_kid(mut self, kid: &'k [u8]) -> TrustedKey<'k> {
         self.kid = Some(kid);
         self
+    }
+
+    /// Check the key itself, beyond its length and prefix: an Ed25519 key
+    /// must decode to a point that is not of small order, a P-256 key must
+    /// be a point on the curve. A key that is not would fail every
+    /// signature ([`ErrorKind::AuthSignatureInvalid`], as a wrong key does);
+    /// checked at start-up it is named. Costs a point decoding, so
+    /// authentication does not repeat it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidKey`] for a key that is not a valid point. A key
+    /// whose type this build has no code for (its feature off: a firmware's
+    /// own verify judges it) passes.
+    pub fn validate(&self) -> Result<()> {
+        match crate::crypto::public_key_valid(self.key_type, self.key) {
+            Some(false) => Err(ErrorKind::InvalidKey.here()),
+            _ => Ok(()),
+        }
     }
 
     /// The key type.

@@ -320,6 +320,52 @@ fn verify_p256(key: &[u8], message: &[&[u8]], signature: &[u8]) -> Result<(), In
     vk.verify_prehash(&digest, &sig).map_err(|_| Invalid)
 }
 
+/// Whether `key` (raw bytes of `key_type`, of the right length) is a public
+/// key the built-in primitives can verify with: for Ed25519 a point that
+/// decodes and is not of small order, for P-256 a point on the curve.
+/// `None` when this build has no code for `key_type` (its feature is off).
+/// One point decoding (Ed25519) or decompression (compressed P-256): for
+/// start-up and provisioning checks, not every authentication.
+#[must_use]
+pub fn public_key_valid(key_type: KeyType, key: &[u8]) -> Option<bool> {
+    match key_type {
+        #[cfg(feature = "ed25519")]
+        KeyType::Ed25519 => Some(ed25519_key_valid(key)),
+        #[cfg(feature = "p256")]
+        KeyType::P256 => Some(p256::ecdsa::VerifyingKey::from_sec1_bytes(key).is_ok()),
+        #[allow(unreachable_patterns)]
+        _ => {
+            let _ = key;
+            None
+        }
+    }
+}
+
+/// A signature whose set-up fails only for the key: `R` is the base point's
+/// encoding (it decodes and is not of small order), `s` is zero
+/// (canonical).
+#[cfg(feature = "ed25519")]
+const PROBE_SIGNATURE: [u8; 64] = [
+    0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+];
+
+#[cfg(feature = "ed25519")]
+fn ed25519_key_valid(key: &[u8]) -> bool {
+    use ed25519_compact::{Error, PublicKey, Signature};
+    let Ok(pk) = PublicKey::from_slice(key) else {
+        return false;
+    };
+    // ed25519-compact decodes the key when a verification starts and names
+    // a key that does not decode or has small order.
+    !matches!(
+        pk.verify_incremental(&Signature::new(PROBE_SIGNATURE)),
+        Err(Error::InvalidPublicKey | Error::WeakPublicKey)
+    )
+}
+
 /// Constant-time equality of two byte strings of public, equal length.
 /// Different lengths compare unequal (lengths are not secret).
 #[must_use]

@@ -585,10 +585,14 @@ fn trusted_keys<'k>(
 }
 
 /// Check trusted keys before use (firmware start-up): types, lengths,
-/// encodings (an SEC1 prefix for P-256) and count (at most
-/// `SUIT_MAX_KEYS`). `suit_authenticate` checks them again. Not checked: that
-/// a P-256 point is on the curve; a key that is not fails every signature
-/// check (`SUIT_RESULT_AUTH_SIGNATURE_INVALID`), like a wrong key.
+/// encodings (an SEC1 prefix for P-256), count (at most `SUIT_MAX_KEYS`)
+/// and the points themselves: an Ed25519 key must decode to a point not of
+/// small order, a P-256 key must be on the curve. Such a key would fail
+/// every signature check (`SUIT_RESULT_AUTH_SIGNATURE_INVALID`, as a wrong
+/// key does); here it is named. The point check costs a point decoding per
+/// key and needs the key type's built-in code (feature `ed25519` / `p256`);
+/// without it the point is left to your `verify` callback.
+/// `suit_authenticate` checks everything but the points again.
 ///
 /// # Safety
 /// `keys` must be NULL with `key_count` 0, or point to `key_count`
@@ -603,7 +607,11 @@ pub unsafe extern "C" fn suit_keys_check(keys: *const suit_key, key_count: usize
         // SAFETY: forwarded contract.
         let keys = unsafe { p::array(keys, key_count) }?;
         let mut tk = [TrustedKey::ed25519(&NO_KEY); MAX_KEYS];
-        trusted_keys(keys, &mut tk).map(|_| ())
+        let n = trusted_keys(keys, &mut tk)?;
+        tk.get(..n)
+            .unwrap_or(&[])
+            .iter()
+            .try_for_each(TrustedKey::validate)
     })
 }
 

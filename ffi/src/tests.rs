@@ -935,6 +935,37 @@ fn keys_are_checked() {
         );
         err(suit_keys_check(&short, 1), ErrorKind::InvalidKey);
         err(suit_keys_check(&bad_type, 1), ErrorKind::InvalidKey);
+        // Right lengths and prefixes, but not valid points: the Ed25519
+        // identity (small order), and the P-256 test key with its y changed
+        // (off the curve). Each is named wherever it is in the array.
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = suit_key {
+            key: identity.as_ptr(),
+            ..k
+        };
+        err(
+            suit_keys_check([k, weak].as_ptr(), 2),
+            ErrorKind::InvalidKey,
+        );
+        let mut off = fixture::p256_key().public_raw();
+        ok(suit_keys_check(
+            &suit_key {
+                key_type: SUIT_KEY_P256,
+                key: off.as_ptr(),
+                key_len: off.len(),
+                ..k
+            },
+            1,
+        ));
+        *off.last_mut().unwrap() ^= 1;
+        let off_curve = suit_key {
+            key_type: SUIT_KEY_P256,
+            key: off.as_ptr(),
+            key_len: off.len(),
+            ..k
+        };
+        err(suit_keys_check(&off_curve, 1), ErrorKind::InvalidKey);
         err(suit_keys_check(&null_key, 1), ErrorKind::NullPointer);
         err(suit_keys_check(null(), 1), ErrorKind::NullPointer);
     }
