@@ -372,6 +372,9 @@ def report():
           + " | ".join(n(f.get(f"flash.boot.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
         w("| the plain crypto floor of the chosen build (sha2 + verify, nothing else) | "
           + " | ".join(n(f.get(f"flash.floor.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
+        if "flash.boot.none" in f:
+            w("| no signature crate (features `ed25519`, `p256` off): the firmware's verify through `suit_ctx_set_crypto`; verifier functions + `suit_ctx_set_crypto`, SHA-256 built in | "
+              + " | ".join(f"{n(f['flash.boot.none'])} + yours" for _ in range(3)) + " |")
         for suf, label in (("-unrolled-o3", "**speed build**: chosen + crypto crates at opt-level 3 + sha2 unrolled"),
                            ("-fast-unrolled-o3", "speed build without `opt_size`")):
             if f"flash.ed25519{suf}" in f:

@@ -68,7 +68,8 @@ perf_board() { # board -> sets PB_TARGET PB_CFLAGS PB_MACHINE
 }
 
 # Variant -> ffi features and RUSTFLAGS. Names: <algs>[-<lever>...]
-#   algs: ed25519 | p256 | both
+#   algs: ed25519 | p256 | both | none (no signature crate: the firmware's own verify through
+#   suit_ctx_set_crypto)
 #   levers: fast (ed25519-compact without opt_size), unrolled (sha2's default unrolled
 #   SHA-256 instead of the compact one), nolto (cargo build of the staticlib+rlib crate:
 #   cargo then skips LTO), nomsg (without the error-messages feature), o3 (the crypto crates at opt-level 3 through profile package
@@ -80,10 +81,12 @@ perf_variant() { # variant -> sets PV_FEATURES PV_ENV PV_LTO PV_CONFIG (arrays)
     ed25519) PV_FEATURES="ed25519" ;;
     p256) PV_FEATURES="p256" ;;
     both) PV_FEATURES="ed25519,p256" ;;
+    none) PV_FEATURES="" ;;
     *) perf_log "unknown variant $1"; return 1 ;;
   esac
   [[ "$levers" == *-fast* ]] || PV_FEATURES="$PV_FEATURES,opt-size"
   [[ "$levers" == *-nomsg* ]] || PV_FEATURES="$PV_FEATURES,error-messages"
+  PV_FEATURES="${PV_FEATURES#,}"
   # The compact SHA-256 is the `--cfg` of .cargo/config.toml for bare-metal Arm, which cargo
   # ignores whenever RUSTFLAGS (or CARGO_ENCODED_RUSTFLAGS) is set: unset for compact, set
   # empty for unrolled. PV_ENV goes to `env` before cargo.
