@@ -5,9 +5,11 @@
 //!
 //! Input: `[flags][n][n answer bytes][4 limit bytes][envelope...]`.
 //! flags: bits 0-1 identity policy, 2 dry run, 3 invoke callback, 4 use 16
-//! component slots, 5 small run-time limits from the limit bytes, 7 keep
-//! the manifest digest as it is (otherwise it is recomputed, see
-//! `fix_digest`, so mutations of the manifest reach the processor).
+//! component slots, 5 small run-time limits from the limit bytes, 6 also
+//! check that a dry run predicts the real run on a deterministic device
+//! (`dry_run_predicts_real_run`), 7 keep the manifest digest as it is
+//! (otherwise it is recomputed, see `fix_digest`, so mutations of the
+//! manifest reach the processor).
 #![no_main]
 #[cfg(not(suit_fuzzing_bypass))]
 compile_error!(
@@ -46,9 +48,12 @@ fuzz_target!(|data: &[u8]| {
             f::run_all::<4>(auth, answers, opts)
         };
         // Deterministic: the same answers give the same run.
-        let again = f::run_one::<4>(auth, answers, opts, f::PROCEDURES[0]);
+        let again = f::run_one::<4>(auth, answers, opts, f::PROCEDURES[0], false);
         if flags & 0x10 == 0 {
             assert_eq!(runs[0], again);
+        }
+        if flags & 0x40 != 0 {
+            f::dry_run_predicts_real_run::<4>(auth, answers, opts);
         }
     });
 });

@@ -81,6 +81,16 @@ impl<'a> Answers<'a> {
         Answers { bytes, pos: 0 }
     }
 
+    /// Answer the next question from a place `key` picks: the same
+    /// question then gets the same answer, whatever came before it.
+    fn rekey(&mut self, key: u64) {
+        if let Ok(n) = u64::try_from(self.bytes.len())
+            && n > 0
+        {
+            self.pos = usize::try_from(key % n).unwrap_or(0);
+        }
+    }
+
     /// Next byte, `None` once exhausted.
     pub fn next(&mut self) -> Option<u8> {
         let b = self.bytes.get(self.pos).copied();
@@ -157,6 +167,8 @@ pub struct MockPlatform<'a> {
     /// The error the first `Err` this platform answered must end the run
     /// with (`Pending`: a pending run).
     pub first_err: Option<suit_verify::ErrorKind>,
+    /// A deterministic device ([`MockPlatform::keyed`]).
+    keyed: bool,
 }
 
 impl<'a> MockPlatform<'a> {
@@ -170,6 +182,20 @@ impl<'a> MockPlatform<'a> {
             vendor_ok: vec![false; components.max(1)],
             class_ok: vec![false; components.max(1)],
             first_err: None,
+            keyed: false,
+        }
+    }
+
+    /// A deterministic device: each question is answered from a place in
+    /// `answers` that the question itself picks (its [`Call`]), so asking
+    /// again gets the same answer whatever was asked in between; every
+    /// directive succeeds and every dry-run question is answered yes; no
+    /// directive changes what the conditions see. On such a device a dry
+    /// run must end as the real run does ([`dry_run_predicts_real_run`]).
+    pub fn keyed(answers: &'a [u8], components: usize) -> Self {
+        MockPlatform {
+            keyed: true,
+            ..MockPlatform::new(answers, components)
         }
     }
 
@@ -200,6 +226,13 @@ impl<'a> MockPlatform<'a> {
     }
 
     fn seen(&mut self, c: Call) {
+        if self.keyed {
+            use std::hash::{Hash, Hasher};
+            // Fixed keys: the same call hashes alike in every run.
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            c.hash(&mut h);
+            self.answers.rekey(h.finish());
+        }
         // Keep memory bounded even if a run makes many calls.
         if self.calls.len() < 100_000 {
             self.calls.push(c);
@@ -351,6 +384,9 @@ impl Platform for MockPlatform<'_> {
         self.check(&c);
         self.gate(c.index);
         self.seen(Call::Fetch(c.index, uri.into(), args.map(<[u8]>::to_vec)));
+        if self.keyed {
+            return Ok(());
+        }
         let r = self.answers.result(|_, _| ());
         self.noted(r)
     }
@@ -359,6 +395,9 @@ impl Platform for MockPlatform<'_> {
         self.check(&c);
         self.gate(c.index);
         self.seen(Call::Write(c.index, data.to_vec()));
+        if self.keyed {
+            return Ok(());
+        }
         let r = self.answers.result(|_, _| ());
         self.noted(r)
     }
@@ -368,6 +407,9 @@ impl Platform for MockPlatform<'_> {
         self.check(&source);
         self.gate(c.index);
         self.seen(Call::Copy(c.index, source.index));
+        if self.keyed {
+            return Ok(());
+        }
         let r = self.answers.result(|_, _| ());
         self.noted(r)
     }
@@ -378,6 +420,9 @@ impl Platform for MockPlatform<'_> {
         self.gate(c.index);
         self.gate(source.index);
         self.seen(Call::Swap(c.index, source.index));
+        if self.keyed {
+            return Ok(());
+        }
         let r = self.answers.result(|_, _| ());
         self.noted(r)
     }
@@ -386,6 +431,9 @@ impl Platform for MockPlatform<'_> {
         self.check(&c);
         self.gate(c.index);
         self.seen(Call::Invoke(c.index, args.map(<[u8]>::to_vec)));
+        if self.keyed {
+            return Ok(());
+        }
         let r = self.answers.result(|_, _| ());
         self.noted(r)
     }
@@ -418,7 +466,7 @@ impl Platform for MockPlatform<'_> {
         let _ = id_bytes(&c.id);
         self.gate(c.index);
         self.seen(Call::Supports(d as u8, c.index));
-        self.answers.next().is_none_or(|b| b % 8 != 0)
+        self.keyed || self.answers.next().is_none_or(|b| b % 8 != 0)
     }
 
     fn report(&mut self, r: &Record) {
@@ -484,16 +532,22 @@ pub struct Run {
     pub calls: Vec<Call>,
 }
 
-/// Run `procedure` on `auth` with a fresh platform answering from `answers`,
-/// checking the processor's invariants.
+/// Run `procedure` on `auth` with a fresh platform answering from `answers`
+/// (a [`MockPlatform::keyed`] one when `keyed`), checking the processor's
+/// invariants.
 pub fn run_one<const N: usize>(
     auth: &Authenticated<'_>,
     answers: &[u8],
     opts: Options,
     procedure: Procedure,
+    keyed: bool,
 ) -> Run {
     let count = auth.manifest().component_count();
-    let mut platform = MockPlatform::new(answers, count);
+    let mut platform = if keyed {
+        MockPlatform::keyed(answers, count)
+    } else {
+        MockPlatform::new(answers, count)
+    };
     platform.identity = Some(opts.identity);
     // What the check before the run says, on a processor of its own: it
     // must make no platform call, and the run must agree with it.
@@ -632,8 +686,38 @@ pub fn run_all<const N: usize>(
 ) -> Vec<Run> {
     PROCEDURES
         .iter()
-        .map(|p| run_one::<N>(auth, answers, opts, *p))
+        .map(|p| run_one::<N>(auth, answers, opts, *p, false))
         .collect()
+}
+
+/// On a deterministic device ([`MockPlatform::keyed`]), a dry run of every
+/// procedure ends as the real run does: the same error, the same component
+/// to boot, pending alike. A dry run that approves what the real run
+/// refuses (or the reverse) is a dry run that misleads an updater.
+pub fn dry_run_predicts_real_run<const N: usize>(
+    auth: &Authenticated<'_>,
+    answers: &[u8],
+    opts: Options,
+) {
+    let (real_run, dry_run) = (
+        Options {
+            dry_run: false,
+            ..opts
+        },
+        Options {
+            dry_run: true,
+            ..opts
+        },
+    );
+    for p in PROCEDURES {
+        let real = run_one::<N>(auth, answers, real_run, p, true);
+        let dry = run_one::<N>(auth, answers, dry_run, p, true);
+        assert_eq!(
+            (&dry.result, dry.pending),
+            (&real.result, real.pending),
+            "{p:?}: the dry run (left) did not predict the real run (right)"
+        );
+    }
 }
 
 /// Exercise every accessor of an authenticated manifest.

@@ -384,6 +384,8 @@ fn main() {
             (0x02, vec![0xff; 8]),
             (0x04, vec![3, 0xff, 5, 0xff, 0xff]),
             (0x19, (0..32u8).map(|i| i.wrapping_mul(37)).collect()),
+            // A dry run against the real run on a deterministic device.
+            (0x42, (0..48u8).map(|i| i.wrapping_mul(29) | 0x0c).collect()),
         ] {
             let mut p = vec![flags, answers.len() as u8];
             p.extend(&answers);
