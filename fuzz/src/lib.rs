@@ -251,6 +251,15 @@ impl<'a> MockPlatform<'a> {
         assert!(n <= suit_verify::limits::MAX_COMPONENT_ID_SEGMENTS);
     }
 
+    /// A directive's answer: from the input, or success on a keyed device.
+    fn directive_result(&mut self) -> PlatformResult<()> {
+        if self.keyed {
+            return Ok(());
+        }
+        let r = self.answers.result(|_, _| ());
+        self.noted(r)
+    }
+
     fn yes_no(&mut self) -> PlatformResult<bool> {
         self.answers.result(|_, b| b % 16 != 3)
     }
@@ -384,22 +393,14 @@ impl Platform for MockPlatform<'_> {
         self.check(&c);
         self.gate(c.index);
         self.seen(Call::Fetch(c.index, uri.into(), args.map(<[u8]>::to_vec)));
-        if self.keyed {
-            return Ok(());
-        }
-        let r = self.answers.result(|_, _| ());
-        self.noted(r)
+        self.directive_result()
     }
 
     fn write(&mut self, c: Component<'_>, data: &[u8]) -> PlatformResult<()> {
         self.check(&c);
         self.gate(c.index);
         self.seen(Call::Write(c.index, data.to_vec()));
-        if self.keyed {
-            return Ok(());
-        }
-        let r = self.answers.result(|_, _| ());
-        self.noted(r)
+        self.directive_result()
     }
 
     fn copy(&mut self, c: Component<'_>, source: Component<'_>) -> PlatformResult<()> {
@@ -407,11 +408,7 @@ impl Platform for MockPlatform<'_> {
         self.check(&source);
         self.gate(c.index);
         self.seen(Call::Copy(c.index, source.index));
-        if self.keyed {
-            return Ok(());
-        }
-        let r = self.answers.result(|_, _| ());
-        self.noted(r)
+        self.directive_result()
     }
 
     fn swap(&mut self, c: Component<'_>, source: Component<'_>) -> PlatformResult<()> {
@@ -420,22 +417,14 @@ impl Platform for MockPlatform<'_> {
         self.gate(c.index);
         self.gate(source.index);
         self.seen(Call::Swap(c.index, source.index));
-        if self.keyed {
-            return Ok(());
-        }
-        let r = self.answers.result(|_, _| ());
-        self.noted(r)
+        self.directive_result()
     }
 
     fn invoke(&mut self, c: Component<'_>, args: Option<&[u8]>) -> PlatformResult<()> {
         self.check(&c);
         self.gate(c.index);
         self.seen(Call::Invoke(c.index, args.map(<[u8]>::to_vec)));
-        if self.keyed {
-            return Ok(());
-        }
-        let r = self.answers.result(|_, _| ());
-        self.noted(r)
+        self.directive_result()
     }
 
     fn custom(&mut self, c: Component<'_>, command: i64, arg: &[u8]) -> PlatformResult<bool> {
