@@ -1521,10 +1521,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         r.map_err(|e| plat(e, at))
     }
 
-    /// A fetch whose uri names an integrated payload: served from the
-    /// envelope; checked against image-digest (its only integrity, so it is
-    /// required) before anything is written.
-    /// The integrated payload `uri` names, once it matched image-digest.
+    /// The integrated payload a fetch's `uri` names, served from the
+    /// envelope once it matched image-digest (its only integrity, so it is
+    /// required): the real run writes it, a dry run only checks it.
     fn integrated_payload(&self, uri: &str, p: &Params<'a>, at: usize) -> Result<&'a [u8], Fail> {
         let env = self.auth.envelope();
         let span = env
