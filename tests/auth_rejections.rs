@@ -587,33 +587,30 @@ fn bad_trusted_keys() {
 
 #[test]
 fn trusted_keys_that_are_not_points_fail_validate() {
-    use suit_verify::{KeyType, TrustedKey};
-    let kind = |t: KeyType, k: &[u8]| {
-        TrustedKey::new(t, k)
-            .and_then(|k| k.validate())
-            .map_err(|e| e.kind())
-    };
+    use suit_verify::KeyType;
     // The test keys themselves are valid.
-    assert_eq!(kind(KeyType::Ed25519, &ed().public_raw()), Ok(()));
+    assert_eq!(key_check(KeyType::Ed25519, &ed().public_raw()), Ok(()));
     let p256 = test_keys::p256_a().public_raw();
-    assert_eq!(kind(KeyType::P256, &p256), Ok(()));
+    assert_eq!(key_check(KeyType::P256, &p256), Ok(()));
     // Ed25519: y = 2 has no x on the curve; y = 1 is the identity (small
     // order, which every signature would verify against).
     let mut y2 = [0u8; 32];
     y2[0] = 2;
-    assert_eq!(kind(KeyType::Ed25519, &y2), Err(K::InvalidKey));
-    let mut identity = [0u8; 32];
-    identity[0] = 1;
-    assert_eq!(kind(KeyType::Ed25519, &identity), Err(K::InvalidKey));
+    assert_eq!(key_check(KeyType::Ed25519, &y2), Err(K::InvalidKey));
+    assert_eq!(
+        key_check(KeyType::Ed25519, &ed25519_identity()),
+        Err(K::InvalidKey)
+    );
     // P-256: the test key with its y changed is off the curve; x = 1 has no
     // y (x^3 - 3x + b is not a square).
-    let mut off = p256.clone();
-    *off.last_mut().unwrap() ^= 1;
-    assert_eq!(kind(KeyType::P256, &off), Err(K::InvalidKey));
+    assert_eq!(
+        key_check(KeyType::P256, &p256_off_curve()),
+        Err(K::InvalidKey)
+    );
     let mut x1 = [0u8; 33];
     x1[0] = 2;
     x1[32] = 1;
-    assert_eq!(kind(KeyType::P256, &x1), Err(K::InvalidKey));
+    assert_eq!(key_check(KeyType::P256, &x1), Err(K::InvalidKey));
 }
 
 /// Replace the authentication wrapper's blocks with `blocks` (raw COSE items).

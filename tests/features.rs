@@ -57,23 +57,17 @@ fn ed25519_is_there_exactly_with_the_ed25519_feature() {
 
 #[test]
 fn key_points_are_checked_exactly_with_their_algorithms_feature() {
-    use suit_verify::{KeyType, TrustedKey};
+    use suit_verify::KeyType;
     // The Ed25519 identity (small order) and the P-256 test key with its y
     // changed (off the curve): named by `validate` when the build has the
     // type's code, left to the firmware's own verify when it has not.
-    let mut identity = [0u8; 32];
-    identity[0] = 1;
-    let mut off = test_keys::p256_a().public_raw();
-    *off.last_mut().unwrap() ^= 1;
-    let check = |t: KeyType, k: &[u8]| {
-        TrustedKey::new(t, k)
-            .and_then(|k| k.validate())
-            .map_err(|e| e.kind())
-    };
     let want = |on: bool| if on { Err(K::InvalidKey) } else { Ok(()) };
     assert_eq!(
-        check(KeyType::Ed25519, &identity),
+        common::key_check(KeyType::Ed25519, &common::ed25519_identity()),
         want(cfg!(feature = "ed25519"))
     );
-    assert_eq!(check(KeyType::P256, &off), want(cfg!(feature = "p256")));
+    assert_eq!(
+        common::key_check(KeyType::P256, &common::p256_off_curve()),
+        want(cfg!(feature = "p256"))
+    );
 }

@@ -948,29 +948,21 @@ fn keys_are_checked() {
             suit_keys_check([k, weak].as_ptr(), 2),
             ErrorKind::InvalidKey,
         );
-        let mut off = fixture::p256_key().public_raw();
-        ok(suit_keys_check(
-            &suit_key {
-                key_type: SUIT_KEY_P256,
-                key: off.as_ptr(),
-                key_len: off.len(),
-                ..k
-            },
-            1,
-        ));
-        *off.last_mut().unwrap() ^= 1;
-        let off_curve = suit_key {
+        let p256 = |b: &[u8]| suit_key {
             key_type: SUIT_KEY_P256,
-            key: off.as_ptr(),
-            key_len: off.len(),
+            key: b.as_ptr(),
+            key_len: b.len(),
             ..k
         };
+        let mut off = fixture::p256_key().public_raw();
+        ok(suit_keys_check(&p256(&off), 1));
+        *off.last_mut().unwrap() ^= 1;
         if cfg!(feature = "p256") {
-            err(suit_keys_check(&off_curve, 1), ErrorKind::InvalidKey);
+            err(suit_keys_check(&p256(&off), 1), ErrorKind::InvalidKey);
         } else {
             // Without the built-in P-256 code the point is left to the
             // firmware's `verify` callback (documented).
-            ok(suit_keys_check(&off_curve, 1));
+            ok(suit_keys_check(&p256(&off), 1));
         }
         err(suit_keys_check(&null_key, 1), ErrorKind::NullPointer);
         err(suit_keys_check(null(), 1), ErrorKind::NullPointer);

@@ -110,6 +110,29 @@ pub fn trusted(key: &SigningKey) -> (suit_verify::KeyType, Vec<u8>) {
     (t, key.public_raw())
 }
 
+/// `TrustedKey::new` then `TrustedKey::validate` of raw key bytes, as an
+/// error kind.
+pub fn key_check(t: suit_verify::KeyType, key: &[u8]) -> Result<(), suit_verify::ErrorKind> {
+    suit_verify::TrustedKey::new(t, key)
+        .and_then(|k| k.validate())
+        .map_err(|e| e.kind())
+}
+
+/// The Ed25519 identity point (y = 1): decodes, but of small order.
+pub fn ed25519_identity() -> [u8; 32] {
+    let mut k = [0u8; 32];
+    k[0] = 1;
+    k
+}
+
+/// TEST KEY p256_a with its y changed: right length and prefix, off the
+/// curve.
+pub fn p256_off_curve() -> Vec<u8> {
+    let mut k = suit_encoder::test_keys::p256_a().public_raw();
+    *k.last_mut().unwrap() ^= 1;
+    k
+}
+
 /// Authenticate `env` trusting `keys`, returning the error kind on failure.
 pub fn auth_kind(
     env: &[u8],
