@@ -249,20 +249,6 @@
 typedef uint32_t suit_result;
 
 /**
- * Storage for one context, provided by the caller (static, stack or a
- * struct member; never copied while in use). `SUIT_CTX_WORDS` 64-bit words:
- * see the capacity macros. Start from zeroed storage (`suit_ctx ctx = {0};`),
- * initialise with `suit_ctx_init` or `suit_ctx_init_zero_copy`, and always
- * release with `suit_ctx_deinit`.
- */
-typedef struct suit_ctx {
-  /**
-   * Private; never read or written by the caller.
-   */
-  uint64_t opaque[SUIT_CTX_WORDS];
-} suit_ctx;
-
-/**
  * The final security decision of a run or an image check: install or
  * boot only when it equals `SUIT_VERDICT_ALLOW`; any other value (including
  * `SUIT_VERDICT_DENY`, 0 and garbage) means no. Not a result code.
@@ -282,6 +268,20 @@ typedef struct suit_bytes {
    */
   size_t len;
 } suit_bytes;
+
+/**
+ * Storage for one context, provided by the caller (static, stack or a
+ * struct member; never copied while in use). `SUIT_CTX_WORDS` 64-bit words:
+ * see the capacity macros. Start from zeroed storage (`suit_ctx ctx = {0};`),
+ * initialise with `suit_ctx_init` or `suit_ctx_init_zero_copy`, and always
+ * release with `suit_ctx_deinit`.
+ */
+typedef struct suit_ctx {
+  /**
+   * Private; never read or written by the caller.
+   */
+  uint64_t opaque[SUIT_CTX_WORDS];
+} suit_ctx;
 
 /**
  * Optional crypto primitives supplied by the firmware. Pass it to
@@ -347,6 +347,8 @@ typedef struct suit_crypto {
    * -19 Ed25519: the message itself). Return `SUIT_VERDICT_ALLOW` only
    * for a valid signature, `SUIT_VERDICT_DENY` for an invalid one or an
    * algorithm the backend lacks; any other value is a backend failure.
+   * To keep the built-in code for an algorithm the backend lacks, return
+   * `suit_crypto_verify_builtin` with the same arguments.
    */
   suit_verdict (*verify)(void *user,
                          int32_t cose_alg,
@@ -1117,6 +1119,33 @@ const char *suit_result_message(suit_result code);
  * 7 API misuse; 255 for an unknown code.
  */
 uint32_t suit_result_band(suit_result code);
+
+/**
+ * The built-in signature check, with the arguments of the `verify`
+ * callback of `suit_crypto`, so that a firmware's callback can hand it
+ * the algorithms its own backend lacks: P-256 in a CryptoCell or PSA, say,
+ * and Ed25519 here. (A NULL `verify` sends every algorithm here; a
+ * callback takes them all.) `user` is not used.
+ *
+ * Returns `SUIT_VERDICT_ALLOW` only for a valid signature; otherwise
+ * `SUIT_VERDICT_DENY`: an invalid signature or key, an algorithm this
+ * build has no code for (feature `ed25519` / `p256`), a `key_type` that is
+ * not the algorithm's, more than 8 `parts`, or a NULL pointer with a
+ * nonzero length.
+ *
+ * # Safety
+ * `key`, `sig` and each of the `part_count` `parts` must be NULL with
+ * length 0 or point to that many readable bytes, for the call.
+ */
+suit_verdict suit_crypto_verify_builtin(void *user,
+                                        int32_t cose_alg,
+                                        uint32_t key_type,
+                                        const uint8_t *key,
+                                        size_t key_len,
+                                        const struct suit_bytes *parts,
+                                        size_t part_count,
+                                        const uint8_t *sig,
+                                        size_t sig_len);
 
 /**
  * Initialise a context in copy mode: `suit_authenticate` copies the

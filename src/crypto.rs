@@ -270,6 +270,7 @@ impl Crypto for RustCrypto {
     }
 
     #[allow(unused_variables)]
+    #[inline(always)]
     fn verify(
         &self,
         alg: SigAlg,

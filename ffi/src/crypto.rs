@@ -21,7 +21,7 @@ use suit_verify::crypto::{DigestAlg, Hasher, Invalid, MAX_DIGEST, RustHasher, Si
 use suit_verify::{Crypto, KeyType, RustCrypto};
 
 use crate::capacity::HASH_CTX_WORDS;
-use crate::{SUIT_PLATFORM_OK, SUIT_VERDICT_ALLOW, SUIT_VERDICT_DENY, suit_verdict};
+use crate::{SUIT_PLATFORM_OK, SUIT_VERDICT_ALLOW, SUIT_VERDICT_DENY, ptr as p, suit_verdict};
 
 /// A borrowed byte string (one part of a message).
 #[repr(C)]
@@ -97,6 +97,8 @@ pub struct suit_crypto {
     /// -19 Ed25519: the message itself). Return `SUIT_VERDICT_ALLOW` only
     /// for a valid signature, `SUIT_VERDICT_DENY` for an invalid one or an
     /// algorithm the backend lacks; any other value is a backend failure.
+    /// To keep the built-in code for an algorithm the backend lacks, return
+    /// `suit_crypto_verify_builtin` with the same arguments.
     pub verify: Option<
         unsafe extern "C" fn(
             user: *mut c_void,
@@ -363,7 +365,7 @@ impl Crypto for FfiCrypto {
         let mut parts = [suit_bytes {
             ptr: core::ptr::null(),
             len: 0,
-        }; 8];
+        }; MAX_PARTS];
         if message.len() > parts.len() {
             return Err(Invalid);
         }
@@ -405,4 +407,97 @@ impl Crypto for FfiCrypto {
             Err(Invalid)
         }
     }
+}
+
+/// The most message parts a `verify` callback is given (the Sig_structure
+/// has four) and [`suit_crypto_verify_builtin`] takes.
+const MAX_PARTS: usize = 8;
+
+/// The key type of a `SUIT_KEY_*` number.
+pub(crate) fn key_type_of(number: u32) -> Option<KeyType> {
+    match number {
+        crate::SUIT_KEY_ED25519 => Some(KeyType::Ed25519),
+        crate::SUIT_KEY_P256 => Some(KeyType::P256),
+        _ => None,
+    }
+}
+
+/// The built-in signature check, with the arguments of the `verify`
+/// callback of `suit_crypto`, so that a firmware's callback can hand it
+/// the algorithms its own backend lacks: P-256 in a CryptoCell or PSA, say,
+/// and Ed25519 here. (A NULL `verify` sends every algorithm here; a
+/// callback takes them all.) `user` is not used.
+///
+/// Returns `SUIT_VERDICT_ALLOW` only for a valid signature; otherwise
+/// `SUIT_VERDICT_DENY`: an invalid signature or key, an algorithm this
+/// build has no code for (feature `ed25519` / `p256`), a `key_type` that is
+/// not the algorithm's, more than 8 `parts`, or a NULL pointer with a
+/// nonzero length.
+///
+/// # Safety
+/// `key`, `sig` and each of the `part_count` `parts` must be NULL with
+/// length 0 or point to that many readable bytes, for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn suit_crypto_verify_builtin(
+    user: *mut c_void,
+    cose_alg: i32,
+    key_type: u32,
+    key: *const u8,
+    key_len: usize,
+    parts: *const suit_bytes,
+    part_count: usize,
+    sig: *const u8,
+    sig_len: usize,
+) -> suit_verdict {
+    let _ = user;
+    crate::boundary_or(SUIT_VERDICT_DENY, || {
+        // SAFETY: forwarded contract.
+        let r = unsafe {
+            verify_builtin(
+                cose_alg, key_type, key, key_len, parts, part_count, sig, sig_len,
+            )
+        };
+        if r.is_ok() {
+            SUIT_VERDICT_ALLOW
+        } else {
+            SUIT_VERDICT_DENY
+        }
+    })
+}
+
+/// [`suit_crypto_verify_builtin`]'s check.
+///
+/// # Safety
+/// As for [`suit_crypto_verify_builtin`].
+#[allow(clippy::too_many_arguments)]
+unsafe fn verify_builtin(
+    cose_alg: i32,
+    key_type: u32,
+    key: *const u8,
+    key_len: usize,
+    parts: *const suit_bytes,
+    part_count: usize,
+    sig: *const u8,
+    sig_len: usize,
+) -> Result<(), Invalid> {
+    let alg = SigAlg::from_cose(i64::from(cose_alg)).ok_or(Invalid)?;
+    if key_type_of(key_type) != Some(alg.key_type()) {
+        return Err(Invalid);
+    }
+    // SAFETY: the caller's contract for each pointer and its length.
+    let key = unsafe { p::bytes(key, key_len) }.map_err(|_| Invalid)?;
+    // SAFETY: as above.
+    let sig = unsafe { p::bytes(sig, sig_len) }.map_err(|_| Invalid)?;
+    // SAFETY: as above.
+    let parts = unsafe { p::array(parts, part_count) }.map_err(|_| Invalid)?;
+    let mut message: [&[u8]; MAX_PARTS] = [&[]; MAX_PARTS];
+    if parts.len() > message.len() {
+        return Err(Invalid);
+    }
+    for (m, part) in message.iter_mut().zip(parts) {
+        // SAFETY: as above.
+        *m = unsafe { p::bytes(part.ptr, part.len) }.map_err(|_| Invalid)?;
+    }
+    let message = message.get(..parts.len()).ok_or(Invalid)?;
+    RustCrypto.verify(alg, key, message, sig)
 }

@@ -7,8 +7,8 @@ use suit_verify::auth::{Receipt, reauthenticate};
 use suit_verify::interp::{IdentityPolicy, Procedure};
 use suit_verify::manifest::Severable;
 use suit_verify::{
-    Authenticated, Envelope, Error, ErrorKind, KeyStore, KeyType, Options, Policy, Processor,
-    TrustedKey, authenticate,
+    Authenticated, Envelope, Error, ErrorKind, KeyStore, Options, Policy, Processor, TrustedKey,
+    authenticate,
 };
 
 use crate::capacity::MAX_COMPONENTS;
@@ -568,10 +568,8 @@ fn trusted_keys<'k>(
         return Err(ErrorKind::LimitKeys.here());
     }
     for (k, slot) in keys.iter().zip(out.iter_mut()) {
-        let key_type = match k.key_type {
-            SUIT_KEY_ED25519 => KeyType::Ed25519,
-            SUIT_KEY_P256 => KeyType::P256,
-            _ => return Err(ErrorKind::InvalidKey.here()),
+        let Some(key_type) = crate::crypto::key_type_of(k.key_type) else {
+            return Err(ErrorKind::InvalidKey.here());
         };
         // SAFETY: the `suit_key` contract: `key`/`kid` valid for their
         // lengths for the call.

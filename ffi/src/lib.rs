@@ -122,7 +122,7 @@ pub mod result;
 #[cfg(test)]
 mod tests;
 
-pub use crypto::{suit_bytes, suit_crypto};
+pub use crypto::{suit_bytes, suit_crypto, suit_crypto_verify_builtin};
 pub use ctx::*;
 pub use image::*;
 pub use platform::*;
@@ -176,12 +176,19 @@ pub(crate) fn code(e: &Error) -> suit_result {
 /// `SUIT_RESULT_PANIC`; bare-metal builds abort through the panic handler.
 #[inline]
 pub(crate) fn boundary(f: impl FnOnce() -> suit_result) -> suit_result {
+    boundary_or(SUIT_RESULT_PANIC, f)
+}
+
+/// [`boundary`] with the value a caught panic returns.
+#[inline]
+pub(crate) fn boundary_or<T>(on_panic: T, f: impl FnOnce() -> T) -> T {
     #[cfg(not(target_os = "none"))]
     {
-        std::panic::catch_unwind(core::panic::AssertUnwindSafe(f)).unwrap_or(SUIT_RESULT_PANIC)
+        std::panic::catch_unwind(core::panic::AssertUnwindSafe(f)).unwrap_or(on_panic)
     }
     #[cfg(target_os = "none")]
     {
+        let _ = on_panic;
         f()
     }
 }

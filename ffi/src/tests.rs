@@ -1643,6 +1643,8 @@ struct CryptoDev {
     finishes: usize,
     aborts: usize,
     verifies: usize,
+    /// `verify` calls handed to `suit_crypto_verify_builtin`.
+    delegated: usize,
     updates: usize,
     /// Call back into this context / verifier from inside the callbacks
     /// and record what each call returned.
@@ -1803,20 +1805,79 @@ unsafe extern "C" fn c_verify(
     assert_eq!(key_type, SUIT_KEY_ED25519);
     let alg = suit_verify::crypto::SigAlg::from_cose(i64::from(alg)).unwrap();
     // SAFETY: the library passes live slices for the call.
-    let (key, parts, sig) = unsafe {
-        (
-            core::slice::from_raw_parts(key, key_len),
-            core::slice::from_raw_parts(parts, n),
-            core::slice::from_raw_parts(sig, sig_len),
-        )
-    };
-    let msg: Vec<&[u8]> = parts
-        .iter()
-        // SAFETY: each part is a live slice.
-        .map(|p| unsafe { core::slice::from_raw_parts(p.ptr, p.len) })
-        .collect();
+    let (key, msg, sig) = unsafe { c_verify_args(key, key_len, parts, n, sig, sig_len) };
     use suit_verify::Crypto;
     match suit_verify::RustCrypto.verify(alg, key, &msg, sig) {
+        Ok(()) => SUIT_VERDICT_ALLOW,
+        Err(_) => SUIT_VERDICT_DENY,
+    }
+}
+
+/// The key, message parts and signature of a `verify` callback's call.
+///
+/// # Safety
+/// Each pointer is valid for its length (the library's calls are).
+unsafe fn c_verify_args<'a>(
+    key: *const u8,
+    key_len: usize,
+    parts: *const suit_bytes,
+    n: usize,
+    sig: *const u8,
+    sig_len: usize,
+) -> (&'a [u8], Vec<&'a [u8]>, &'a [u8]) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let parts = core::slice::from_raw_parts(parts, n);
+        (
+            core::slice::from_raw_parts(key, key_len),
+            parts
+                .iter()
+                .map(|p| core::slice::from_raw_parts(p.ptr, p.len))
+                .collect(),
+            core::slice::from_raw_parts(sig, sig_len),
+        )
+    }
+}
+
+/// A firmware backend with P-256 only, as a CryptoCell-310 is: it verifies
+/// ES256 and ESP256 itself (here with the encoder's P-256, not the library's) and
+/// hands every other algorithm to `suit_crypto_verify_builtin`.
+unsafe extern "C" fn p256_only_verify(
+    user: *mut c_void,
+    alg: i32,
+    key_type: u32,
+    key: *const u8,
+    key_len: usize,
+    parts: *const suit_bytes,
+    n: usize,
+    sig: *const u8,
+    sig_len: usize,
+) -> suit_verdict {
+    let d = cdev(user);
+    if alg != -7 && alg != -9 {
+        d.delegated += 1;
+        // "flip" changes a bit of the signature handed on.
+        let mut flipped = [0u8; 64];
+        let sig = if d.fail == "flip" && sig_len == flipped.len() {
+            // SAFETY: the library passes `sig_len` bytes at `sig`.
+            flipped.copy_from_slice(unsafe { core::slice::from_raw_parts(sig, sig_len) });
+            flipped[10] ^= 0x04;
+            flipped.as_ptr()
+        } else {
+            sig
+        };
+        // SAFETY: the library's arguments (or a live copy of the signature),
+        // forwarded within its call.
+        return unsafe {
+            suit_crypto_verify_builtin(user, alg, key_type, key, key_len, parts, n, sig, sig_len)
+        };
+    }
+    d.verifies += 1;
+    assert_eq!(key_type, SUIT_KEY_P256);
+    // SAFETY: the library passes live slices for the call.
+    let (key, msg, sig) = unsafe { c_verify_args(key, key_len, parts, n, sig, sig_len) };
+    let kt = suit_encoder::cose::KeyType::P256;
+    match suit_encoder::cose::verify_raw(kt, key, &msg.concat(), sig) {
         Ok(()) => SUIT_VERDICT_ALLOW,
         Err(_) => SUIT_VERDICT_DENY,
     }
@@ -1945,6 +2006,185 @@ fn c_crypto_callbacks_are_used_and_their_failures_deny() {
         ok(c.auth(&v.envelope, 0));
     }
     drop(cd);
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // P-256 signing and verification: minutes under Miri
+fn a_verify_callback_hands_the_algorithms_it_lacks_to_the_builtin_check() {
+    // Signed with Ed25519 and P-256; both keys required. The callback
+    // verifies P-256 and delegates Ed25519, in any feature build that has
+    // the Ed25519 code (the CI's ed25519-only build: P-256 in "hardware").
+    let image = fixture::image(IMAGE_LEN);
+    let env = fixture::envelope_both(&image);
+    let p256 = fixture::p256_key().public_raw();
+    let keys = [
+        key(),
+        suit_key {
+            key_type: SUIT_KEY_P256,
+            key: p256.as_ptr(),
+            key_len: p256.len(),
+            ..key()
+        },
+    ];
+    let cd = Raw::new(CryptoDev::default());
+    let table = suit_crypto {
+        user: cd.0.cast(),
+        digest_init: None,
+        digest_update: None,
+        digest_finish: None,
+        digest_abort: None,
+        verify: Some(p256_only_verify),
+    };
+    let c = Ctx::copy_mode(2048);
+    // SAFETY: live pointers.
+    unsafe {
+        ok(suit_ctx_set_crypto(c.p(), &table));
+        let auth = |env: &[u8]| {
+            suit_authenticate(c.p(), env.as_ptr(), env.len(), keys.as_ptr(), 2, 0, 0b11)
+        };
+        ok(auth(&env));
+        assert_eq!((cd.get().verifies, cd.get().delegated), (1, 1));
+        // A changed Ed25519 signature: the built-in check denies it, so the
+        // required Ed25519 signer has not signed.
+        cd.get().fail = "flip";
+        err(auth(&env), ErrorKind::AuthRequiredSignerMissing);
+        assert_eq!((cd.get().verifies, cd.get().delegated), (2, 2));
+    }
+    drop(cd);
+}
+
+/// A C buffer: pointer and length.
+type CBuf = (*const u8, usize);
+
+#[test]
+fn the_builtin_check_allows_only_a_valid_signature_it_has_the_code_for() {
+    let sk = fixture::ed25519_key();
+    let pk = sk.public_raw();
+    let msg: [&[u8]; 9] = [
+        b"Signature1",
+        b"",
+        b"\xa1\x01\x27",
+        b"",
+        b"payload",
+        b"",
+        b"",
+        b"",
+        b".",
+    ];
+    let sig = sk.sign_raw(&msg[..8].concat()).unwrap();
+    let parts = |m: &[&[u8]]| -> Vec<suit_bytes> {
+        m.iter()
+            .map(|p| suit_bytes {
+                ptr: if p.is_empty() { null() } else { p.as_ptr() },
+                len: p.len(),
+            })
+            .collect()
+    };
+    let eight = parts(&msg[..8]);
+    // SAFETY: every pointer is live for its length or NULL with length 0,
+    // except where a case says otherwise (the function must refuse it).
+    let check = |alg: i32, kt: u32, key: CBuf, p: &[suit_bytes], sig: CBuf| unsafe {
+        suit_crypto_verify_builtin(
+            null_mut(),
+            alg,
+            kt,
+            key.0,
+            key.1,
+            p.as_ptr(),
+            p.len(),
+            sig.0,
+            sig.1,
+        )
+    };
+    let key = (pk.as_ptr(), pk.len());
+    let good = (sig.as_ptr(), sig.len());
+    for alg in [-8, -19] {
+        assert_eq!(
+            check(alg, SUIT_KEY_ED25519, key, &eight, good),
+            SUIT_VERDICT_ALLOW,
+            "{alg}"
+        );
+    }
+    // Eight parts joined differently are the same message.
+    let whole = msg[..8].concat();
+    let joined = parts(&[&whole]);
+    assert_eq!(
+        check(-8, SUIT_KEY_ED25519, key, &joined, good),
+        SUIT_VERDICT_ALLOW
+    );
+
+    let mut bad = sig.clone();
+    bad[0] ^= 1;
+    let null_part = [suit_bytes {
+        ptr: null(),
+        len: 1,
+    }];
+    let nine = parts(&msg);
+    let ed = SUIT_KEY_ED25519;
+    let denied = [
+        (
+            "signature changed",
+            check(-8, ed, key, &eight, (bad.as_ptr(), bad.len())),
+        ),
+        ("message changed", check(-8, ed, key, &eight[..4], good)),
+        ("nine parts", check(-8, ed, key, &nine, good)),
+        (
+            "key type not the algorithm's",
+            check(-8, SUIT_KEY_P256, key, &eight, good),
+        ),
+        (
+            "ES256 with an Ed25519 key",
+            check(-7, ed, key, &eight, good),
+        ),
+        ("unknown algorithm", check(0, ed, key, &eight, good)),
+        ("NULL key", check(-8, ed, (null(), pk.len()), &eight, good)),
+        (
+            "NULL signature",
+            check(-8, ed, key, &eight, (null(), sig.len())),
+        ),
+        ("NULL part", check(-8, ed, key, &null_part, good)),
+    ];
+    for (case, verdict) in denied {
+        assert_eq!(verdict, SUIT_VERDICT_DENY, "{case}");
+    }
+    // A NULL parts array with a count.
+    // SAFETY: the function must refuse the NULL array without reading it.
+    let v = unsafe {
+        suit_crypto_verify_builtin(
+            null_mut(),
+            -8,
+            SUIT_KEY_ED25519,
+            key.0,
+            key.1,
+            null(),
+            1,
+            good.0,
+            good.1,
+        )
+    };
+    assert_eq!(v, SUIT_VERDICT_DENY);
+
+    // ES256: allowed exactly when the build has the P-256 code (slow under
+    // Miri, which runs the rest).
+    #[cfg(not(miri))]
+    {
+        let sk = fixture::p256_key();
+        let pk = sk.public_raw();
+        let sig = sk.sign_raw(&msg[..8].concat()).unwrap();
+        let want = if cfg!(feature = "p256") {
+            SUIT_VERDICT_ALLOW
+        } else {
+            SUIT_VERDICT_DENY
+        };
+        let v = check(
+            -7,
+            SUIT_KEY_P256,
+            (pk.as_ptr(), pk.len()),
+            &eight,
+            (sig.as_ptr(), sig.len()),
+        );
+        assert_eq!(v, want);
+    }
 }
 
 #[test]

@@ -377,6 +377,7 @@ unsafe extern "C" fn c_verify(
     sig_len: usize,
 ) -> suit_verdict {
     let c = unsafe { fuzz_crypto(u) };
+    let cose = alg;
     let alg =
         suit_verify::crypto::SigAlg::from_cose(i64::from(alg)).expect("verify: unknown algorithm");
     let want_type = match alg.key_type() {
@@ -397,6 +398,8 @@ unsafe extern "C" fn c_verify(
         13 => SUIT_VERDICT_DENY,
         14 => 0,
         15 => 0x1234,
+        // The built-in check through the C ABI, as a callback hands it an
+        // algorithm its backend lacks; it must agree with the Rust API.
         _ => {
             let real = suit_verify::Crypto::verify(
                 &suit_verify::RustCrypto,
@@ -405,11 +408,18 @@ unsafe extern "C" fn c_verify(
                 &message,
                 unsafe { bytes(sig, sig_len) },
             );
-            if real.is_ok() {
+            let builtin = unsafe {
+                suit_crypto_verify_builtin(
+                    u, cose, key_type, key, key_len, parts.as_ptr(), part_count, sig, sig_len,
+                )
+            };
+            let want = if real.is_ok() {
                 SUIT_VERDICT_ALLOW
             } else {
                 SUIT_VERDICT_DENY
-            }
+            };
+            assert_eq!(builtin, want, "suit_crypto_verify_builtin disagrees with RustCrypto");
+            builtin
         }
     };
     c.allowed |= v == SUIT_VERDICT_ALLOW;

@@ -852,7 +852,7 @@ static void test_streaming(void)
 
 typedef struct {
     const char *fail;
-    int inits, finishes, aborts, verifies;
+    int inits, finishes, aborts, verifies, delegated;
     const uint8_t *expect_tbs; /* the Sig_structure the verify callback must see */
     size_t expect_tbs_len;
     const uint8_t *expect_sig;
@@ -920,6 +920,18 @@ static suit_verdict c_verify(void *user, int32_t alg, uint32_t key_type, const u
     return SUIT_VERDICT_ALLOW;
 }
 
+/* A backend with P-256 only (a CryptoCell-310, say): ES256 as above, every
+ * other algorithm handed to the built-in code. */
+static suit_verdict c_verify_p256_only(void *user, int32_t alg, uint32_t key_type, const uint8_t *key,
+                                       size_t key_len, const suit_bytes *parts, size_t count, const uint8_t *sig,
+                                       size_t sig_len)
+{
+    crypto_dev *c = user;
+    if (alg == -7) return c_verify(user, alg, key_type, key, key_len, parts, count, sig, sig_len);
+    c->delegated++;
+    return suit_crypto_verify_builtin(user, alg, key_type, key, key_len, parts, count, sig, sig_len);
+}
+
 static void test_crypto_callbacks(void)
 {
     static const char *const failures[] = {"init", "update", "finish", "verify"};
@@ -964,6 +976,33 @@ static void test_crypto_callbacks(void)
     cd.fail = "update";
     CHECK_RC(suit_manifest_sequence_number(&ctx, &seq), SUIT_RESULT_CRYPTO_BACKEND);
     cd.fail = NULL;
+    CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
+
+    /* A callback for ES256 only hands Ed25519 to suit_crypto_verify_builtin. */
+    table.verify = c_verify_p256_only;
+    init_copy(&ctx);
+    CHECK_RC(suit_ctx_set_crypto(&ctx, &table), SUIT_RESULT_OK);
+    {
+        static uint8_t bad[sizeof VEC_ENVELOPE_ED25519];
+        int verifies = cd.verifies;
+        CHECK_RC(suit_authenticate(&ctx, env, len, &ietf_suit_key, 1, 0, 0), SUIT_RESULT_OK);
+        CHECK(cd.verifies == verifies + 1 && cd.delegated == 0);
+        CHECK_RC(suit_authenticate(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1, 0, 0),
+                 SUIT_RESULT_OK);
+        CHECK(cd.verifies == verifies + 1 && cd.delegated == 1);
+        /* The Ed25519 signature changed: the built-in code denies it. */
+        memcpy(bad, VEC_ENVELOPE_ED25519, sizeof bad);
+        for (i = 0; i + 66 <= sizeof bad; i++)
+            if (bad[i] == 0x58 && bad[i + 1] == 0x40) break;
+        CHECK(i + 66 <= sizeof bad);
+        bad[i + 2 + 10] ^= 0x04;
+        CHECK_RC(suit_authenticate(&ctx, bad, sizeof bad, ed_key(), 1, 0, 0), SUIT_RESULT_AUTH_SIGNATURE_INVALID);
+        CHECK(cd.delegated == 2);
+        /* Misuse of the built-in check is a denial, never a read. */
+        CHECK(suit_crypto_verify_builtin(NULL, -8, SUIT_KEY_ED25519, ed_key()->key, 32, NULL, 1, bad, 64) ==
+              SUIT_VERDICT_DENY);
+    }
+    table.verify = c_verify;
     CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
 
     /* The C digest for processing and the streaming verifier (the generated
