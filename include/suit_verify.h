@@ -1134,8 +1134,9 @@ uint32_t suit_result_band(suit_result code);
  * nonzero length.
  *
  * # Safety
- * `key`, `sig` and each of the `part_count` `parts` must be NULL with
- * length 0 or point to that many readable bytes, for the call.
+ * `parts` must be NULL with `part_count` 0 or point to `part_count`
+ * `suit_bytes`; `key`, `sig` and each part must be NULL with length 0 or
+ * point to that many readable bytes; all for the call.
  */
 suit_verdict suit_crypto_verify_builtin(void *user,
                                         int32_t cose_alg,

@@ -150,7 +150,10 @@ pub trait Hasher {
     fn finish(self, out: &mut [u8; MAX_DIGEST]) -> usize;
 }
 
-/// The crypto a verifier needs. Implement it to use other backends.
+/// The crypto a verifier needs. Implement it to use other backends. A
+/// backend with some algorithms only (P-256 in hardware, say) answers the
+/// others with [`RustCrypto`]'s `verify`, as the C ABI's
+/// `suit_crypto_verify_builtin` lets a C callback do.
 pub trait Crypto {
     /// The streaming hasher type.
     type Hasher: Hasher;

@@ -435,8 +435,9 @@ pub(crate) fn key_type_of(number: u32) -> Option<KeyType> {
 /// nonzero length.
 ///
 /// # Safety
-/// `key`, `sig` and each of the `part_count` `parts` must be NULL with
-/// length 0 or point to that many readable bytes, for the call.
+/// `parts` must be NULL with `part_count` 0 or point to `part_count`
+/// `suit_bytes`; `key`, `sig` and each part must be NULL with length 0 or
+/// point to that many readable bytes; all for the call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_crypto_verify_builtin(
     user: *mut c_void,
