@@ -1002,7 +1002,6 @@ static void test_crypto_callbacks(void)
         CHECK(suit_crypto_verify_builtin(NULL, -8, SUIT_KEY_ED25519, ed_key()->key, 32, NULL, 1, bad, 64) ==
               SUIT_VERDICT_DENY);
     }
-    table.verify = c_verify;
     CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
 
     /* The C digest for processing and the streaming verifier (the generated
