@@ -11,6 +11,7 @@ Figure names (all deterministic except host.*):
   flash.<variant>            .text+.rodata bytes of the C ABI library, every public function
   flash.<variant>.<crate>    the same by crate group (see perf/flash.py)
   flash.boot.<variant>       only the verifier functions a firmware calls (PERF_BOOT_ROOTS)
+  flash.auth.<variant>       only authentication, no processor (PERF_AUTH_ROOTS)
   flash.floor.<variant>      the plain crates alone (sha2 + signature verification)
   flash.ours.<variant>       flash.<variant> - flash.floor.<variant>
   insns.<board>.<region>     instructions in a region (the empty region subtracted)
@@ -50,8 +51,8 @@ def figures():
     for path in sorted(glob.glob(os.path.join(OUT, "flash-*.json"))):
         v = os.path.basename(path)[len("flash-"):-len(".json")]
         d = load(path)
-        if v.endswith("-boot"):
-            f["flash.boot." + v[:-5]] = d["flash"]
+        if v.endswith(("-boot", "-auth")):
+            f[f"flash.{v[-4:]}.{v[:-5]}"] = d["flash"]
             continue
         f["flash." + v] = d["flash"]
         for g in d["groups"]:
@@ -330,11 +331,12 @@ def report():
             fl = f.get(f"flash.floor.{v}")
             w(f"| {v} | {n(f[f'flash.{v}'])} | {n(fl) if fl else '-'} | "
               f"{n(f[f'flash.{v}'] - fl) if fl else '-'} |")
-        for v in ("ed25519", "p256", "both"):
-            if f"flash.boot.{v}" in f:
-                w(f"| {v}, verifier functions only | {n(f[f'flash.boot.{v}'])} | "
-                  f"{n(f.get(f'flash.floor.{v}', 0))} | "
-                  f"{n(f[f'flash.boot.{v}'] - f.get(f'flash.floor.{v}', 0))} |")
+        for kind, what in (("boot", "verifier functions only"), ("auth", "authentication only")):
+            for v in ("ed25519", "p256", "both"):
+                if f"flash.{kind}.{v}" in f:
+                    w(f"| {v}, {what} | {n(f[f'flash.{kind}.{v}'])} | "
+                      f"{n(f.get(f'flash.floor.{v}', 0))} | "
+                      f"{n(f[f'flash.{kind}.{v}'] - f.get(f'flash.floor.{v}', 0))} |")
         w("")
         w("By crate (symbols; LTO inlines crypto into our functions, so the floor column above "
           "is the fair split):\n")
@@ -370,6 +372,9 @@ def report():
                            for a in ("ed25519", "p256", "both")) + " |")
         w("| chosen, verifier functions only (context, `suit_authenticate`, `suit_run_*`, image verifier, `suit_ctx_last_error`, `suit_result_name`) | "
           + " | ".join(n(f.get(f"flash.boot.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
+        if "flash.auth.ed25519" in f:
+            w("| chosen, authentication only: no processor, no image verifier (context, `suit_authenticate`, `suit_ctx_last_error`, `suit_result_name`) | "
+              + " | ".join(n(f.get(f"flash.auth.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
         w("| the plain crypto floor of the chosen build (sha2 + verify, nothing else) | "
           + " | ".join(n(f.get(f"flash.floor.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
         if "flash.boot.none" in f:
