@@ -166,9 +166,9 @@ perf_flash() { # variant [top]
 # and sizes, suit_result_message.
 PERF_BOOT_ROOTS="suit_ctx_init suit_ctx_deinit suit_authenticate suit_run_update suit_run_invoke suit_run_section suit_ctx_last_error suit_result_name suit_image_verifier_init suit_image_verifier_update suit_image_verifier_finish suit_image_verifier_deinit"
 
-# Authentication alone (flash.auth.<variant>): what the library costs without the processor
-# and the image verifier, the floor of any design that keeps its C ABI, CBOR and COSE
-# decoding and result names.
+# Authentication alone (flash.auth.<variant>): what this library costs without the processor
+# and the image verifier (envelope, COSE and manifest decoding, digest, signature, the C
+# context and the result names remain).
 PERF_AUTH_ROOTS="suit_ctx_init suit_ctx_deinit suit_authenticate suit_ctx_last_error suit_result_name"
 
 # Build the QEMU plugin (self-contained C, no QEMU headers or glib needed).
