@@ -38,9 +38,11 @@
 //!   procedure are checked whole, every try-each alternative and
 //!   run-sequence body included, reached or not: structure, command and
 //!   parameter numbers, parameter values, component indices, reporting
-//!   policies. So no directive runs for a manifest the run would reject
-//!   later for its encoding, and an alternative a run never enters cannot
-//!   hide an unknown command;
+//!   policies, and the count of custom parameter numbers
+//!   ([`MAX_CUSTOM_PARAMETERS`], all components together). So no directive
+//!   runs for a manifest the run would reject later for its encoding or a
+//!   full table, and an alternative a run never enters cannot hide an
+//!   unknown command;
 //! - by default ([`IdentityPolicy::AnyComponent`]) a vendor and a class
 //!   condition must have passed in the current section run before its first
 //!   directive with side effects (fetch, write, copy, swap, invoke, custom).
@@ -600,8 +602,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if let Some(e) = m.first_extension() {
             return Err(e);
         }
+        // The custom parameter numbers the procedure's sequences use: at
+        // most `MAX_CUSTOM_PARAMETERS`, so no component's table can overflow
+        // while the procedure runs (parameters do not outlive a run).
+        let mut custom = [None; MAX_CUSTOM_PARAMETERS];
         if let Some(shared) = m.shared_sequence() {
-            self.check_sequence(shared, true)?;
+            self.check_sequence(shared, true, &mut custom)?;
         }
         let keys = procedure_keys(procedure)?;
         if keys.is_empty() {
@@ -628,7 +634,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         // payload-fetch and install have fetched and written.
         for &k in keys {
             if let Severable::Present(seq) = m.section(k) {
-                self.check_sequence(seq, false)?;
+                self.check_sequence(seq, false, &mut custom)?;
             }
         }
         Ok(keys)
@@ -676,7 +682,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// reject, is found before an earlier directive fetches or writes
     /// anything ("reject, never skip" includes the alternatives a run would
     /// not reach). In the shared sequence (`shared`), directives with side
-    /// effects and custom commands or parameters are refused too.
+    /// effects and custom commands or parameters are refused too. `custom`
+    /// collects the custom parameter numbers of every sequence checked for
+    /// one procedure; one more than it holds rejects.
     ///
     /// Depth-first without recursion: the sequences being checked are levels
     /// of a stack bounded by [`MAX_SEQUENCE_DEPTH`]; each level keeps a
@@ -684,7 +692,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// are checked. Not inlined: its levels must not stay on the stack while
     /// the procedure runs.
     #[inline(never)]
-    fn check_sequence(&mut self, seq: Bstr<'a>, shared: bool) -> Result<()> {
+    fn check_sequence(
+        &mut self,
+        seq: Bstr<'a>,
+        shared: bool,
+        custom: &mut [Option<i64>; MAX_CUSTOM_PARAMETERS],
+    ) -> Result<()> {
         let mut levels: heapless::Vec<CheckLevel<'a>, { MAX_SEQUENCE_DEPTH + 1 }> =
             heapless::Vec::new();
         let mut enter = Some((seq, 0usize));
@@ -786,6 +799,17 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                         .is_some_and(|s| usize::try_from(s).map_or(true, |s| s >= self.count))
                     {
                         return Err(ErrorKind::ComponentIndexOutOfRange.at(arg_at));
+                    }
+                    for (k, _) in scratch.custom.iter().flatten() {
+                        let seen = custom.contains(&Some(*k));
+                        let free = custom.iter_mut().find(|s| s.is_none());
+                        match (seen, free) {
+                            (true, _) => {}
+                            (false, Some(slot)) => *slot = Some(*k),
+                            (false, None) => {
+                                return Err(ErrorKind::LimitCustomParameters.at(arg_at));
+                            }
+                        }
                     }
                 }
                 cmd::RUN_SEQUENCE => {

@@ -37,7 +37,11 @@ pub const MAX_COMPONENT_ID_SEGMENTS: usize = 8;
 pub const MAX_PAYLOADS: usize = 8;
 /// Components a processor handles by default (`Processor`'s const generic).
 pub const DEFAULT_COMPONENTS: usize = 4;
-/// Custom (private-use) parameters stored per component.
+/// Custom (private-use) parameter numbers the sequences of one procedure
+/// may use, all components together. Each component stores the values of
+/// those it is given; counting the numbers before the procedure runs (every
+/// override, every section, every try-each alternative) means no
+/// component's table can overflow after a directive has acted.
 pub const MAX_CUSTOM_PARAMETERS: usize = 2;
 
 /// Run-time limits, each at most its constant above. Each call reads the

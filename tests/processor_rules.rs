@@ -342,6 +342,72 @@ fn custom_parameters_are_stored_but_not_in_the_shared_sequence() {
     );
 }
 
+#[test]
+fn custom_parameters_a_procedure_uses_are_counted_before_it_runs() {
+    // Each override alone fits the table; together the procedure uses one
+    // custom number more than it holds (MAX_CUSTOM_PARAMETERS = 2). Without
+    // the count across overrides and sections, the fetch ran and only then
+    // did the third number overflow component 0's table.
+    let one = |k: i64| ovr(vec![(k, Value::Uint(1))]);
+    let split_in_validate =
+        fetch_then_validate(vec![one(-300), one(-301), one(-302), C::image_match(15)]);
+    rejected_before_anything_runs(
+        split_in_validate,
+        Procedure::Update,
+        K::LimitCustomParameters,
+        "three custom numbers in three overrides",
+    );
+    // Parameters persist from payload-fetch into validate: split there.
+    let mut split_across_sections = fetch_then_validate(vec![one(-301), one(-302)]);
+    split_across_sections
+        .payload_fetch
+        .as_mut()
+        .unwrap()
+        .0
+        .insert(0, one(-300));
+    rejected_before_anything_runs(
+        split_across_sections,
+        Procedure::Update,
+        K::LimitCustomParameters,
+        "three custom numbers across payload-fetch and validate",
+    );
+    // The same numbers set again, in another override or section, count once.
+    let mut repeated =
+        fetch_then_validate(vec![one(-300), one(-301), one(-300), C::image_match(15)]);
+    repeated
+        .payload_fetch
+        .as_mut()
+        .unwrap()
+        .0
+        .insert(0, one(-301));
+    let mut m = device();
+    assert_eq!(run(repeated, &mut m, Procedure::Update), complete());
+    assert!(
+        m.calls.iter().any(|c| c.starts_with("fetch")),
+        "{:?}",
+        m.calls
+    );
+    // The count is for all components together: two numbers for component
+    // 0 and a third for component 1 are refused, though each table would
+    // hold its own.
+    let per_component = two_components(
+        identity_for_all(),
+        vec![
+            C::set_component_index(0),
+            one(-300),
+            one(-301),
+            C::set_component_index(1),
+            one(-302),
+        ],
+    );
+    rejected_before_anything_runs(
+        per_component,
+        Procedure::Section(7),
+        K::LimitCustomParameters,
+        "three custom numbers over two components",
+    );
+}
+
 // ---- commands ----------------------------------------------------------------
 
 #[test]
