@@ -1160,8 +1160,10 @@ suit_verdict suit_crypto_verify_builtin(void *user,
  * written past.
  *
  * # Safety
- * `ctx` must be NULL or point to writable storage of `ctx_size` bytes
- * (normally a `suit_ctx`). `copy_buf` must be NULL with `copy_buf_len` 0,
+ * `ctx` must be NULL or point to writable, initialised storage of
+ * `ctx_size` bytes (normally a `suit_ctx`): zeroed before first use
+ * (`suit_ctx ctx = {0};`, a static) or left by `suit_ctx_deinit`. Init
+ * reads its first word to refuse a context already in use. `copy_buf` must be NULL with `copy_buf_len` 0,
  * or point to `copy_buf_len` writable bytes that stay valid until
  * `suit_ctx_deinit` and that nothing else writes while a `suit_*` call on
  * this context runs. Between calls the buffer may be written, e.g. to
@@ -1308,6 +1310,9 @@ suit_result suit_authenticate(struct suit_ctx *ctx,
  * # Errors
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
  * `SUIT_RESULT_INVALID_ARGUMENT` (misaligned `out`), and as every query:
+ * `SUIT_RESULT_INVALID_ARGUMENT` when an output (`out`, `out_len`)
+ * overlaps the held envelope (the copy buffer's envelope, or the caller's
+ * in zero-copy mode) or the context, checked before anything is written;
  * `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; in
  * copy mode also reported as the envelope or CBOR error its changed bytes
  * cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
@@ -1536,8 +1541,9 @@ suit_result suit_run_section(struct suit_ctx *ctx,
  * already initialised verifier stays as it was (`SUIT_RESULT_BAD_STATE`).
  *
  * # Safety
- * `v` NULL or `v_size` writable bytes (a `suit_image_verifier`), not moved
- * until deinit; `ctx` as for `suit_ctx_deinit`; `platform` as for
+ * `v` NULL or `v_size` writable, initialised bytes (a
+ * `suit_image_verifier` zeroed before first use, or left by a deinit; init
+ * reads its first word), not moved until deinit; `ctx` as for `suit_ctx_deinit`; `platform` as for
  * `suit_run_update`.
  *
  * # Errors

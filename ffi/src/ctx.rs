@@ -194,8 +194,9 @@ impl Ctx {
     pub(crate) unsafe fn get(ctx: *mut suit_ctx) -> Result<Ctx, Error> {
         p::check(ctx.cast_const())?;
         let inner: *mut CtxInner = p::place(ctx);
-        // SAFETY: non-NULL, aligned, readable (contract); a u64 of any bit
-        // pattern is valid, so garbage from an uninitialised context is fine.
+        // SAFETY: non-NULL, aligned, readable and initialised (contract:
+        // zeroed before first use); a u64 of any bit pattern is valid, so
+        // the leftovers of a deinit or of other data are fine.
         let magic = unsafe { ptr::read(addr_of!((*inner).head.magic)) };
         if magic != magic_for(ctx) {
             return Err(ErrorKind::BadState.here());
@@ -412,8 +413,10 @@ unsafe fn init(
 /// written past.
 ///
 /// # Safety
-/// `ctx` must be NULL or point to writable storage of `ctx_size` bytes
-/// (normally a `suit_ctx`). `copy_buf` must be NULL with `copy_buf_len` 0,
+/// `ctx` must be NULL or point to writable, initialised storage of
+/// `ctx_size` bytes (normally a `suit_ctx`): zeroed before first use
+/// (`suit_ctx ctx = {0};`, a static) or left by `suit_ctx_deinit`. Init
+/// reads its first word to refuse a context already in use. `copy_buf` must be NULL with `copy_buf_len` 0,
 /// or point to `copy_buf_len` writable bytes that stay valid until
 /// `suit_ctx_deinit` and that nothing else writes while a `suit_*` call on
 /// this context runs. Between calls the buffer may be written, e.g. to
@@ -767,23 +770,40 @@ unsafe fn copy_out(
     Ok(())
 }
 
+/// The regions `copy_out` writes.
+fn copy_regions(out: *mut u8, out_size: usize, out_len: *mut usize) -> [(usize, usize); 2] {
+    [(out.addr(), out_size), (out_len.addr(), size_of::<usize>())]
+}
+
 /// A query on the authenticated manifest, recording errors in the context.
 ///
 /// One copy for every query (`f` behind `dyn`, not a generic): the
 /// boundary, the re-check of the held manifest and the error recording
 /// are the bulk of each query function (flash on Cortex-M).
 ///
+/// `outs` are the regions `f` writes (address, length). None may overlap
+/// the held envelope, which `f` reads while it writes, or the context:
+/// `SUIT_RESULT_INVALID_ARGUMENT` before anything is read.
+///
 /// # Safety
 /// `ctx` as for `suit_ctx_deinit`.
 #[inline(never)]
 unsafe fn query(
     ctx: *mut suit_ctx,
+    outs: &[(usize, usize)],
     f: &mut dyn FnMut(&Authenticated<'_>) -> Result<(), Error>,
 ) -> suit_result {
     crate::boundary(|| {
         // SAFETY: forwarded contract.
         let c = try_code!(unsafe { Ctx::get_idle(ctx) });
         begin(&c);
+        let (env, env_len) = (c.head().env.addr(), c.head().env_len);
+        let clash = outs.iter().any(|&(a, n)| {
+            overlap(a, n, env, env_len) || overlap(a, n, ctx.addr(), size_of::<suit_ctx>())
+        });
+        if clash {
+            return finish_with(&c, Err(ErrorKind::InvalidArgument.here()), None);
+        }
         let crypto = c.crypto();
         let busy = c.busy(); // the digest re-check calls the digest callbacks
         let r = c.with_auth(&crypto, |a| f(a));
@@ -804,6 +824,9 @@ unsafe fn query(
 /// # Errors
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
 /// `SUIT_RESULT_INVALID_ARGUMENT` (misaligned `out`), and as every query:
+/// `SUIT_RESULT_INVALID_ARGUMENT` when an output (`out`, `out_len`)
+/// overlaps the held envelope (the copy buffer's envelope, or the caller's
+/// in zero-copy mode) or the context, checked before anything is written;
 /// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; in
 /// copy mode also reported as the envelope or CBOR error its changed bytes
 /// cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
@@ -817,7 +840,7 @@ pub unsafe extern "C" fn suit_manifest_sequence_number(
         unsafe { p::write(out, a.sequence_number()) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, &mut f) }
+    unsafe { query(ctx, &[(out.addr(), size_of::<u64>())], &mut f) }
 }
 
 /// The number of components in the authenticated manifest.
@@ -839,7 +862,7 @@ pub unsafe extern "C" fn suit_manifest_component_count(
         unsafe { p::write(out, n) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, &mut f) }
+    unsafe { query(ctx, &[(out.addr(), size_of::<u32>())], &mut f) }
 }
 
 /// Component `component`'s identifier, as its encoded CBOR array
@@ -867,7 +890,7 @@ pub unsafe extern "C" fn suit_manifest_component_id(
         unsafe { copy_out(id.encoded(), out, out_size, out_len, false) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, &mut f) }
+    unsafe { query(ctx, &copy_regions(out, out_size, out_len), &mut f) }
 }
 
 fn component_id<'a>(
@@ -901,7 +924,7 @@ pub unsafe extern "C" fn suit_manifest_component_segment_count(
         unsafe { p::write(out, n) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, &mut f) }
+    unsafe { query(ctx, &[(out.addr(), size_of::<u32>())], &mut f) }
 }
 
 /// Segment `segment` of component `component`'s identifier (the bytes of
@@ -932,7 +955,7 @@ pub unsafe extern "C" fn suit_manifest_component_segment(
         unsafe { copy_out(seg, out, out_size, out_len, false) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, &mut f) }
+    unsafe { query(ctx, &copy_regions(out, out_size, out_len), &mut f) }
 }
 
 /// The manifest's reference-uri, copied to `out` with a terminating NUL
@@ -960,7 +983,7 @@ pub unsafe extern "C" fn suit_manifest_reference_uri(
         unsafe { copy_out(uri.as_bytes(), out, out_size, out_len, true) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, &mut f) }
+    unsafe { query(ctx, &copy_regions(out, out_size, out_len), &mut f) }
 }
 
 /// A text string from the manifest's text member (SUIT_Text_Map): for
@@ -1002,7 +1025,7 @@ pub unsafe extern "C" fn suit_manifest_text(
         unsafe { copy_out(text.as_bytes(), out, out_size, out_len, true) }
     };
     // SAFETY: forwarded contract.
-    unsafe { query(ctx, &mut f) }
+    unsafe { query(ctx, &copy_regions(out, out_size, out_len), &mut f) }
 }
 
 fn text_lookup<'a>(

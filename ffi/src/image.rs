@@ -97,7 +97,8 @@ impl Verifier {
     unsafe fn set_up(v: *mut suit_image_verifier) -> Result<bool, Error> {
         p::check(v.cast_const())?;
         let inner: *mut VerifierInner = p::place(v);
-        // SAFETY: non-NULL, aligned, readable (contract); any u64 is valid.
+        // SAFETY: non-NULL, aligned, readable and initialised (contract:
+        // zeroed before first use); any u64 is valid.
         let magic = unsafe { ptr::read(addr_of!((*inner).head.magic)) };
         Ok(magic == magic_for(v))
     }
@@ -241,8 +242,9 @@ impl Drop for BusyGuard {
 /// already initialised verifier stays as it was (`SUIT_RESULT_BAD_STATE`).
 ///
 /// # Safety
-/// `v` NULL or `v_size` writable bytes (a `suit_image_verifier`), not moved
-/// until deinit; `ctx` as for `suit_ctx_deinit`; `platform` as for
+/// `v` NULL or `v_size` writable, initialised bytes (a
+/// `suit_image_verifier` zeroed before first use, or left by a deinit; init
+/// reads its first word), not moved until deinit; `ctx` as for `suit_ctx_deinit`; `platform` as for
 /// `suit_run_update`.
 ///
 /// # Errors

@@ -28,8 +28,9 @@
 //!   target. `suit_ctx_init` takes the caller's `sizeof(suit_ctx)` and
 //!   `SUIT_ABI_VERSION` and refuses a mismatch, so a firmware compiled
 //!   against a header of other capacities cannot be written past.
-//! - **Magic word.** The first word is `MAGIC ^ address`: use before init,
-//!   after deinit (the storage is zeroed) or of a copied handle returns
+//! - **Magic word.** The first word is `MAGIC ^ address`: use before init
+//!   (of storage zeroed before first use, as the header asks), after deinit
+//!   (the storage is zeroed) or of a copied handle returns
 //!   `SUIT_RESULT_BAD_STATE` rather than undefined behaviour.
 //! - **Manifest constancy (RFC 9124 REQ.SEC.MFST.CONST).** The core's
 //!   `Authenticated<'a>` borrows the envelope and cannot be stored in C

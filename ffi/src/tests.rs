@@ -1227,6 +1227,86 @@ fn queries_copy_out_with_size_checks() {
     }
 }
 
+#[test]
+fn query_outputs_may_not_overlap_the_held_envelope_or_the_context() {
+    let v = vectors();
+    let len = v.envelope.len();
+    let mut n = 0usize;
+    let mut seq = 0u64;
+    let mut uri = [0u8; 64];
+
+    // Copy mode: the held envelope is the front of the copy buffer.
+    let c = Ctx::copy_mode(len + 64);
+    ok(c.auth(&v.envelope, 0));
+    let before = v.envelope.clone();
+    // An aligned u64 inside the envelope (a misaligned one is refused anyway).
+    let seq_at = c.buf.wrapping_add(c.buf.align_offset(8)).cast::<u64>();
+    let ctx_out = c.p().cast::<u8>();
+    // SAFETY: every pointer is inside live storage (the buffer holds len +
+    // 64 bytes, the context CTX_SIZE); overlapping ones are refused before
+    // anything is written.
+    unsafe {
+        for (what, r) in [
+            (
+                "uri into the envelope",
+                suit_manifest_reference_uri(c.p(), c.buf.add(8), 64, &mut n),
+            ),
+            (
+                "out_len into the envelope",
+                suit_manifest_reference_uri(c.p(), uri.as_mut_ptr(), 64, c.buf.cast()),
+            ),
+            (
+                "uri ending in the envelope's last byte",
+                suit_manifest_reference_uri(c.p(), c.buf.add(len - 1), 64, &mut n),
+            ),
+            (
+                "uri into the context",
+                suit_manifest_reference_uri(c.p(), ctx_out.add(16), 64, &mut n),
+            ),
+            ("sequence number into the envelope", {
+                suit_manifest_sequence_number(c.p(), seq_at)
+            }),
+        ] {
+            assert_eq!(kind(r), Some(ErrorKind::InvalidArgument), "{what}");
+            assert_eq!(c.last().result, r, "{what}");
+        }
+        assert_eq!(core::slice::from_raw_parts(c.buf, len), &before[..]);
+        // The buffer's spare bytes after the envelope are the caller's.
+        ok(suit_manifest_reference_uri(
+            c.p(),
+            c.buf.add(len),
+            64,
+            &mut n,
+        ));
+        assert_eq!(
+            core::slice::from_raw_parts(c.buf.add(len), n),
+            fixture::REFERENCE_URI.as_bytes()
+        );
+    }
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
+    drop(c);
+
+    // Zero-copy mode: the held envelope is the caller's.
+    let c = Ctx::zero_copy();
+    let env = Raw::new(v.envelope.clone());
+    let ep = env.get().as_mut_ptr();
+    let k = key();
+    // SAFETY: the envelope stays live and is only accessed through `ep`.
+    unsafe {
+        ok(suit_authenticate(c.p(), ep, len, &k, 1, 0, 0));
+        err(
+            suit_manifest_sequence_number(c.p(), ep.add(ep.align_offset(8)).cast()),
+            ErrorKind::InvalidArgument,
+        );
+        err(
+            suit_manifest_component_id(c.p(), 0, ep, 64, &mut n),
+            ErrorKind::InvalidArgument,
+        );
+        ok(suit_manifest_sequence_number(c.p(), &mut seq));
+    }
+    assert_eq!(seq, fixture::SEQUENCE);
+}
+
 // ---- procedures -------------------------------------------------------------------
 
 #[test]

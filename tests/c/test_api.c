@@ -346,7 +346,7 @@ static void test_ietf_examples(void)
     int mode;
     for (mode = 0; mode < 2; mode++) {
         for (i = 0; i < sizeof ok_files / sizeof ok_files[0]; i++) {
-            suit_ctx ctx;
+            suit_ctx ctx = {0};
             size_t len;
             uint8_t *env = read_file(ok_files[i].file, &len);
             uint64_t seq = 99;
@@ -366,7 +366,7 @@ static void test_ietf_examples(void)
         }
     }
     for (i = 0; i < sizeof bad_files / sizeof bad_files[0]; i++) {
-        suit_ctx ctx;
+        suit_ctx ctx = {0};
         size_t len;
         uint8_t *env = read_file(bad_files[i].file, &len);
         suit_error_detail d;
@@ -379,7 +379,7 @@ static void test_ietf_examples(void)
     }
     /* Text, reference-uri, severed text (example 2). */
     {
-        suit_ctx ctx;
+        suit_ctx ctx = {0};
         size_t len, n = 0;
         uint8_t *env = read_file("manifest/example2-signed-full.cbor", &len);
         char buf[1024];
@@ -412,7 +412,7 @@ static void test_ietf_examples(void)
         static const uint8_t class_id[16] = {0x14, 0x92, 0xaf, 0x14, 0x25, 0x69, 0x5e, 0x48,
                                              0xbf, 0x42, 0x9b, 0x2d, 0x51, 0xf2, 0xab, 0x45};
         static uint8_t image[34768];
-        suit_ctx ctx;
+        suit_ctx ctx = {0};
         size_t len;
         uint8_t *env = read_file("manifest/example0-signed.cbor", &len);
         device d = new_device(image, sizeof image);
@@ -452,7 +452,7 @@ static void test_generated_envelopes(void)
     };
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        suit_ctx ctx;
+        suit_ctx ctx = {0};
         uint64_t seq = 0;
         device d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
         suit_platform p = platform_for(&d);
@@ -474,7 +474,7 @@ static void test_generated_envelopes(void)
     }
     /* Multi-party policy: both required, only one signed. */
     {
-        suit_ctx ctx;
+        suit_ctx ctx = {0};
         init_copy(&ctx);
         CHECK_RC(suit_authenticate(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, both_keys(), 2, 0, 3),
                  SUIT_RESULT_AUTH_REQUIRED_SIGNER_MISSING);
@@ -488,7 +488,7 @@ static void test_generated_envelopes(void)
 
 static void test_queries(void)
 {
-    suit_ctx ctx;
+    suit_ctx ctx = {0};
     uint8_t buf[128];
     size_t n = 0;
     uint32_t count = 0;
@@ -521,13 +521,20 @@ static void test_queries(void)
     CHECK_RC(suit_manifest_text(&ctx, NULL, 0, 2, buf, sizeof buf, &n), SUIT_RESULT_SECTION_ABSENT);
     CHECK_RC(suit_manifest_reference_uri(&ctx, buf, sizeof buf, &n), SUIT_RESULT_OK);
     CHECK(strcmp((char *)buf, VEC_REFERENCE_URI) == 0);
+    /* An output inside the held envelope (the copy buffer's front) or the
+       context is refused before anything is written. */
+    CHECK_RC(suit_manifest_reference_uri(&ctx, copy_buf + 4, sizeof buf, &n), SUIT_RESULT_INVALID_ARGUMENT);
+    CHECK_RC(suit_manifest_text(&ctx, NULL, 0, 1, buf, sizeof buf, (size_t *)(void *)&ctx), SUIT_RESULT_INVALID_ARGUMENT);
+    CHECK(memcmp(copy_buf, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519) == 0);
+    CHECK_RC(suit_manifest_reference_uri(&ctx, copy_buf + sizeof VEC_ENVELOPE_ED25519, sizeof buf, &n), SUIT_RESULT_OK);
+    CHECK(strcmp((char *)copy_buf + sizeof VEC_ENVELOPE_ED25519, VEC_REFERENCE_URI) == 0);
     CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
 }
 
 static void test_misuse(void)
 {
     suit_ctx ctx, copy;
-    suit_image_verifier ver;
+    suit_image_verifier ver = {0};
     uint8_t small[16], buf[64];
     uint64_t seq;
     uint32_t u32;
@@ -723,7 +730,7 @@ static void test_callback_failures(void)
         {"component", SUIT_RESULT_PLATFORM_FAILED, SUIT_NO_SECTION, 0},
         {"component:wait", SUIT_RESULT_PENDING, SUIT_NO_SECTION, 0},
     };
-    suit_ctx ctx;
+    suit_ctx ctx = {0};
     size_t i;
     init_copy(&ctx);
     CHECK_RC(suit_authenticate(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1, 0, 0),
@@ -782,7 +789,7 @@ static void test_callback_failures(void)
 
 static suit_result stream(suit_ctx *ctx, const uint8_t *image, size_t len, size_t chunk, suit_verdict *v)
 {
-    suit_image_verifier ver;
+    suit_image_verifier ver = {0};
     device d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
     suit_platform p = platform_for(&d);
     suit_result r, f;
@@ -810,7 +817,7 @@ static void test_streaming(void)
 {
     static const size_t chunks[] = {1, 7, 64, 4096};
     static uint8_t bad[sizeof VEC_IMAGE + 1];
-    suit_ctx ctx;
+    suit_ctx ctx = {0};
     size_t i;
     suit_verdict v;
     init_copy(&ctx);
@@ -835,7 +842,7 @@ static void test_streaming(void)
     }
     /* A failing condition in the shared sequence: no verifier. */
     {
-        suit_image_verifier ver;
+        suit_image_verifier ver = {0};
         device d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
         suit_platform p = platform_for(&d);
         d.fail = "class:nomatch";
@@ -937,7 +944,7 @@ static void test_crypto_callbacks(void)
     static const char *const failures[] = {"init", "update", "finish", "verify"};
     crypto_dev cd;
     suit_crypto table;
-    suit_ctx ctx;
+    suit_ctx ctx = {0};
     size_t len, hexlen, i;
     uint8_t *env = read_file("manifest/example0-signed.cbor", &len);
     uint8_t *hex = read_file("manifest/example0-signed.sig_structure.hex", &hexlen);
@@ -1025,7 +1032,7 @@ static void test_crypto_callbacks(void)
         CHECK(v == SUIT_VERDICT_DENY);
         cd.fail = NULL;
         {
-            suit_image_verifier ver;
+            suit_image_verifier ver = {0};
             int aborts = cd.aborts;
             CHECK_RC(suit_image_verifier_init(&ver, sizeof ver, SUIT_ABI_VERSION, &ctx, &p, 0), SUIT_RESULT_OK);
             CHECK_RC(suit_image_verifier_update(&ver, VEC_IMAGE, 100), SUIT_RESULT_OK);
