@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use suit_encoder::cose::{KeyType, SigningKey};
 
-use crate::util::{CmdResult, Failure, commit_temp, usage, write_temp};
+use crate::util::{
+    CmdResult, Failure, commit_temp, commit_temp_new, exists, occupied, usage, write_temp,
+};
 
 /// Key algorithms `keygen` makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -58,15 +60,12 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
     let mut public = base;
     public.push(".pub.pem");
     let (private, public) = (PathBuf::from(private), PathBuf::from(public));
-    if !args.force {
-        for p in [&private, &public] {
-            if p.exists() {
-                return Err(usage(format!(
-                    "{} exists; use --force to overwrite it",
-                    p.display()
-                )));
-            }
-        }
+    // Checked first so no key is made in vain; the commit below checks
+    // again, atomically.
+    if !args.force
+        && let Some(p) = [&private, &public].into_iter().find(|p| occupied(p))
+    {
+        return Err(exists(p));
     }
     let key = SigningKey::generate(kt).map_err(|e| Failure::Usage(e.to_string()))?;
     let private_pem = key
@@ -83,11 +82,22 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         write_temp(&public, public_pem.as_bytes(), 0o644, "public key").inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp_private);
         })?;
-    if let Err(e) = commit_temp(&tmp_private, &private, "private key") {
+    // Without --force, an existing name (even one made since the check
+    // above) fails the commit instead of being replaced.
+    let commit = if args.force {
+        commit_temp
+    } else {
+        commit_temp_new
+    };
+    if let Err(e) = commit(&tmp_private, &private, "private key") {
         let _ = std::fs::remove_file(&tmp_public);
         return Err(e);
     }
-    commit_temp(&tmp_public, &public, "public key")?;
+    if let Err(e) = commit(&tmp_public, &public, "public key") {
+        // No half pair: the private key just written goes too.
+        let _ = std::fs::remove_file(&private);
+        return Err(e);
+    }
     let name = crate::util::key_type_name(kt);
     crate::util::err_line(&format!(
         "wrote {} (private {name} key, PKCS#8, mode 0600) and {} (public key, SPKI)",

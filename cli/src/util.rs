@@ -184,6 +184,35 @@ pub(crate) fn commit_temp(tmp: &Path, path: &Path, what: &str) -> CmdResult {
     })
 }
 
+/// Move a file made by [`write_temp`] to `path` only if nothing is there,
+/// not even a dangling symbolic link: a hard link fails atomically when the
+/// name exists, so a file made after an earlier check is not replaced
+/// either. Where the file system has no hard links, a check then a rename.
+pub(crate) fn commit_temp_new(tmp: &Path, path: &Path, what: &str) -> CmdResult {
+    let linked = std::fs::hard_link(tmp, path);
+    let r = match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(path)),
+        Err(_) if std::fs::symlink_metadata(path).is_ok() => Err(exists(path)),
+        Err(_) => return commit_temp(tmp, path, what),
+    };
+    let _ = std::fs::remove_file(tmp);
+    r
+}
+
+/// Whether anything is at `path`, a dangling symbolic link included.
+pub(crate) fn occupied(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// The usage error for an existing output without `--force`.
+pub(crate) fn exists(path: &Path) -> Failure {
+    usage(format!(
+        "{} exists; use --force to overwrite it",
+        path.display()
+    ))
+}
+
 /// Set when writing standard output failed (other than a closed pipe);
 /// `main` then exits with status 2, so a CI job never records an empty
 /// output file as a success.
@@ -326,6 +355,40 @@ pub(crate) fn component_id_string(segments: &[Vec<u8>]) -> String {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commit_new_never_replaces_a_name_made_after_the_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("k.pem");
+        // A file, or a dangling symbolic link, made after keygen's check.
+        let mut squatters = vec!["file"];
+        if cfg!(unix) {
+            squatters.push("dangling link");
+        }
+        for squatter in squatters {
+            let tmp = write_temp(&target, b"new key", 0o600, "private key").unwrap();
+            if squatter == "file" {
+                std::fs::write(&target, b"old").unwrap();
+            } else {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(dir.path().join("nowhere"), &target).unwrap();
+            }
+            match commit_temp_new(&tmp, &target, "private key") {
+                Err(Failure::Usage(m)) => assert!(m.contains("exists; use --force"), "{m}"),
+                other => panic!("{squatter}: {other:?}"),
+            }
+            assert!(!tmp.exists(), "{squatter}: temporary file left");
+            assert!(!dir.path().join("nowhere").exists(), "{squatter}");
+            if squatter == "file" {
+                assert_eq!(std::fs::read(&target).unwrap(), b"old");
+            }
+            std::fs::remove_file(&target).unwrap();
+        }
+        let tmp = write_temp(&target, b"new key", 0o600, "private key").unwrap();
+        commit_temp_new(&tmp, &target, "private key").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"new key");
+        assert!(!tmp.exists());
+    }
 
     #[test]
     fn uuids() {

@@ -150,6 +150,33 @@ fn keygen_refuses_a_directory_as_prefix() {
 
 #[cfg(unix)]
 #[test]
+fn keygen_without_force_refuses_a_dangling_symbolic_link_and_leaves_no_half_pair() {
+    let w = Work::new();
+    // A link to nothing is still a name in use: without --force it stays.
+    std::os::unix::fs::symlink(w.path("nowhere"), w.path("k.pem")).unwrap();
+    let o = w.suit(&["keygen", "--alg", "ed25519", "--out", "k"]);
+    assert!(o.usage().contains("k.pem exists; use --force"), "{o:?}");
+    let meta = std::fs::symlink_metadata(w.path("k.pem")).unwrap();
+    assert!(meta.file_type().is_symlink());
+    assert!(!w.path("nowhere").exists());
+    assert!(!w.path("k.pub.pem").exists());
+    // An existing public key alone: no private key is left behind.
+    w.write("p.pub.pem", b"keep me");
+    let o = w.suit(&["keygen", "--alg", "ed25519", "--out", "p"]);
+    assert!(o.usage().contains("p.pub.pem exists"), "{o:?}");
+    assert!(!w.path("p.pem").exists());
+    assert_eq!(w.read("p.pub.pem"), b"keep me");
+    // No temporary file is left either.
+    let names: Vec<_> = std::fs::read_dir(w.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains("suit-tmp"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
 fn keygen_replaces_a_symbolic_link_instead_of_writing_through_it() {
     let w = Work::new();
     w.write("victim", b"keep me");
