@@ -84,7 +84,10 @@ impl<'k> TrustedKey<'k> {
         }
     }
 
-    /// The same key, selected only by blocks that carry this COSE `kid`.
+    /// The same key, bound to a COSE `kid`: a block that carries a kid is
+    /// checked with it only when the kids are equal. A block without a kid
+    /// is still tried with it, as with every key of its type (see
+    /// [`TrustedKey`]).
     #[must_use]
     pub const fn with_kid(mut self, kid: &'k [u8]) -> TrustedKey<'k> {
         self.kid = Some(kid);
@@ -325,7 +328,10 @@ pub fn reauthenticate<'a, C: Crypto>(
 /// [`ErrorKind::InvalidArgument`] first when `policy.required_signers` names
 /// a key the store does not have; CBOR errors and
 /// [`ErrorKind::LimitCborItems`] for malformed or oversized content (a
-/// malformed signature block is an error, not an ignored block);
+/// malformed signature block is an error, not an ignored block: the
+/// envelope's CBOR must be deterministic, its authentication blocks
+/// included, so a block with unsorted keys or a non-shortest length rejects
+/// the envelope even beside a block that verifies);
 /// [`ErrorKind::InvalidParameter`] for a wrapper digest of the wrong length;
 /// [`ErrorKind::AuthDigestMismatch`], [`ErrorKind::AuthUnsupportedDigest`],
 /// [`ErrorKind::AuthNoSignature`]; when no block verifies, the reason of the

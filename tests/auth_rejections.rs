@@ -728,6 +728,18 @@ fn extra_blocks_beside_a_valid_one() {
         );
     }
     assert_eq!(with(vec![0x1c]), Err(K::CborMalformed));
+    // Well-formed but not deterministic: rejects too (every map of the
+    // envelope must be canonical, its authentication blocks included).
+    let header = [0xd2, 0x84, 0x43, 0xa1, 0x01, 0x27]; // 18([<<{1: -8}>>,
+    let mut unsorted = header.to_vec();
+    unsorted.extend_from_slice(&[0xa2, 0x18, 0x21, 0x00, 0x04, 0x41, 0x6b]); // {33: 0, 4: h'6b'}
+    unsorted.extend_from_slice(&[0xf6, 0x58, 0x40]); // nil, 64-byte signature
+    unsorted.extend_from_slice(&[0; 64]);
+    assert_eq!(with(unsorted), Err(K::CborUnsortedKeys));
+    let mut long_length = header.to_vec();
+    long_length.extend_from_slice(&[0xa0, 0xf6, 0x59, 0x00, 0x40]); // {}, nil, length in 2 bytes
+    long_length.extend_from_slice(&[0; 64]);
+    assert_eq!(with(long_length), Err(K::CborNotShortest));
 }
 
 #[test]
