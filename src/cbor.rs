@@ -441,6 +441,16 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// # Errors
     /// Any CBOR error, [`ErrorKind::LimitCborDepth`], budget errors.
     pub fn skip(&mut self) -> Result<&'a [u8]> {
+        self.skip_within(MAX_CBOR_DEPTH)
+    }
+
+    /// [`Reader::skip`] with at most `depth` levels (at most
+    /// [`MAX_CBOR_DEPTH`]): for an item that another skip of an enclosing
+    /// item also walks, so both accept the same items.
+    ///
+    /// # Errors
+    /// As [`Reader::skip`].
+    pub fn skip_within(&mut self, depth: usize) -> Result<&'a [u8]> {
         let item_start = self.position();
         // A scalar (the common case: an integer or a byte string) needs no
         // stack of levels.
@@ -452,6 +462,9 @@ impl<'a, 'b> Reader<'a, 'b> {
         // its unused levels uninitialised: zeroing a fixed array of 16
         // levels cost ~100 instructions per container skipped (Cortex-M4).
         let mut open: heapless::Vec<Level, MAX_CBOR_DEPTH> = heapless::Vec::new();
+        if depth == 0 {
+            return Err(self.err(ErrorKind::LimitCborDepth));
+        }
         open.push(Level::new(major, children))
             .map_err(|_| self.err(ErrorKind::LimitCborDepth))?;
         loop {
@@ -475,6 +488,8 @@ impl<'a, 'b> Reader<'a, 'b> {
             let (major, children) = self.item()?;
             if children == 0 {
                 self.item_done(top)?;
+            } else if open.len() >= depth {
+                return Err(self.err(ErrorKind::LimitCborDepth));
             } else {
                 open.push(Level::new(major, children))
                     .map_err(|_| self.err(ErrorKind::LimitCborDepth))?;
@@ -800,6 +815,36 @@ mod tests {
             check_single_item(&items, 0, &mut b).map_err(|e| e.kind()),
             Err(ErrorKind::LimitCborItems)
         );
+    }
+
+    #[test]
+    fn skip_within_a_depth() {
+        // `levels` nested arrays around a 0.
+        let nested = |levels: usize| {
+            let mut v = [0x81u8; MAX_CBOR_DEPTH + 1];
+            v[levels] = 0x00;
+            v
+        };
+        let within = |bytes: &[u8], depth: usize| {
+            let mut b = budget();
+            Reader::new(bytes, 0, &mut b)
+                .skip_within(depth)
+                .map(<[u8]>::len)
+                .map_err(|e| e.kind())
+        };
+        for depth in [0, 1, 5, MAX_CBOR_DEPTH - 1, MAX_CBOR_DEPTH] {
+            let fits = nested(depth);
+            assert_eq!(within(&fits, depth), Ok(depth + 1), "depth {depth}");
+            if depth < MAX_CBOR_DEPTH {
+                let deeper = nested(depth + 1);
+                assert_eq!(
+                    within(&deeper, depth),
+                    Err(ErrorKind::LimitCborDepth),
+                    "depth {depth}"
+                );
+            }
+        }
+        assert_eq!(skip(&nested(MAX_CBOR_DEPTH)), Ok(MAX_CBOR_DEPTH + 1));
     }
 
     #[test]

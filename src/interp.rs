@@ -59,7 +59,7 @@ use crate::crypto::{Crypto, MAX_DIGEST, ct_eq};
 use crate::digest::{OwnedDigest, SuitDigest};
 use crate::error::{Error, ErrorKind, NO_OFFSET, Result};
 use crate::image::ImageVerifier;
-use crate::limits::{Budget, Limits, MAX_CUSTOM_PARAMETERS, MAX_SEQUENCE_DEPTH};
+use crate::limits::{Budget, Limits, MAX_CBOR_DEPTH, MAX_CUSTOM_PARAMETERS, MAX_SEQUENCE_DEPTH};
 use crate::manifest::{Bstr, Manifest, Severable, key};
 use crate::platform::{
     Component, CustomParameters, Directive, Platform, PlatformError, Record, VendorId,
@@ -1785,9 +1785,12 @@ fn read_parameters<'a>(
             param::SOURCE_COMPONENT => p.source = Some(r.uint()?),
             param::INVOKE_ARGS => p.invoke_args = Some(r.bytes()?),
             param::FETCH_ARGUMENTS => p.fetch_args = Some(r.bytes()?),
-            // Custom (`param_key` let nothing else through).
+            // Custom (`param_key` let nothing else through). The run skips
+            // the whole argument before reading it (`step`), so the map is a
+            // level of that skip: the value gets one level less, here too,
+            // or the check would pass a value the run refuses after a fetch.
             _ => {
-                let v = r.skip()?;
+                let v = r.skip_within(MAX_CBOR_DEPTH.saturating_sub(1))?;
                 let slot = p
                     .custom
                     .iter()

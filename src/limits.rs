@@ -8,12 +8,16 @@
 
 use crate::error::{ErrorKind, Result};
 
-/// Deepest CBOR nesting one skipped item may have (arrays, maps and tags
-/// count one level each): the decoder reads SUIT's own structure level by
-/// level and skips whatever it does not interpret (a COSE header value, a
-/// text map, a custom parameter), and each skip keeps its own fixed-size
-/// stack of this depth. A value that sits under levels the decoder read
-/// itself may therefore be nested this deep below them. SUIT's deepest
+/// Deepest CBOR nesting one item may have when the decoder skips it or
+/// checks it whole (arrays, maps and tags count one level each). The
+/// decoder reads SUIT's own structure level by level and skips whatever it
+/// does not interpret (a COSE header value, a text map, a custom
+/// parameter), each skip with a fixed-size stack of this depth; and each
+/// bstr-wrapped member is checked whole, from its root. So how deep a
+/// value may be depends on where it sits: a custom parameter's value gets
+/// 14 levels at the top of a section (the section's array and the override
+/// map count) and 15 in a run-sequence body or a try-each alternative (the
+/// processor skips each override whole, the map counts). SUIT's deepest
 /// legitimate skipped value needs 4; 16 leaves room for text maps and
 /// custom values.
 pub const MAX_CBOR_DEPTH: usize = 16;

@@ -26,7 +26,7 @@ use suit_encoder::cbor::Value;
 use suit_encoder::suit::{Command as C, EnvelopeBuilder, Manifest, Sequence, param};
 use suit_encoder::test_keys;
 use suit_verify::interp::IdentityPolicy;
-use suit_verify::limits::MAX_CUSTOM_PARAMETERS;
+use suit_verify::limits::{MAX_CBOR_DEPTH, MAX_CUSTOM_PARAMETERS};
 use suit_verify::platform::{Directive, PlatformResult};
 use suit_verify::{
     Envelope, ErrorKind as K, KeyStore, Options, Outcome, PlatformError, Policy, Procedure,
@@ -406,6 +406,58 @@ fn custom_parameters_a_procedure_uses_are_counted_before_it_runs() {
         K::LimitCustomParameters,
         "three custom numbers over two components",
     );
+}
+
+#[test]
+fn a_custom_value_too_deep_for_the_run_is_refused_before_anything_runs() {
+    // The run skips an override's argument whole before reading it, so a
+    // custom value sits one level deeper for that skip than for a reader
+    // of the map. Inside a run-sequence body or a try-each alternative
+    // (bstr-wrapped, so the manifest's parse does not bound their depth),
+    // a value of MAX_CBOR_DEPTH levels passed the check and failed the run
+    // after payload-fetch had fetched.
+    let nested = |levels: usize| (0..levels).fold(Value::Uint(0), |v, _| Value::Array(vec![v]));
+    let in_body = |levels: usize, try_each: bool| {
+        let body = seq(vec![ovr(vec![(-300, nested(levels))])]);
+        let cmd = if try_each {
+            C::try_each(vec![body, seq(vec![C::abort(0)])], false)
+        } else {
+            C::run_sequence(body)
+        };
+        fetch_then_validate(vec![cmd, C::image_match(15)])
+    };
+    for try_each in [false, true] {
+        rejected_before_anything_runs(
+            in_body(MAX_CBOR_DEPTH, try_each),
+            Procedure::Update,
+            K::LimitCborDepth,
+            &format!("a custom value of MAX_CBOR_DEPTH levels, try-each: {try_each}"),
+        );
+        // One level less is read by the check and the run alike.
+        let mut m = device();
+        assert_eq!(
+            run(
+                in_body(MAX_CBOR_DEPTH - 1, try_each),
+                &mut m,
+                Procedure::Update
+            ),
+            complete(),
+            "try-each: {try_each}"
+        );
+    }
+    // At the top of a section the section's array counts too, and the
+    // manifest's parse bounds it (src/limits.rs says so).
+    let top = |levels: usize| fetch_then_validate(vec![ovr(vec![(-300, nested(levels))])]);
+    assert_eq!(
+        run(top(MAX_CBOR_DEPTH - 2), &mut device(), Procedure::Update),
+        complete()
+    );
+    let mut m = device();
+    assert_eq!(
+        run(top(MAX_CBOR_DEPTH - 1), &mut m, Procedure::Update),
+        Err(K::LimitCborDepth)
+    );
+    assert!(m.calls.is_empty(), "{:?}", m.calls);
 }
 
 // ---- commands ----------------------------------------------------------------
