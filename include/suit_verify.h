@@ -142,7 +142,10 @@
 
 /**
  * Run flag: no identity requirement before directives (the manifest's own
- * conditions decide). Not with `SUIT_RUN_IDENTITY_PER_COMPONENT`.
+ * conditions decide). Not with `SUIT_RUN_IDENTITY_PER_COMPONENT`. Without
+ * it, a procedure with a section whose directives no vendor and class
+ * condition (in it or the shared sequence) could unlock is refused,
+ * `SUIT_RESULT_IDENTITY_UNCHECKED`, before anything runs.
  */
 #define SUIT_RUN_IDENTITY_RELAXED 8
 

@@ -45,7 +45,10 @@
 //!   unknown command;
 //! - by default ([`IdentityPolicy::AnyComponent`]) a vendor and a class
 //!   condition must have passed in the current section run before its first
-//!   directive with side effects (fetch, write, copy, swap, invoke, custom).
+//!   directive with side effects (fetch, write, copy, swap, invoke, custom);
+//!   a section with such a directive but no vendor or no class condition (in
+//!   it or in the shared sequence, reached or not) is refused before
+//!   anything of the procedure runs, since its gate could never open.
 //!
 //! Nesting of try-each and run-sequence is bounded by
 //! [`Limits::sequence_depth`] (at most [`MAX_SEQUENCE_DEPTH`]). The
@@ -153,7 +156,9 @@ pub mod param {
 /// CBOR tag of a PEN vendor id.
 const TAG_PEN: u64 = 112;
 
-/// When directives with side effects are allowed.
+/// When directives with side effects are allowed. Under either gate, a
+/// section whose directives no vendor and class condition (in it or in the
+/// shared sequence) could unlock is refused before the procedure runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum IdentityPolicy {
@@ -277,6 +282,27 @@ struct Params<'a> {
     invoke_args: Option<&'a [u8]>,
     fetch_args: Option<&'a [u8]>,
     custom: [Option<(i64, &'a [u8])>; MAX_CUSTOM_PARAMETERS],
+}
+
+/// What [`Processor::check_sequence`] found in a sequence, nested ones
+/// included, for the identity gate (bits).
+mod seen {
+    /// A vendor-identifier condition.
+    pub(super) const VENDOR: u8 = 1;
+    /// A class-identifier condition.
+    pub(super) const CLASS: u8 = 2;
+    /// A command the gate stands before (directive or custom command).
+    pub(super) const GATED: u8 = 4;
+}
+
+/// The [`seen`] bit of a command that takes a reporting policy.
+fn seen_of(command: i64) -> u8 {
+    match command {
+        cmd::VENDOR_IDENTIFIER => seen::VENDOR,
+        cmd::CLASS_IDENTIFIER => seen::CLASS,
+        cmd::FETCH | cmd::WRITE | cmd::COPY | cmd::SWAP | cmd::INVOKE => seen::GATED,
+        _ => 0,
+    }
 }
 
 /// The component index in force.
@@ -606,8 +632,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         // most `MAX_CUSTOM_PARAMETERS`, so no component's table can overflow
         // while the procedure runs (parameters do not outlive a run).
         let mut custom = [None; MAX_CUSTOM_PARAMETERS];
+        let mut in_shared = 0;
         if let Some(shared) = m.shared_sequence() {
-            self.check_sequence(shared, true, &mut custom)?;
+            in_shared = self.check_sequence(shared, true, &mut custom)?;
         }
         let keys = procedure_keys(procedure)?;
         if keys.is_empty() {
@@ -634,7 +661,18 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         // payload-fetch and install have fetched and written.
         for &k in keys {
             if let Severable::Present(seq) = m.section(k) {
-                self.check_sequence(seq, false, &mut custom)?;
+                let found = self.check_sequence(seq, false, &mut custom)? | in_shared;
+                // A directive that no vendor and class condition of this
+                // section run (the shared sequence runs first) could have
+                // unlocked would fail at the identity gate: refused now,
+                // not after an earlier section fetched.
+                if found & seen::GATED != 0
+                    && found & (seen::VENDOR | seen::CLASS) != seen::VENDOR | seen::CLASS
+                    && self.options.identity != IdentityPolicy::Relaxed
+                {
+                    self.detail.section = k;
+                    return Err(ErrorKind::IdentityUnchecked.at(seq.start()));
+                }
             }
         }
         Ok(keys)
@@ -684,7 +722,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// not reach). In the shared sequence (`shared`), directives with side
     /// effects and custom commands or parameters are refused too. `custom`
     /// collects the custom parameter numbers of every sequence checked for
-    /// one procedure; one more than it holds rejects.
+    /// one procedure; one more than it holds rejects. Returns what the
+    /// identity gate needs to know of the sequence ([`seen`] bits).
     ///
     /// Depth-first without recursion: the sequences being checked are levels
     /// of a stack bounded by [`MAX_SEQUENCE_DEPTH`]; each level keeps a
@@ -697,7 +736,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         seq: Bstr<'a>,
         shared: bool,
         custom: &mut [Option<i64>; MAX_CUSTOM_PARAMETERS],
-    ) -> Result<()> {
+    ) -> Result<u8> {
+        let mut found = 0;
         let mut levels: heapless::Vec<CheckLevel<'a>, { MAX_SEQUENCE_DEPTH + 1 }> =
             heapless::Vec::new();
         let mut enter = Some((seq, 0usize));
@@ -726,7 +766,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     .map_err(|_| ErrorKind::LimitSequenceDepth.at(base))?;
             }
             let Some(level) = levels.last_mut() else {
-                return Ok(());
+                return Ok(found);
             };
             // The nested sequences of the command just read come first.
             if level.nested_left > 0 {
@@ -776,6 +816,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     if shared {
                         return Err(ErrorKind::CustomInSharedSequence.at(cmd_at));
                     }
+                    found |= seen::GATED;
                     r.skip()?;
                 }
                 cmd::SET_COMPONENT_INDEX => {
@@ -833,6 +874,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                         return Err(ErrorKind::InvalidParameter.at(arg_at));
                     }
                     r.uint()?;
+                    found |= seen_of(c);
                 }
                 c => return Err(unknown_command(c, cmd_at)),
             }

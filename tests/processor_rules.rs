@@ -774,7 +774,11 @@ fn with_several_components_every_sequence_starts_by_selecting_before_anything_ru
         ovr(vec![(21, Value::text("http://x/0"))]),
         C::fetch(2),
     ]);
-    let selecting_shared = vec![C::set_component_index(0), C::vendor_identifier(15)];
+    let selecting_shared = vec![
+        C::set_component_index(0),
+        C::vendor_identifier(15),
+        C::class_identifier(15),
+    ];
     let install_unselected = seq(vec![
         ovr(vec![(21, Value::text("http://x/1"))]),
         C::fetch(2),
@@ -794,7 +798,10 @@ fn with_several_components_every_sequence_starts_by_selecting_before_anything_ru
     // The shared sequence does not select (it starts with a condition).
     let selecting_install = seq(vec![C::set_component_index(1), C::fetch(2)]);
     rejected_before_anything_runs(
-        man(vec![C::vendor_identifier(15)], selecting_install.clone()),
+        man(
+            vec![C::vendor_identifier(15), C::class_identifier(15)],
+            selecting_install.clone(),
+        ),
         Procedure::Update,
         K::ComponentNotSelected,
         "shared",
@@ -1519,6 +1526,96 @@ fn directive_before_vendor_and_class_checks_policy_any_component() {
             Procedure::Section(20)
         ),
         complete()
+    );
+}
+
+#[test]
+fn a_section_whose_directives_no_identity_check_could_unlock_is_refused_before_anything_runs() {
+    // payload-fetch checks vendor and class, then fetches; install writes,
+    // and neither it nor the shared sequence (there is none) has a vendor
+    // or class condition. The identity gate refused the write only after
+    // the fetch had run; the check now refuses the procedure first.
+    let fetch_checked = seq(vec![
+        ovr(vec![
+            (1, param::uuid(&VENDOR)),
+            (2, param::uuid(&CLASS)),
+            (21, Value::text("http://x")),
+        ]),
+        C::vendor_identifier(15),
+        C::class_identifier(15),
+        C::fetch(2),
+    ]);
+    let install = |identity: Vec<C>| {
+        let mut cmds = identity;
+        cmds.push(ovr(vec![(18, Value::bytes(IMAGE.to_vec()))]));
+        cmds.push(C::write(2));
+        seq(cmds)
+    };
+    let man = |install: Sequence| Manifest {
+        shared: None,
+        payload_fetch: Some(fetch_checked.clone()),
+        install: Some(install),
+        validate: None,
+        invoke: None,
+        ..manifest(1)
+    };
+    let unchecked = man(install(vec![]));
+    rejected_before_anything_runs(
+        unchecked.clone(),
+        Procedure::Update,
+        K::IdentityUnchecked,
+        "install writes without vendor or class",
+    );
+    // The detail names install (20).
+    let env = signed_with(unchecked.clone(), &test_keys::ed25519_a());
+    let auth = authenticated(&env).unwrap();
+    let mut d = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut d, &RustCrypto, Options::DEFAULT).unwrap();
+    assert_eq!(
+        p.check(Procedure::Update).map_err(|e| e.kind()),
+        Err(K::IdentityUnchecked)
+    );
+    assert_eq!(p.failure_detail().section, 20);
+    // A vendor condition alone is not enough either.
+    rejected_before_anything_runs(
+        man(install(vec![C::vendor_identifier(15)])),
+        Procedure::Update,
+        K::IdentityUnchecked,
+        "install with a vendor condition only",
+    );
+    // Both conditions anywhere in install (here in a try-each
+    // alternative) let the run decide, as the gate does.
+    let in_alternative = C::try_each(
+        vec![
+            seq(vec![C::vendor_identifier(15), C::class_identifier(15)]),
+            seq(vec![C::abort(15)]),
+        ],
+        false,
+    );
+    let mut m = device();
+    assert_eq!(
+        run(
+            man(install(vec![in_alternative])),
+            &mut m,
+            Procedure::Update
+        ),
+        complete()
+    );
+    assert!(m.calls().contains(&"fetch 0 http://x"), "{:?}", m.calls);
+    // The relaxed policy has no gate to refuse for.
+    let relaxed = Options {
+        identity: IdentityPolicy::Relaxed,
+        ..Options::DEFAULT
+    };
+    let mut m = device();
+    assert_eq!(
+        run_with(unchecked, &mut m, Procedure::Update, relaxed),
+        complete()
+    );
+    assert!(
+        m.calls.iter().any(|c| c.starts_with("write")),
+        "{:?}",
+        m.calls
     );
 }
 

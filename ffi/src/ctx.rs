@@ -101,7 +101,10 @@ pub const SUIT_RUN_INVOKE_CALLBACK: u32 = 2;
 /// directive touches (default: for any component in the section run).
 pub const SUIT_RUN_IDENTITY_PER_COMPONENT: u32 = 4;
 /// Run flag: no identity requirement before directives (the manifest's own
-/// conditions decide). Not with `SUIT_RUN_IDENTITY_PER_COMPONENT`.
+/// conditions decide). Not with `SUIT_RUN_IDENTITY_PER_COMPONENT`. Without
+/// it, a procedure with a section whose directives no vendor and class
+/// condition (in it or the shared sequence) could unlock is refused,
+/// `SUIT_RESULT_IDENTITY_UNCHECKED`, before anything runs.
 pub const SUIT_RUN_IDENTITY_RELAXED: u32 = 8;
 
 /// Section key for `suit_run_section`: the shared sequence alone.
