@@ -1579,8 +1579,9 @@ suit_result suit_image_verifier_init(struct suit_image_verifier *v,
  * or `len` readable bytes.
  *
  * # Errors
- * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not initialised or
- * finished), `SUIT_RESULT_IMAGE_SIZE_MISMATCH`,
+ * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_INVALID_ARGUMENT` (misaligned
+ * `v`, or `len` above `PTRDIFF_MAX`), `SUIT_RESULT_BAD_STATE` (not
+ * initialised or finished), `SUIT_RESULT_IMAGE_SIZE_MISMATCH`,
  * `SUIT_RESULT_CRYPTO_BACKEND`, or the earlier error.
  */
 suit_result suit_image_verifier_update(struct suit_image_verifier *v,

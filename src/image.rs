@@ -156,7 +156,8 @@ impl<H: Hasher> ImageVerifier<H> {
 ///
 /// # Errors
 /// [`ErrorKind::InvalidArgument`] for a verifier without a size, an
-/// unaligned `offset`, or an image that runs past the 32-bit address space;
+/// unaligned `offset`, or an image (its reads rounded up to whole units)
+/// that runs past the 32-bit address space, refused before that read;
 /// [`ErrorKind::BufferTooSmall`] when `buf` is shorter than `READ_SIZE`;
 /// [`ErrorKind::PlatformFailed`] for a flash read error; mismatch errors
 /// from [`ImageVerifier::finish`].
@@ -182,7 +183,9 @@ pub fn verify_flash<H: Hasher, F: embedded_storage::nor_flash::ReadNorFlash>(
     if usable == 0 {
         return Err(ErrorKind::BufferTooSmall.here());
     }
-    let mut pos = offset;
+    // The next read's address, as u64: an image may end at the very top of
+    // the 32-bit address space, where the address after it is 2^32.
+    let mut pos = u64::from(offset);
     // Each pass hashes at least one byte, so this ends after `size` bytes.
     while let Some(left) = verifier.remaining().filter(|l| *l > 0) {
         let want = usize::try_from(left).unwrap_or(usize::MAX).min(usable);
@@ -194,14 +197,17 @@ pub fn verify_flash<H: Hasher, F: embedded_storage::nor_flash::ReadNorFlash>(
         let chunk = buf
             .get_mut(..read)
             .ok_or(ErrorKind::BufferTooSmall.here())?;
+        let next = u64::try_from(read)
+            .ok()
+            .and_then(|r| pos.checked_add(r))
+            .filter(|end| *end <= 1 << 32)
+            .ok_or(ErrorKind::InvalidArgument.here())?;
+        let at = u32::try_from(pos).map_err(|_| ErrorKind::InvalidArgument.here())?;
         flash
-            .read(pos, chunk)
+            .read(at, chunk)
             .map_err(|_| ErrorKind::PlatformFailed.here())?;
         verifier.update(chunk.get(..want).unwrap_or(&[]))?;
-        let step = u32::try_from(read).map_err(|_| ErrorKind::InvalidArgument.here())?;
-        pos = pos
-            .checked_add(step)
-            .ok_or(ErrorKind::InvalidArgument.here())?;
+        pos = next;
     }
     verifier.finish()
 }
@@ -285,6 +291,50 @@ mod flash_tests {
         assert_eq!(
             verify_flash(v, &mut f, 20, &mut buf).map_err(|e| e.kind()),
             Err(ErrorKind::PlatformFailed)
+        );
+    }
+
+    /// A flash filling the whole 32-bit address space, every byte 0xA5; a
+    /// read that would cross 2^32 fails (it would wrap on a real part).
+    struct Top;
+    impl ErrorType for Top {
+        type Error = E;
+    }
+    impl ReadNorFlash for Top {
+        const READ_SIZE: usize = 4;
+        fn read(&mut self, offset: u32, bytes: &mut [u8]) -> core::result::Result<(), E> {
+            if u64::from(offset) + bytes.len() as u64 > 1 << 32 {
+                return Err(E);
+            }
+            bytes.fill(0xA5);
+            Ok(())
+        }
+        fn capacity(&self) -> usize {
+            usize::MAX
+        }
+    }
+
+    #[test]
+    fn an_image_may_end_at_the_top_of_the_address_space_and_not_past_it() {
+        let expected: [u8; 32] = sha2::Sha256::digest([0xA5u8; 70]).into();
+        let d = SuitDigest {
+            alg: DigestAlg::Sha256,
+            bytes: &expected,
+        };
+        let mut buf = [0u8; 32];
+        // 70 bytes read as 3 chunks; the last unit ends at 2^32 exactly
+        // (72 bytes read, 70 hashed).
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(70)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut Top, u32::MAX - 71, &mut buf).map(|v| v.len()),
+            Ok(70)
+        );
+        // Four bytes higher the last read would cross 2^32: refused before
+        // it is asked of the flash (whose error would be PlatformFailed).
+        let v = ImageVerifier::new(&RustCrypto, &d, Some(70)).unwrap();
+        assert_eq!(
+            verify_flash(v, &mut Top, u32::MAX - 67, &mut buf).map_err(|e| e.kind()),
+            Err(ErrorKind::InvalidArgument)
         );
     }
 
