@@ -1166,10 +1166,10 @@ suit_verdict suit_crypto_verify_builtin(void *user,
  * `ctx` must be NULL or point to writable, initialised storage of
  * `ctx_size` bytes (normally a `suit_ctx`): zeroed before first use
  * (`suit_ctx ctx = {0};`, a static) or left by `suit_ctx_deinit`. Init
- * reads its first word to refuse a context already in use. `copy_buf` must be NULL with `copy_buf_len` 0,
- * or point to `copy_buf_len` writable bytes that stay valid until
- * `suit_ctx_deinit` and that nothing else writes while a `suit_*` call on
- * this context runs. Between calls the buffer may be written, e.g. to
+ * reads its first word to refuse a context already in use. `copy_buf`
+ * must be NULL with `copy_buf_len` 0, or point to `copy_buf_len` writable
+ * bytes that stay valid until `suit_ctx_deinit` and that nothing else
+ * writes while a `suit_*` call on this context runs. Between calls the buffer may be written, e.g. to
  * receive the next envelope (every call is then refused,
  * `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, while the buffer's manifest differs
  * from the authenticated one; the next `suit_authenticate` replaces it):
