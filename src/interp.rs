@@ -628,9 +628,10 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         if let Some(e) = m.first_extension() {
             return Err(e);
         }
-        // The custom parameter numbers the procedure's sequences use: at
-        // most `MAX_CUSTOM_PARAMETERS`, so no component's table can overflow
-        // while the procedure runs (parameters do not outlive a run).
+        // The custom parameters the procedure's sequences set, in one table
+        // as a component's: at most `MAX_CUSTOM_PARAMETERS` numbers, so no
+        // component's table can overflow while the procedure runs
+        // (parameters do not outlive a run).
         let mut custom = [None; MAX_CUSTOM_PARAMETERS];
         let mut in_shared = 0;
         if let Some(shared) = m.shared_sequence() {
@@ -721,9 +722,10 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// anything ("reject, never skip" includes the alternatives a run would
     /// not reach). In the shared sequence (`shared`), directives with side
     /// effects and custom commands or parameters are refused too. `custom`
-    /// collects the custom parameter numbers of every sequence checked for
-    /// one procedure; one more than it holds rejects. Returns what the
-    /// identity gate needs to know of the sequence ([`seen`] bits).
+    /// is one custom-parameter table for every sequence checked for one
+    /// procedure, filled as a component's is: one number more than it holds
+    /// rejects. Returns what the identity gate needs to know of the
+    /// sequence ([`seen`] bits).
     ///
     /// Depth-first without recursion: the sequences being checked are levels
     /// of a stack bounded by [`MAX_SEQUENCE_DEPTH`]; each level keeps a
@@ -735,7 +737,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         &mut self,
         seq: Bstr<'a>,
         shared: bool,
-        custom: &mut [Option<i64>; MAX_CUSTOM_PARAMETERS],
+        custom: &mut [Option<(i64, &'a [u8])>; MAX_CUSTOM_PARAMETERS],
     ) -> Result<u8> {
         let mut found = 0;
         let mut levels: heapless::Vec<CheckLevel<'a>, { MAX_SEQUENCE_DEPTH + 1 }> =
@@ -823,7 +825,10 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     index_arg(&mut r, self.count, arg_at).map_err(unwrap_fail)?;
                 }
                 cmd::OVERRIDE_PARAMETERS => {
-                    let mut scratch = Params::default();
+                    let mut scratch = Params {
+                        custom: *custom,
+                        ..Params::default()
+                    };
                     let (mut strict, mut soft) = (true, false);
                     let top = level.depth == 0;
                     read_parameters(&mut r, shared, top, &mut scratch, &mut strict, &mut soft)?;
@@ -841,17 +846,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     {
                         return Err(ErrorKind::ComponentIndexOutOfRange.at(arg_at));
                     }
-                    for (k, _) in scratch.custom.iter().flatten() {
-                        let seen = custom.contains(&Some(*k));
-                        let free = custom.iter_mut().find(|s| s.is_none());
-                        match (seen, free) {
-                            (true, _) => {}
-                            (false, Some(slot)) => *slot = Some(*k),
-                            (false, None) => {
-                                return Err(ErrorKind::LimitCustomParameters.at(arg_at));
-                            }
-                        }
-                    }
+                    *custom = scratch.custom;
                 }
                 cmd::RUN_SEQUENCE => {
                     let (_, content, off) = r
@@ -1778,7 +1773,8 @@ fn alternatives(
 /// custom ones), each value of its parameter's type; strict-order goes to
 /// `strict`, soft-failure to `soft` (refused at the `top` of a section).
 /// The run reads into the component's parameters, `Processor::check_sequence` into
-/// scratch ones: both judge a manifest by the same code.
+/// scratch ones (with one custom table for the whole procedure): both judge
+/// a manifest by the same code.
 fn read_parameters<'a>(
     r: &mut Reader<'a, '_>,
     shared: bool,
