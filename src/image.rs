@@ -250,6 +250,14 @@ mod flash_tests {
         }
     }
 
+    /// The image-digest a test expects: SHA-256 `expected`.
+    fn sha256(expected: &[u8; 32]) -> SuitDigest<'_> {
+        SuitDigest {
+            alg: DigestAlg::Sha256,
+            bytes: expected,
+        }
+    }
+
     /// Flash whose byte `i` is `i as u8`, and the SHA-256 of `range` of it.
     fn patterned<const R: usize>(range: core::ops::Range<usize>) -> (Flash<R>, [u8; 32]) {
         let mut f = Flash::<R> {
@@ -266,10 +274,7 @@ mod flash_tests {
     #[test]
     fn verifies_an_image_in_flash() {
         let (mut f, expected) = patterned::<1>(20..220);
-        let d = SuitDigest {
-            alg: DigestAlg::Sha256,
-            bytes: &expected,
-        };
+        let d = sha256(&expected);
         let mut buf = [0u8; 33];
         let v = ImageVerifier::new(&RustCrypto, &d, Some(200)).unwrap();
         assert_eq!(
@@ -317,10 +322,7 @@ mod flash_tests {
     #[test]
     fn an_image_may_end_at_the_top_of_the_address_space_and_not_past_it() {
         let expected: [u8; 32] = sha2::Sha256::digest([0xA5u8; 70]).into();
-        let d = SuitDigest {
-            alg: DigestAlg::Sha256,
-            bytes: &expected,
-        };
+        let d = sha256(&expected);
         let mut buf = [0u8; 32];
         // 70 bytes read as 3 chunks; the last unit ends at 2^32 exactly
         // (72 bytes read, 70 hashed).
@@ -342,10 +344,7 @@ mod flash_tests {
     fn reads_whole_units_of_the_flash_read_size() {
         // 201 bytes: not a multiple of 4; the 34-byte buffer holds 8 units.
         let (mut f, expected) = patterned::<4>(20..221);
-        let d = SuitDigest {
-            alg: DigestAlg::Sha256,
-            bytes: &expected,
-        };
+        let d = sha256(&expected);
         let mut buf = [0u8; 34];
         let v = ImageVerifier::new(&RustCrypto, &d, Some(201)).unwrap();
         assert_eq!(
