@@ -181,7 +181,9 @@
 
 /**
  * `remaining` of `suit_image_verifier_progress` when the manifest sets no
- * image-size (the verifier then hashes whatever it is given).
+ * image-size (the verifier then hashes whatever it is given). An image-size
+ * of 2^64 - 1 before any byte reads the same; no image is that big, and
+ * `suit_image_verifier_finish` still enforces the size.
  */
 #define SUIT_NO_SIZE 18446744073709551615ull
 

@@ -33,7 +33,9 @@ pub struct suit_image_verifier {
 }
 
 /// `remaining` of `suit_image_verifier_progress` when the manifest sets no
-/// image-size (the verifier then hashes whatever it is given).
+/// image-size (the verifier then hashes whatever it is given). An image-size
+/// of 2^64 - 1 before any byte reads the same; no image is that big, and
+/// `suit_image_verifier_finish` still enforces the size.
 pub const SUIT_NO_SIZE: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 
 const MAGIC: u64 = 0x5355_4954_494D_4731; // "SUITIMG1"
