@@ -1470,11 +1470,14 @@ suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
  * `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
  * `SUIT_VERIFY_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
  * `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
- * check that the manifest applies), and the errors of the check of every
- * sequence the procedure will run (`SUIT_RESULT_UNKNOWN_COMMAND`,
- * `SUIT_RESULT_UNKNOWN_PARAMETER`, `SUIT_RESULT_INVALID_PARAMETER`,
- * `SUIT_RESULT_SEQUENCE_MALFORMED`, ...: a manifest that fails for its
- * encoding fails before any `platform` callback is called); then any
+ * check that the manifest applies), the errors of the check of every
+ * command sequence the manifest carries, run by this procedure or not
+ * (`SUIT_RESULT_UNKNOWN_COMMAND`, `SUIT_RESULT_UNKNOWN_PARAMETER`,
+ * `SUIT_RESULT_INVALID_PARAMETER`, `SUIT_RESULT_SEQUENCE_MALFORMED`, ...:
+ * a manifest that fails for its encoding fails before any `platform`
+ * callback is called; `suit_ctx_last_error` names the section), and
+ * `SUIT_RESULT_IDENTITY_UNCHECKED` (a section with a directive but no
+ * vendor or no class condition); then any
  * command's error (`suit_ctx_last_error` names the section, command and
  * component).
  */
@@ -1514,6 +1517,11 @@ suit_result suit_run_invoke(struct suit_ctx *ctx,
  * (validate, load and invoke in one run); use this function for steps a
  * device runs apart, each checked by the procedure around it.
  *
+ * Before it runs, the section is checked with the shared sequence, but the
+ * manifest's other sections are not; `SUIT_SECTION_SHARED`, which stands
+ * for any procedure (`suit_image_verifier_init` starts from it), checks
+ * every section present.
+ *
  * # Safety
  * As `suit_run_update`.
  *
@@ -1537,7 +1545,10 @@ suit_result suit_run_section(struct suit_ctx *ctx,
  * class condition must have passed in the shared sequence (as the run
  * functions require before a directive), else
  * `SUIT_RESULT_IDENTITY_UNCHECKED`: the verdict gates installing an image,
- * which must not pass for another device.
+ * which must not pass for another device. Every section the manifest
+ * carries is checked first, as for `suit_run_update`: a command this
+ * library would have to reject (a use-before or an encryption-info in
+ * install, say) refuses the manifest here too.
  *
  * `v_size` must be `sizeof(suit_image_verifier)`, `abi_version`
  * `SUIT_ABI_VERSION`. On failure the verifier is left uninitialised (and,
@@ -1553,12 +1564,16 @@ suit_result suit_run_section(struct suit_ctx *ctx,
  *
  * # Errors
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
+ * `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned pointer),
  * `SUIT_RESULT_BAD_STATE` (verifier already initialised, context not
  * authenticated or busy), `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`,
  * `SUIT_RESULT_IDENTITY_UNCHECKED`,
  * `SUIT_RESULT_PARAMETER_UNSET` (no image-digest for the component),
- * `SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`, `SUIT_RESULT_PENDING`, any error
- * of the shared sequence.
+ * `SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`, `SUIT_RESULT_CRYPTO_BACKEND` (a
+ * C digest callback failed), and every error of
+ * `suit_run_section(SUIT_SECTION_SHARED)` (the held envelope changed, the
+ * checks before anything runs, `SUIT_RESULT_PENDING`, any error of the
+ * shared sequence).
  */
 suit_result suit_image_verifier_init(struct suit_image_verifier *v,
                                      size_t v_size,

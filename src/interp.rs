@@ -34,15 +34,21 @@
 //!   with set-component-index (checked before anything runs);
 //! - the shared sequence may only check conditions, select components, set
 //!   parameters, and use try-each or run-sequence that obey the same rule;
-//! - before anything runs, the shared sequence and every section of the
-//!   procedure are checked whole, every try-each alternative and
+//! - before anything runs, the shared sequence and every section the
+//!   manifest carries (only the one requested, for a section run alone) are
+//!   checked whole, every try-each alternative and
 //!   run-sequence body included, reached or not: structure, command and
 //!   parameter numbers, parameter values, component indices, reporting
 //!   policies, and the count of custom parameter numbers
-//!   ([`MAX_CUSTOM_PARAMETERS`], all components together). So no directive
-//!   runs for a manifest the run would reject later for its encoding or a
-//!   full table, and an alternative a run never enters cannot hide an
-//!   unknown command;
+//!   ([`MAX_CUSTOM_PARAMETERS`], all components together, for the
+//!   sequences the procedure runs). So no directive runs for a manifest the
+//!   run would reject later for its encoding or a full table, an
+//!   alternative a run never enters cannot hide an unknown command, and
+//!   neither can a section the procedure does not run: the update procedure
+//!   does not install what invocation would refuse, and the shared sequence
+//!   alone (where [`Processor::image_verifier`] starts) does not pass a
+//!   manifest whose install uses a companion draft's condition or
+//!   encryption;
 //! - by default ([`IdentityPolicy::AnyComponent`]) a vendor and a class
 //!   condition must have passed in the current section run before its first
 //!   directive with side effects (fetch, write, copy, swap, invoke, custom);
@@ -216,9 +222,12 @@ pub enum Procedure {
     Invoke,
     /// One section by manifest key (7, 8, 9, 16, 20); it must be present.
     /// It runs alone: the invoke section (9) on its own chooses a component
-    /// to boot without validate's image-match having run.
+    /// to boot without validate's image-match having run. It is checked
+    /// alone too: the manifest's other sections are not judged.
     Section(i64),
-    /// The shared sequence alone.
+    /// The shared sequence alone (every section present is still checked
+    /// before it runs: see [`Processor::run`]). Where the streaming image
+    /// verifier starts ([`Processor::image_verifier`]).
     Shared,
 }
 
@@ -247,9 +256,11 @@ pub struct Outcome<'a> {
 /// Where the last failure happened (for reports and the C ABI).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FailureDetail {
-    /// Manifest key of the section (0 = shared sequence).
+    /// Manifest key of the section (0 = shared sequence): the one running,
+    /// or, for a refusal before anything ran, the one the check refused.
     pub section: i64,
-    /// Command number.
+    /// Command number; 0 when no command was running (a refusal before
+    /// anything ran, or a component the device does not support).
     pub command: i64,
     /// Component index, if one was selected (or the component the device
     /// does not support, with [`ErrorKind::ComponentUnsupported`] and no
@@ -567,7 +578,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// [`ErrorKind::UnsupportedExtension`] before anything runs when the
     /// manifest uses a companion-draft member; the errors of the structural
     /// check (unknown command or parameter, malformed sequence, index out of
-    /// range, ...) before anything runs too; [`ErrorKind::SectionAbsent`]
+    /// range, ...) before anything runs too, for every section the manifest
+    /// carries (for [`Procedure::Section`], that section only), whether the
+    /// procedure runs it or not ([`Self::failure_detail`] names it); [`ErrorKind::SectionAbsent`]
     /// when the procedure has none of its sections (or the requested section
     /// is absent, or [`Procedure::Shared`] of a manifest without a shared
     /// sequence); [`ErrorKind::Pending`] when the platform answered "not
@@ -617,7 +630,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
 
     /// Restart the budgets and the failure detail, then everything a run
     /// does before it runs anything: the manifest's extensions, the shared
-    /// sequence and every section of `procedure`, checked whole. The
+    /// sequence and every section (of `procedure` alone for a section run
+    /// alone), checked whole. The
     /// procedure's section keys (none for the shared sequence alone).
     fn prepare(&mut self, procedure: Procedure) -> Result<&'static [i64]> {
         self.commands = Budget::new(self.options.limits.commands, ErrorKind::LimitCommands);
@@ -635,7 +649,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         let mut custom = [None; MAX_CUSTOM_PARAMETERS];
         let mut in_shared = 0;
         if let Some(shared) = m.shared_sequence() {
-            in_shared = self.check_sequence(shared, true, &mut custom)?;
+            in_shared = self.check_section(0, shared, &mut custom)?;
         }
         let keys = procedure_keys(procedure)?;
         if keys.is_empty() {
@@ -644,30 +658,48 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             if m.shared_sequence().is_none() {
                 return Err(ErrorKind::SectionAbsent.here());
             }
-            return Ok(keys);
-        }
-        // A procedure that needs an absent severed member fails before any
-        // of its sections runs.
-        if keys.iter().any(|&k| m.section(k) == Severable::Missing) {
-            return Err(ErrorKind::SeveredMemberMissing.here());
-        }
-        // With none of its sections, not even the shared sequence would run
-        // (it runs before each section): nothing would have checked the
-        // manifest applies here, so there is nothing to allow.
-        if keys.iter().all(|&k| m.section(k) == Severable::Absent) {
-            return Err(ErrorKind::SectionAbsent.here());
+        } else {
+            // A procedure that needs an absent severed member fails before
+            // any of its sections runs.
+            if keys.iter().any(|&k| m.section(k) == Severable::Missing) {
+                return Err(ErrorKind::SeveredMemberMissing.here());
+            }
+            // With none of its sections, not even the shared sequence would
+            // run (it runs before each section): nothing would have checked
+            // the manifest applies here, so there is nothing to allow.
+            if keys.iter().all(|&k| m.section(k) == Severable::Absent) {
+                return Err(ErrorKind::SectionAbsent.here());
+            }
         }
         // Every section is checked whole before the first one runs: a
         // structural error in validate must not surface after
-        // payload-fetch and install have fetched and written.
-        for &k in keys {
+        // payload-fetch and install have fetched and written. The sections
+        // the procedure does not run are checked too (but not for a section
+        // run alone): a command or parameter this processor would have to
+        // reject anywhere rejects the manifest ("reject, never skip"). So
+        // the update procedure does not install what invocation would
+        // refuse, and the shared sequence alone, which feeds
+        // `image_verifier` (whose verdict decides an install), does not pass
+        // a manifest whose install uses a companion draft's condition or
+        // encryption.
+        let judged: &[i64] = match procedure {
+            Procedure::Section(_) => keys,
+            _ => &SECTIONS,
+        };
+        for &k in judged {
             if let Severable::Present(seq) = m.section(k) {
-                let found = self.check_sequence(seq, false, &mut custom)? | in_shared;
+                // A section this procedure does not run has a custom table
+                // of its own: it never runs with this procedure's.
+                let runs = keys.contains(&k);
+                let mut own = [None; MAX_CUSTOM_PARAMETERS];
+                let table = if runs { &mut custom } else { &mut own };
+                let found = self.check_section(k, seq, table)? | in_shared;
                 // A directive that no vendor and class condition of this
                 // section run (the shared sequence runs first) could have
                 // unlocked would fail at the identity gate: refused now,
                 // not after an earlier section fetched.
-                if found & seen::GATED != 0
+                if runs
+                    && found & seen::GATED != 0
                     && found & (seen::VENDOR | seen::CLASS) != seen::VENDOR | seen::CLASS
                     && self.options.identity != IdentityPolicy::Relaxed
                 {
@@ -710,6 +742,21 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         let (digest, size) = (p.digest, p.size);
         let sd = digest.ok_or(ErrorKind::ParameterUnset.here())?;
         ImageVerifier::from_owned(self.crypto, OwnedDigest::from_digest(&sd), size)
+    }
+
+    /// [`Self::check_sequence`] for section `k` (0: the shared sequence),
+    /// which [`Self::failure_detail`] names when it fails.
+    fn check_section(
+        &mut self,
+        k: i64,
+        seq: Bstr<'a>,
+        custom: &mut [Option<(i64, &'a [u8])>; MAX_CUSTOM_PARAMETERS],
+    ) -> Result<u8> {
+        let r = self.check_sequence(seq, k == 0, custom);
+        if r.is_err() {
+            self.detail.section = k;
+        }
+        r
     }
 
     /// Check a command sequence whole before any of it runs: its structure,
@@ -1894,15 +1941,16 @@ fn param_key(k: i64, shared: bool, at: usize) -> Result<()> {
 /// The section keys `procedure` runs, in order; none for the shared
 /// sequence alone. A key that names no command section is
 /// [`ErrorKind::SectionAbsent`].
+/// The command sections; a section run alone is a one-key slice of it.
+const SECTIONS: [i64; 5] = [
+    key::VALIDATE,
+    key::LOAD,
+    key::INVOKE,
+    key::PAYLOAD_FETCH,
+    key::INSTALL,
+];
+
 fn procedure_keys(procedure: Procedure) -> Result<&'static [i64]> {
-    /// The command sections; a section run alone is a one-key slice of it.
-    const SECTIONS: [i64; 5] = [
-        key::VALIDATE,
-        key::LOAD,
-        key::INVOKE,
-        key::PAYLOAD_FETCH,
-        key::INSTALL,
-    ];
     Ok(match procedure {
         Procedure::Update => &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE],
         Procedure::Invoke => &[key::VALIDATE, key::LOAD, key::INVOKE],

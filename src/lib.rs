@@ -14,7 +14,7 @@
 //!                        │                          then manifest decode (manifest)
 //!                        ▼
 //!               Authenticated<'a>  ──► Processor::run (interp) ──► Platform calls
-//!                                            │  every sequence of the procedure
+//!                                            │  every sequence of the manifest
 //!                                            │  checked whole, then run
 //!                                            ▼
 //!                                  ImageVerifier (image): chunked digest + size

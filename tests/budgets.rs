@@ -248,7 +248,9 @@ fn key_store_limit() {
 // ---- components ----------------------------------------------------------------
 
 fn components(n: usize) -> Vec<u8> {
-    let mut m = one_component(vec![Command::abort(0)]);
+    // Validate selects its components too: every section is checked, run or
+    // not, and with several components each must start by selecting some.
+    let mut m = one_component(vec![Command::set_component_index_all(), Command::abort(0)]);
     m.components = (0..n).map(|i| vec![vec![i as u8]]).collect();
     m.shared = Some(Sequence::new(vec![Command::set_component_index_all()]));
     sign(&EnvelopeBuilder::new(m))

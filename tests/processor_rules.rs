@@ -1354,6 +1354,123 @@ fn a_section_run_alone_is_checked_before_it_runs() {
     }
 }
 
+/// The failure detail of checking `procedure` on `man`: (error, section).
+fn refused_in(man: Manifest, procedure: Procedure) -> (Result<(), K>, i64) {
+    let env = signed_with(man, &test_keys::ed25519_a());
+    let auth = authenticated(&env).unwrap();
+    let mut d = device();
+    let mut p = Processor::<_, _, 4>::new(&auth, &mut d, &RustCrypto, Options::DEFAULT).unwrap();
+    let r = p.check(procedure).map_err(|e| e.kind());
+    (r, p.failure_detail().section)
+}
+
+#[test]
+fn sections_a_procedure_does_not_run_are_judged_before_it_runs() {
+    // A command this processor would have to reject anywhere rejects the
+    // manifest: the update procedure must not install what invocation
+    // would refuse, nor the shared sequence alone (the streaming image
+    // verifier's start) pass what an update would refuse. Before, each
+    // procedure judged its own sections only.
+    for (what, defect, kind) in late_defects() {
+        let in_invoke = Manifest {
+            invoke: Some(seq(vec![defect.clone(), C::invoke(2)])),
+            ..manifest(1)
+        };
+        rejected_before_anything_runs(in_invoke.clone(), Procedure::Update, kind, what);
+        assert_eq!(
+            refused_in(in_invoke.clone(), Procedure::Update),
+            (Err(kind), 9),
+            "{what}"
+        );
+        // A section run alone is judged alone.
+        assert_eq!(
+            run(in_invoke, &mut device(), Procedure::Section(7)),
+            complete(),
+            "{what}"
+        );
+
+        let in_install = Manifest {
+            install: Some(seq(vec![defect])),
+            ..manifest(1)
+        };
+        rejected_before_anything_runs(in_install.clone(), Procedure::Invoke, kind, what);
+        rejected_before_anything_runs(in_install.clone(), Procedure::Shared, kind, what);
+        assert_eq!(
+            refused_in(in_install, Procedure::Shared),
+            (Err(kind), 20),
+            "{what}"
+        );
+    }
+    // The shared sequence's own refusal names it (0).
+    let bad_shared = Manifest {
+        shared: Some(seq(vec![C {
+            cmd: 77,
+            arg: Value::Uint(15),
+        }])),
+        ..manifest(1)
+    };
+    assert_eq!(
+        refused_in(bad_shared, Procedure::Update),
+        (Err(K::UnknownCommand), 0)
+    );
+}
+
+#[test]
+fn the_streaming_verdict_refuses_what_the_update_would() {
+    // The image verifier starts from the shared sequence alone. A use-before
+    // condition (the image expires) or an encryption-info (the payload is
+    // ciphertext) in install must not leave it an ALLOW to give: the update
+    // refuses them, and so does the streaming path now. Before, the shared
+    // run completed and the verifier passed the image.
+    let stream = |install: Vec<C>| {
+        let man = Manifest {
+            install: Some(seq(install)),
+            ..manifest(1)
+        };
+        let env = signed_with(man, &test_keys::ed25519_a());
+        let auth = authenticated(&env).unwrap();
+        let mut update = device();
+        let u = Processor::<_, _, 4>::new(&auth, &mut update, &RustCrypto, Options::DEFAULT)
+            .unwrap()
+            .run(Procedure::Update)
+            .map(|_| ())
+            .map_err(|e| e.kind());
+        let mut d = device();
+        let mut p =
+            Processor::<_, _, 4>::new(&auth, &mut d, &RustCrypto, Options::DEFAULT).unwrap();
+        let s = p
+            .run(Procedure::Shared)
+            .and_then(|_| p.image_verifier(0))
+            .and_then(|mut v| {
+                v.update(IMAGE)?;
+                v.finish().map(|_| ())
+            })
+            .map_err(|e| e.kind());
+        // (`p`'s borrow of `d` ends here.)
+        assert!(d.calls.is_empty(), "{:?}", d.calls);
+        (u, s)
+    };
+    let use_before = vec![
+        ovr(vec![(4, Value::Uint(1))]),
+        C {
+            cmd: 4,
+            arg: Value::Uint(15),
+        },
+    ];
+    let encrypted = vec![
+        ovr(vec![
+            (19, Value::bytes(vec![0x80])),
+            (21, Value::text("http://x/fw")),
+        ]),
+        C::fetch(2),
+    ];
+    for (what, install) in [("use-before", use_before), ("encryption-info", encrypted)] {
+        let (update, streamed) = stream(install);
+        assert_eq!(update, Err(K::UnsupportedExtension), "{what}");
+        assert_eq!(streamed, Err(K::UnsupportedExtension), "{what}");
+    }
+}
+
 #[test]
 fn alternatives_a_run_would_not_reach_are_checked_too() {
     // The first alternative passes, so a run never enters the second; the
@@ -1474,8 +1591,12 @@ fn check_judges_a_procedure_without_running_it() {
         |p: &mut Processor<'_, '_, _, _, 4>, procedure| p.check(procedure).map_err(|e| e.kind());
     assert_eq!(check(&mut p, Procedure::Update), Err(K::UnknownCommand));
     assert_eq!(check(&mut p, Procedure::Invoke), Err(K::UnknownCommand));
+    // A section run alone is judged alone; the shared sequence alone stands
+    // for any procedure (it feeds the image verifier), so every section is
+    // judged for it.
     assert_eq!(check(&mut p, Procedure::Section(16)), Ok(()));
-    assert_eq!(check(&mut p, Procedure::Shared), Ok(()));
+    assert_eq!(check(&mut p, Procedure::Shared), Err(K::UnknownCommand));
+    assert_eq!(p.failure_detail().section, 7);
     assert_eq!(check(&mut p, Procedure::Section(9)), Err(K::SectionAbsent));
     assert_eq!(check(&mut p, Procedure::Section(3)), Err(K::SectionAbsent));
     // Nothing ran, so no run completed.

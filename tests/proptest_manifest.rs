@@ -39,7 +39,6 @@ use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence, cmd, para
 use suit_encoder::test_keys;
 use suit_verify::cbor::Reader;
 use suit_verify::crypto::{DigestAlg, MAX_DIGEST};
-use suit_verify::interp::FailureDetail;
 use suit_verify::limits::{Budget, MAX_COMMANDS};
 use suit_verify::manifest::Severable;
 use suit_verify::platform::{Component, Directive, PlatformResult, Record, VendorId};
@@ -627,7 +626,7 @@ proptest! {
                 };
                 if let Err(e) = p.run(proc)
                     && ENCODING_ERRORS.contains(&e.kind())
-                    && p.failure_detail() != FailureDetail::default()
+                    && p.failure_detail().command != 0
                 {
                     late.push((proc, e.kind(), p.failure_detail()));
                 }

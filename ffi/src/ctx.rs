@@ -1267,11 +1267,14 @@ unsafe fn run(
 /// `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
 /// `SUIT_VERIFY_MAX_COMPONENTS`), `SUIT_RESULT_SEVERED_MEMBER_MISSING` and
 /// `SUIT_RESULT_SECTION_ABSENT` (none of the three sections: nothing would
-/// check that the manifest applies), and the errors of the check of every
-/// sequence the procedure will run (`SUIT_RESULT_UNKNOWN_COMMAND`,
-/// `SUIT_RESULT_UNKNOWN_PARAMETER`, `SUIT_RESULT_INVALID_PARAMETER`,
-/// `SUIT_RESULT_SEQUENCE_MALFORMED`, ...: a manifest that fails for its
-/// encoding fails before any `platform` callback is called); then any
+/// check that the manifest applies), the errors of the check of every
+/// command sequence the manifest carries, run by this procedure or not
+/// (`SUIT_RESULT_UNKNOWN_COMMAND`, `SUIT_RESULT_UNKNOWN_PARAMETER`,
+/// `SUIT_RESULT_INVALID_PARAMETER`, `SUIT_RESULT_SEQUENCE_MALFORMED`, ...:
+/// a manifest that fails for its encoding fails before any `platform`
+/// callback is called; `suit_ctx_last_error` names the section), and
+/// `SUIT_RESULT_IDENTITY_UNCHECKED` (a section with a directive but no
+/// vendor or no class condition); then any
 /// command's error (`suit_ctx_last_error` names the section, command and
 /// component).
 #[unsafe(no_mangle)]
@@ -1318,6 +1321,11 @@ pub unsafe extern "C" fn suit_run_invoke(
 /// Decide installs with `suit_run_update` and boots with `suit_run_invoke`
 /// (validate, load and invoke in one run); use this function for steps a
 /// device runs apart, each checked by the procedure around it.
+///
+/// Before it runs, the section is checked with the shared sequence, but the
+/// manifest's other sections are not; `SUIT_SECTION_SHARED`, which stands
+/// for any procedure (`suit_image_verifier_init` starts from it), checks
+/// every section present.
 ///
 /// # Safety
 /// As `suit_run_update`.

@@ -235,7 +235,10 @@ impl Drop for BusyGuard {
 /// class condition must have passed in the shared sequence (as the run
 /// functions require before a directive), else
 /// `SUIT_RESULT_IDENTITY_UNCHECKED`: the verdict gates installing an image,
-/// which must not pass for another device.
+/// which must not pass for another device. Every section the manifest
+/// carries is checked first, as for `suit_run_update`: a command this
+/// library would have to reject (a use-before or an encryption-info in
+/// install, say) refuses the manifest here too.
 ///
 /// `v_size` must be `sizeof(suit_image_verifier)`, `abi_version`
 /// `SUIT_ABI_VERSION`. On failure the verifier is left uninitialised (and,
@@ -251,12 +254,16 @@ impl Drop for BusyGuard {
 ///
 /// # Errors
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
+/// `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned pointer),
 /// `SUIT_RESULT_BAD_STATE` (verifier already initialised, context not
 /// authenticated or busy), `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`,
 /// `SUIT_RESULT_IDENTITY_UNCHECKED`,
 /// `SUIT_RESULT_PARAMETER_UNSET` (no image-digest for the component),
-/// `SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`, `SUIT_RESULT_PENDING`, any error
-/// of the shared sequence.
+/// `SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST`, `SUIT_RESULT_CRYPTO_BACKEND` (a
+/// C digest callback failed), and every error of
+/// `suit_run_section(SUIT_SECTION_SHARED)` (the held envelope changed, the
+/// checks before anything runs, `SUIT_RESULT_PENDING`, any error of the
+/// shared sequence).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_image_verifier_init(
     v: *mut suit_image_verifier,
