@@ -12,7 +12,8 @@
  * - The install/boot decision is a separate suit_verdict: act only on
  *   SUIT_VERDICT_ALLOW (never on "result == 0" alone).
  * - A pointer with a length may be NULL when the length is 0; NULL with a
- *   length > 0, or a NULL required pointer, is SUIT_RESULT_NULL_POINTER.
+ *   length > 0, or a NULL required pointer, is SUIT_RESULT_NULL_POINTER; a
+ *   pointer not aligned for its type is SUIT_RESULT_INVALID_ARGUMENT.
  * - No heap, no globals: contexts live in storage you provide
  *   (suit_ctx, suit_image_verifier), and share no state. Each context and
  *   each image verifier belongs to one thread at a time; different ones
@@ -125,7 +126,10 @@
  * `SUIT_RUN_INVOKE_CALLBACK`), performing none. Conditions see the device
  * as it is now: an image-match after a fetch checks what the slot holds
  * before the fetch, so a dry run predicts a real run only when no
- * directive changes what a later condition reads.
+ * directive changes what a later condition reads. Custom commands are
+ * called in a dry run too (the library cannot tell a custom condition from
+ * a custom directive): a `custom` callback that acts must not act during a
+ * run its caller asked to be dry.
  */
 #define SUIT_RUN_DRY_RUN 1
 
@@ -1067,8 +1071,9 @@ typedef struct suit_image_verifier {
 #define SUIT_RESULT_PANIC 1799u
 
 /**
- * Unknown result code (never returned: `suit_result_name` and
- * `suit_result_message` give this name for a code they do not know).
+ * Unknown result code (never returned: `suit_result_name` gives this
+ * code's name, and `suit_result_message` its message, for a code they do
+ * not know).
  */
 #define SUIT_RESULT_UNKNOWN_CODE 1800u
 
@@ -1173,8 +1178,9 @@ suit_verdict suit_crypto_verify_builtin(void *user,
  * bytes that stay valid until `suit_ctx_deinit` and that nothing else
  * writes while a `suit_*` call on this context runs. Between calls the buffer may be written, e.g. to
  * receive the next envelope (every call is then refused,
- * `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, while the buffer's manifest differs
- * from the authenticated one; the next `suit_authenticate` replaces it):
+ * `SUIT_RESULT_AUTH_DIGEST_MISMATCH` or the envelope or CBOR error the
+ * changed bytes cause, while the buffer's envelope differs from the
+ * authenticated one; the next `suit_authenticate` replaces it):
  * pass the buffer's start to `suit_authenticate` to authenticate it in
  * place. An envelope that starts elsewhere inside the buffer is refused
  * (`SUIT_RESULT_INVALID_ARGUMENT`).
@@ -1195,8 +1201,8 @@ suit_result suit_ctx_init(struct suit_ctx *ctx,
  * memory (internal flash, a read-only mapping): `suit_authenticate` keeps a
  * pointer to the caller's envelope instead of copying it. Every later call
  * hashes the manifest again and compares it with the authenticated digest
- * before using it, so a change is detected (`SUIT_RESULT_AUTH_DIGEST_MISMATCH`),
- * but only memory that cannot change *during* a call (flash that is not
+ * before using it, so a change is detected (`SUIT_RESULT_AUTH_DIGEST_MISMATCH`,
+ * or the envelope or CBOR error the changed bytes cause), but only memory that cannot change *during* a call (flash that is not
  * being written) gives the full guarantee of copy mode.
  *
  * # Safety
@@ -1318,9 +1324,8 @@ suit_result suit_authenticate(struct suit_ctx *ctx,
  * `SUIT_RESULT_INVALID_ARGUMENT` when an output (`out`, `out_len`)
  * overlaps the held envelope (the copy buffer's envelope, or the caller's
  * in zero-copy mode) or the context, checked before anything is written;
- * `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; in
- * copy mode also reported as the envelope or CBOR error its changed bytes
- * cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
+ * `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; also
+ * reported as the envelope or CBOR error its changed bytes cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
  */
 suit_result suit_manifest_sequence_number(struct suit_ctx *ctx,
                                           uint64_t *out);
@@ -1433,8 +1438,11 @@ suit_result suit_manifest_text(struct suit_ctx *ctx,
 
 /**
  * The last error recorded by a call on `ctx` (each failing call overwrites
- * it, each successful one resets it to `SUIT_RESULT_OK`). Allowed at any
- * time on an initialised context, also from its callbacks.
+ * it, each successful one resets it to `SUIT_RESULT_OK`, except a call
+ * refused before it could use the context: NULL, not initialised, or busy
+ * running another call's callbacks, which leaves the running call's
+ * record). Allowed at any time on an initialised context, also from its
+ * callbacks.
  *
  * # Safety
  * `ctx` as for `suit_ctx_deinit`; `out` NULL or writable.

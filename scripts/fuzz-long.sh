@@ -9,7 +9,7 @@
 #
 # Results: the same table and "N passed, N failed" line as
 # scripts/fuzz-smoke.sh; logs in fuzz/logs/, crashing inputs in
-# fuzz/artifacts/<target>/ (turn each into a test in tests/regressions.rs).
+# fuzz/artifacts/<target>/ (turn each into a regression test, see fuzz-smoke.sh).
 # For coverage reports afterwards:
 #   cargo +nightly fuzz coverage <target> fuzz/corpus/<target>
 set -euo pipefail

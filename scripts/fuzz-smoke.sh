@@ -21,8 +21,8 @@
 # A crash leaves its input in fuzz/artifacts/<target>/. Reproduce it with
 #   cargo +nightly fuzz run -O -a <target> fuzz/artifacts/<target>/<file>
 # (add RUSTFLAGS="--cfg suit_fuzzing_bypass" --target-dir fuzz/target-bypass
-# for auth_bypass and processor), fix it, and add the input as a test in
-# tests/regressions.rs.
+# for auth_bypass and processor), fix it, and add the input as a test beside
+# the behaviour it broke (e.g. tests/processor_rules.rs).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)

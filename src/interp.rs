@@ -186,7 +186,10 @@ pub struct Options {
     /// but only ask [`Platform::supports`] for directives (an invoke only
     /// with `invoke_callback`), performing none. Conditions see the device
     /// as it is: an image-match after a fetch checks the slot's content
-    /// from before the fetch.
+    /// from before the fetch. Custom commands are called as in a real run
+    /// (the processor cannot tell a custom condition from a custom
+    /// directive): a [`Platform::custom`] that acts must not act during a
+    /// dry run its caller asked for.
     pub dry_run: bool,
     /// Call [`Platform::invoke`] for the invoke directive (default: return
     /// the component to boot in [`Outcome::boot`] instead).

@@ -47,6 +47,18 @@
 //! - Every failure is an [`Error`]: a stable numbered [`ErrorKind`] (the C ABI
 //!   uses the same numbers) and a byte offset.
 //!
+//! ## Not supported (refused, never skipped)
+//!
+//! - The companion drafts' members, commands and parameters (trust domains,
+//!   update management, firmware encryption), in any section the manifest
+//!   carries: [`ErrorKind::UnsupportedExtension`] before anything runs.
+//! - COSE_Mac0, COSE_Sign and COSE_Mac authentication blocks are ignored
+//!   (an envelope with nothing else is [`ErrorKind::AuthUnsupportedCose`]).
+//! - Of the suit-mti profiles, only the signatures of the ESP256 and Ed25519
+//!   profiles: not HSS-LMS, the HMAC profile, key exchange, key wrap or
+//!   content encryption.
+//! - Delegation chains (envelope member 1): [`ErrorKind::EnvelopeUnknownKey`].
+//!
 //! ## Example
 //!
 //! ```

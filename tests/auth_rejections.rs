@@ -409,6 +409,20 @@ fn unknown_envelope_key() {
 }
 
 #[test]
+fn delegation_chain_is_refused() {
+    // Envelope member 1 (suit-delegation, trust domains) is not supported:
+    // refused, never skipped (a chain could vouch for the signing key).
+    let mut b = EnvelopeBuilder::new(manifest(1));
+    b.extra_envelope
+        .push((Value::Uint(1), Value::bytes(vec![0x80])));
+    let env = sign(&b.build().unwrap(), &ed(), -19, None).unwrap();
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::EnvelopeUnknownKey)
+    );
+}
+
+#[test]
 fn missing_wrapper_or_manifest() {
     let env = signed_with(manifest(1), &ed());
     let p = envelope_entries(&env);

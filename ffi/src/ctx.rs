@@ -93,7 +93,10 @@ pub const SUIT_KEY_P256: u32 = 2;
 /// `SUIT_RUN_INVOKE_CALLBACK`), performing none. Conditions see the device
 /// as it is now: an image-match after a fetch checks what the slot holds
 /// before the fetch, so a dry run predicts a real run only when no
-/// directive changes what a later condition reads.
+/// directive changes what a later condition reads. Custom commands are
+/// called in a dry run too (the library cannot tell a custom condition from
+/// a custom directive): a `custom` callback that acts must not act during a
+/// run its caller asked to be dry.
 pub const SUIT_RUN_DRY_RUN: u32 = 1;
 /// Run flag: call the `invoke` callback for the invoke directive.
 pub const SUIT_RUN_INVOKE_CALLBACK: u32 = 2;
@@ -424,8 +427,9 @@ unsafe fn init(
 /// bytes that stay valid until `suit_ctx_deinit` and that nothing else
 /// writes while a `suit_*` call on this context runs. Between calls the buffer may be written, e.g. to
 /// receive the next envelope (every call is then refused,
-/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH`, while the buffer's manifest differs
-/// from the authenticated one; the next `suit_authenticate` replaces it):
+/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` or the envelope or CBOR error the
+/// changed bytes cause, while the buffer's envelope differs from the
+/// authenticated one; the next `suit_authenticate` replaces it):
 /// pass the buffer's start to `suit_authenticate` to authenticate it in
 /// place. An envelope that starts elsewhere inside the buffer is refused
 /// (`SUIT_RESULT_INVALID_ARGUMENT`).
@@ -461,8 +465,8 @@ pub unsafe extern "C" fn suit_ctx_init(
 /// memory (internal flash, a read-only mapping): `suit_authenticate` keeps a
 /// pointer to the caller's envelope instead of copying it. Every later call
 /// hashes the manifest again and compares it with the authenticated digest
-/// before using it, so a change is detected (`SUIT_RESULT_AUTH_DIGEST_MISMATCH`),
-/// but only memory that cannot change *during* a call (flash that is not
+/// before using it, so a change is detected (`SUIT_RESULT_AUTH_DIGEST_MISMATCH`,
+/// or the envelope or CBOR error the changed bytes cause), but only memory that cannot change *during* a call (flash that is not
 /// being written) gives the full guarantee of copy mode.
 ///
 /// # Safety
@@ -830,9 +834,8 @@ unsafe fn query(
 /// `SUIT_RESULT_INVALID_ARGUMENT` when an output (`out`, `out_len`)
 /// overlaps the held envelope (the copy buffer's envelope, or the caller's
 /// in zero-copy mode) or the context, checked before anything is written;
-/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; in
-/// copy mode also reported as the envelope or CBOR error its changed bytes
-/// cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
+/// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; also
+/// reported as the envelope or CBOR error its changed bytes cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_manifest_sequence_number(
     ctx: *mut suit_ctx,
@@ -1091,8 +1094,11 @@ fn text_lookup<'a>(
 }
 
 /// The last error recorded by a call on `ctx` (each failing call overwrites
-/// it, each successful one resets it to `SUIT_RESULT_OK`). Allowed at any
-/// time on an initialised context, also from its callbacks.
+/// it, each successful one resets it to `SUIT_RESULT_OK`, except a call
+/// refused before it could use the context: NULL, not initialised, or busy
+/// running another call's callbacks, which leaves the running call's
+/// record). Allowed at any time on an initialised context, also from its
+/// callbacks.
 ///
 /// # Safety
 /// `ctx` as for `suit_ctx_deinit`; `out` NULL or writable.

@@ -188,8 +188,9 @@ pub const SUIT_RESULT_INVALID_KEY: suit_result = 0x0706_u32;
 /// Internal panic caught at the C boundary (hosted builds only; bare-metal
 /// builds call `suit_port_fatal` with this code instead).
 pub const SUIT_RESULT_PANIC: suit_result = 0x0707_u32;
-/// Unknown result code (never returned: `suit_result_name` and
-/// `suit_result_message` give this name for a code they do not know).
+/// Unknown result code (never returned: `suit_result_name` gives this
+/// code's name, and `suit_result_message` its message, for a code they do
+/// not know).
 pub const SUIT_RESULT_UNKNOWN_CODE: suit_result = 0x0708_u32;
 
 /// Result codes with a row in the tables below.
