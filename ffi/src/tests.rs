@@ -2461,6 +2461,42 @@ fn the_image_verifier_needs_the_identity_checked_in_the_shared_sequence() {
 }
 
 #[test]
+fn the_streaming_verifier_refuses_a_manifest_whose_install_the_update_would() {
+    // Install carries a use-before condition (update management, not
+    // implemented): the update refuses it, and so does the image verifier,
+    // which starts from the shared sequence alone. Before, init succeeded
+    // and the streamed image got an ALLOW.
+    use suit_encoder::cbor::Value;
+    use suit_encoder::suit::{Command, Sequence};
+    let v = vectors();
+    let mut man = fixture::manifest(&v.image);
+    man.install = Some(Sequence::new(vec![
+        Command::override_parameters(vec![(4, Value::Uint(1))]),
+        Command {
+            cmd: 4,
+            arg: Value::Uint(15),
+        },
+    ]));
+    let env = fixture::signed_ed25519(man);
+    let c = Ctx::copy_mode(4096);
+    ok(c.auth(&env, 0));
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    err(run_update(&c, &p, 0).0, ErrorKind::UnsupportedExtension);
+    let s = Storage::<suit_image_verifier>::garbage(0x33);
+    // SAFETY: live pointers throughout.
+    unsafe {
+        err(
+            suit_image_verifier_init(s.ptr, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0),
+            ErrorKind::UnsupportedExtension,
+        );
+        // Nothing is left initialised, and no callback ran.
+        refused(s.ptr, ErrorKind::BadState);
+    }
+    assert!(d.get().calls.is_empty(), "{:?}", d.get().calls);
+}
+
+#[test]
 fn a_manifest_failing_for_its_encoding_calls_no_platform_callback() {
     // validate ends with an unknown command; install would fetch first. The
     // whole procedure is checked before it runs, so no callback (not even
