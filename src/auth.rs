@@ -419,6 +419,10 @@ fn check_block<C: Crypto>(
             if e.kind() == ErrorKind::AuthUnsupportedCose
                 || e.kind() == ErrorKind::AuthCoseMalformed =>
         {
+            // The parse stopped where the block stopped being a COSE_Sign1;
+            // the rest must still be deterministic CBOR, as every byte of
+            // the envelope (an ignored block is no exception).
+            crate::cbor::check_single_item(block, offset, budget)?;
             return Ok(Err(e.kind()));
         }
         Err(e) => return Err(e),

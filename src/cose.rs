@@ -56,7 +56,8 @@ pub struct Sign1<'a> {
     /// The signature bytes.
     pub signature: &'a [u8],
     /// Why this block cannot be used, if a semantic rule fails (unknown
-    /// critical label, attached payload). CBOR errors are returned instead.
+    /// critical label, attached payload, `alg` or `kid` in both header
+    /// buckets). CBOR errors are returned instead.
     pub defect: Option<ErrorKind>,
 }
 
@@ -70,6 +71,9 @@ impl<'a> Sign1<'a> {
     /// [`ErrorKind::AuthCoseMalformed`] for other structure errors, an item
     /// of the wrong type or an integer out of range included (well-formed
     /// CBOR that is no COSE_Sign1: an extra block like that is ignored).
+    /// These two stop reading where the block stops being a COSE_Sign1;
+    /// [`crate::authenticate`] checks the whole block is one deterministic
+    /// item before it ignores it.
     pub fn parse(block: &'a [u8], offset: usize, budget: &mut Budget) -> Result<Sign1<'a>> {
         Self::read(block, offset, budget).map_err(|e| match e.kind() {
             ErrorKind::CborUnexpectedType | ErrorKind::CborIntegerRange => {
@@ -142,7 +146,10 @@ impl<'a> Sign1<'a> {
             }
             p.finish()?;
         }
-        // Unprotected header: a map; only kid is taken from it.
+        // Unprotected header: a map; only kid is taken from it. A label this
+        // reader takes from the protected header may not appear here too
+        // (RFC 9052 §3: the buckets' labels SHOULD be checked disjoint): two
+        // values for one label make the block unusable.
         let n = r.map()?;
         let mut prev = None;
         for _ in 0..n {
@@ -150,7 +157,14 @@ impl<'a> Sign1<'a> {
             match (is_int, label) {
                 (true, header::KID) => {
                     let k = r.bytes()?;
+                    if kid.is_some() {
+                        defect = defect.or(Some(ErrorKind::AuthCoseMalformed));
+                    }
                     kid = kid.or(Some(k));
+                }
+                (true, header::ALG) if alg != HeaderAlg::Missing => {
+                    r.skip()?;
+                    defect = defect.or(Some(ErrorKind::AuthCoseMalformed));
                 }
                 (true, header::CRIT) => {
                     // crit must be protected.

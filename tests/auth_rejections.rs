@@ -24,7 +24,9 @@ use suit_encoder::cbor::{Value, encode, head};
 use suit_encoder::cose::{SignOptions, sign, sign_with};
 use suit_encoder::suit::{EnvelopeBuilder, Manifest};
 use suit_encoder::test_keys;
-use suit_verify::{ErrorKind as K, Policy};
+use suit_verify::{
+    Envelope, ErrorKind as K, KeyStore, Policy, RustCrypto, TrustedKey, authenticate,
+};
 
 fn ed() -> suit_encoder::cose::SigningKey {
     test_keys::ed25519_a()
@@ -754,6 +756,103 @@ fn extra_blocks_beside_a_valid_one() {
     long_length.extend_from_slice(&[0xa0, 0xf6, 0x59, 0x00, 0x40]); // {}, nil, length in 2 bytes
     long_length.extend_from_slice(&[0; 64]);
     assert_eq!(with(long_length), Err(K::CborNotShortest));
+}
+
+#[test]
+fn an_ignored_block_is_still_strict_cbor() {
+    // A block that stops being a COSE_Sign1 early (another tag, an array of
+    // another length, an item of the wrong type) is ignored, but its bytes
+    // must still be one deterministic CBOR item, as everywhere in the
+    // envelope. Before, the reader stopped at the first thing it disliked,
+    // and everything after it was accepted unread beside a valid block.
+    let env = signed_with(manifest(1), &ed());
+    let p = envelope_entries(&env);
+    let (wrapper, _) = suit_encoder::cbor::decode(&p[0].1).unwrap();
+    let elems = suit_encoder::cbor::split_array(wrapper.as_bytes().unwrap()).unwrap();
+    let (good, _) = suit_encoder::cbor::decode(elems[1]).unwrap();
+    let good = good.as_bytes().unwrap().to_vec();
+    let with = |extra: &[u8]| {
+        let e = with_blocks(&env, &[good.clone(), extra.to_vec()]);
+        auth_kind(&e, &[&ed()], &Policy::DEFAULT)
+    };
+    let cases: [(&str, &[u8], K); 6] = [
+        (
+            "tag 17, then a reserved byte",
+            &[0xd1, 0x1c],
+            K::CborMalformed,
+        ),
+        (
+            "tag 98, indefinite array",
+            &[0xd8, 0x62, 0x9f, 0x01, 0xff],
+            K::CborIndefiniteLength,
+        ),
+        (
+            "tag 99, non-shortest integer",
+            &[0xd8, 0x63, 0x18, 0x01],
+            K::CborNotShortest,
+        ),
+        (
+            "tag 18, array of 3 reserved bytes",
+            &[0xd2, 0x83, 0x1c, 0x1c, 0x1c],
+            K::CborMalformed,
+        ),
+        (
+            "tag 18, a text protected header, then a duplicate key",
+            &[0xd2, 0x84, 0x60, 0xa2, 0x04, 0x00, 0x04, 0x00, 0xf6, 0x40],
+            K::CborDuplicateKey,
+        ),
+        (
+            "tag 17 with trailing bytes",
+            &[0xd1, 0x80, 0x00],
+            K::CborTrailingBytes,
+        ),
+    ];
+    for (what, block, kind) in cases {
+        assert_eq!(with(block), Err(kind), "{what}");
+    }
+    // The same shapes, well-formed, are ignored beside the valid block.
+    for block in [
+        &[0xd1, 0x80][..],
+        &[0xd8, 0x62, 0x81, 0x01],
+        &[0xd2, 0x83, 0x01, 0x02, 0x03],
+    ] {
+        assert_eq!(with(block), Ok(1), "{block:02x?}");
+    }
+}
+
+#[test]
+fn a_header_label_in_both_buckets_makes_the_block_unusable() {
+    // RFC 9052 §3: the protected and unprotected buckets SHOULD not share a
+    // label. For the two this reader takes (alg, kid), a second value in the
+    // unprotected bucket makes the block unusable instead of being
+    // silently outvoted by the protected one.
+    let (t, raw) = trusted(&ed());
+    let key = TrustedKey::new(t, &raw).unwrap();
+    let keys = [key.with_kid(b"a")];
+    let check = |o: &SignOptions, keys: &[TrustedKey<'_>]| {
+        let env = sign_with(&unsigned(manifest(1)), &ed(), o).unwrap();
+        let e = Envelope::parse(&env).unwrap();
+        authenticate(
+            &e,
+            &KeyStore::new(keys).unwrap(),
+            &Policy::DEFAULT,
+            &RustCrypto,
+        )
+        .map(|a| a.signers())
+        .map_err(|e| e.kind())
+    };
+    let mut kid_twice = SignOptions::new(-19);
+    kid_twice.kid = Some(b"a".to_vec());
+    assert_eq!(check(&kid_twice, &keys), Ok(1));
+    kid_twice.unprotected = Value::int_map(vec![(4, Value::bytes(b"b".to_vec()))]);
+    assert_eq!(check(&kid_twice, &keys), Err(K::AuthCoseMalformed));
+    let mut alg_twice = SignOptions::new(-19);
+    alg_twice.unprotected = Value::int_map(vec![(1, Value::int(-7))]);
+    assert_eq!(check(&alg_twice, &[key]), Err(K::AuthCoseMalformed));
+    // A label only in the unprotected bucket is fine.
+    let mut kid_unprotected = SignOptions::new(-19);
+    kid_unprotected.unprotected = Value::int_map(vec![(4, Value::bytes(b"a".to_vec()))]);
+    assert_eq!(check(&kid_unprotected, &keys), Ok(1));
 }
 
 #[test]
