@@ -16,7 +16,8 @@ use crate::util::{CmdResult, Failure, key_type_name, read_file, read_text, usage
         The algorithm follows the key's type: by default the suit-mti profile ids, \
         ESP256 (-9) for a P-256 key and Ed25519 (-19) for an Ed25519 key; --alg chooses \
         ES256 (-7) or EdDSA (-8) instead. Signing an already signed envelope with another \
-        key adds a second block (multi-party approval or algorithm migration). Before \
+        key adds a second block (multi-party approval, which `suit verify --require-all-keys` \
+        enforces, or algorithm migration). Before \
         signing, the digest in the authentication wrapper is checked against the manifest; \
         an envelope whose digest does not match is refused (exit status 1)."
 )]

@@ -1,6 +1,10 @@
 //! `suit verify`: authenticate an envelope and run its validate section
 //! against a device described on the command line.
 //!
+//! One block verified by any `--key` authenticates; with
+//! `--require-all-keys` each key given must have verified one
+//! (`Policy::required_signers`, AUTH_REQUIRED_SIGNER_MISSING).
+//!
 //! The device ([`HostPlatform`]) answers the processor's questions:
 //!
 //! - vendor-identifier / class-identifier / device-identifier: from the
@@ -46,7 +50,9 @@ const CAPACITY: usize = suit_verify::manifest::MAX_COMPONENTS;
 #[derive(Args, Debug)]
 #[command(
     about = "Authenticate an envelope and run its validate section for a described device",
-    long_about = "Authenticate an envelope with the given public keys, require a sequence \
+    long_about = "Authenticate an envelope with the given public keys (one block verified by \
+        any of them suffices; with --require-all-keys every key given must have verified \
+        one, else AUTH_REQUIRED_SIGNER_MISSING: multi-party approval), require a sequence \
         number of at least --min-sequence, check every command section the envelope carries \
         as a device checks a section before running it (unknown commands or parameters, \
         malformed sequences or arguments are rejected even in a section verify does not \
@@ -70,6 +76,9 @@ pub(crate) struct VerifyArgs {
     /// Trusted public key, SubjectPublicKeyInfo PEM (P-256 or Ed25519). Repeatable.
     #[arg(long = "key", value_name = "PEM", required = true)]
     keys: Vec<PathBuf>,
+    /// Every --key must have signed (multi-party approval), not just one of them.
+    #[arg(long)]
+    require_all_keys: bool,
     /// A vendor id the device matches: UUID or pen:NUMBER, optionally INDEX=ID. Repeatable.
     #[arg(long = "vendor-id", value_name = "ID")]
     vendor_ids: Vec<String>,
@@ -418,6 +427,11 @@ fn verify(args: &VerifyArgs) -> CmdResult<String> {
     let env = Envelope::parse(&req.envelope).map_err(rejected)?;
     let policy = Policy {
         min_sequence: args.min_sequence,
+        required_signers: if args.require_all_keys {
+            all_keys(req.keys.len())
+        } else {
+            0
+        },
         ..Policy::DEFAULT
     };
     let auth = authenticate(&env, &store, &policy, &RustCrypto).map_err(rejected)?;
@@ -475,6 +489,14 @@ fn verify(args: &VerifyArgs) -> CmdResult<String> {
     ))
 }
 
+/// The key store mask naming each of `n` keys (bits 0 to n-1); `n` is at
+/// most `MAX_KEYS` (32, checked in [`prepare`]), so every bit fits.
+fn all_keys(n: usize) -> u32 {
+    (0..n)
+        .filter_map(|i| u32::try_from(i).ok().and_then(|i| 1u32.checked_shl(i)))
+        .fold(0, |mask, bit| mask | bit)
+}
+
 /// "key 1 (ES256), key 2 (Ed25519)": the keys that verified a block, with
 /// the algorithm of the block each verified.
 fn signers(envelope: &[u8], keys: &[PublicKey], mask: u32) -> String {
@@ -529,5 +551,14 @@ mod tests {
         assert!(indexed(&["0=1".into(), "0=2".into()], "--slot").is_err());
         assert!(indexed(&["1".into()], "--slot").is_err());
         assert!(indexed(&["1=".into()], "--slot").is_err());
+    }
+
+    #[test]
+    fn all_keys_mask() {
+        assert_eq!(all_keys(0), 0);
+        assert_eq!(all_keys(1), 1);
+        assert_eq!(all_keys(3), 0b111);
+        assert_eq!(suit_verify::limits::MAX_KEYS, 32);
+        assert_eq!(all_keys(suit_verify::limits::MAX_KEYS), u32::MAX);
     }
 }

@@ -93,6 +93,50 @@ fn key_flag() {
 }
 
 #[test]
+fn require_all_keys_flag() {
+    let w = Work::with_keys();
+    let json = one_component(&w, 5, "fw.bin", 3000, "");
+    w.make("fw", &json, &["p256", "ed"]);
+    let run = |keys: &[&str], all: bool| {
+        let mut a = vec!["verify"];
+        for k in keys {
+            a.extend_from_slice(&["--key", k]);
+        }
+        if all {
+            a.push("--require-all-keys");
+        }
+        a.extend_from_slice(&[
+            "--vendor-id",
+            VENDOR,
+            "--class-id",
+            CLASS,
+            "--image",
+            "0=fw.bin",
+            "fw.suit",
+        ]);
+        w.suit(&a)
+    };
+    // Both signers given, both signed: accepted, both named.
+    assert!(
+        run(&["p256.pub.pem", "ed.pub.pem"], true)
+            .ok()
+            .ends_with("signed by key 1 (ESP256), key 2 (Ed25519)\n")
+    );
+    // A key that did not sign: one signer is enough without the flag, not with it.
+    run(&["p256.pub.pem", "edb.pub.pem"], false).ok();
+    run(&["p256.pub.pem", "edb.pub.pem"], true).rejected(ErrorKind::AuthRequiredSignerMissing);
+    run(&["edb.pub.pem", "ed.pub.pem", "p256.pub.pem"], true)
+        .rejected(ErrorKind::AuthRequiredSignerMissing);
+    // One key: the same as without the flag.
+    run(&["ed.pub.pem"], true).ok();
+    // The most keys the library takes (32): every bit of the mask is required.
+    let mut many = vec!["p256.pub.pem", "ed.pub.pem"];
+    many.extend(core::iter::repeat_n("edb.pub.pem", 30));
+    run(&many, false).ok();
+    run(&many, true).rejected(ErrorKind::AuthRequiredSignerMissing);
+}
+
+#[test]
 fn vendor_and_class_flags() {
     let w = simple();
     let run = |args: &[&str]| {
@@ -528,6 +572,7 @@ fn help_documents_the_interface() {
     let text = help.ok();
     for flag in [
         "--key",
+        "--require-all-keys",
         "--vendor-id",
         "--class-id",
         "--device-id",
