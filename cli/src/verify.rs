@@ -27,6 +27,11 @@
 //!
 //! After the run, unless `--allow-unchecked-identity`, a vendor-identifier
 //! and a class-identifier condition must have passed (IDENTITY_UNCHECKED).
+//!
+//! With `--install`, the install section then runs as a dry run
+//! ([`dry_run_install`]): each integrated payload is checked against its
+//! digest, every directive is asked of [`HostPlatform`] (which supports
+//! them all); a manifest without install has nothing to check.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -35,7 +40,7 @@ use clap::Args;
 use suit_verify::crypto::{DigestAlg, MAX_DIGEST};
 use suit_verify::interp::IdentityPolicy;
 use suit_verify::manifest::Severable;
-use suit_verify::platform::{Component, PlatformResult, VendorId};
+use suit_verify::platform::{Component, Directive, PlatformResult, VendorId};
 use suit_verify::{
     Envelope, ErrorKind, KeyStore, KeyType, Options, Platform, PlatformError, Policy, Procedure,
     Processor, RustCrypto, TrustedKey, authenticate,
@@ -69,6 +74,13 @@ const CAPACITY: usize = suit_verify::manifest::MAX_COMPONENTS;
         component's whole current content; a component without a file fails image-match \
         (IMAGE_DIGEST_MISMATCH), a file whose length differs from the image-size fails with \
         IMAGE_SIZE_MISMATCH.\n\n\
+        With --install, the install section then runs as a dry run (nothing is fetched or \
+        written): each integrated payload a fetch names (#name) is checked against its \
+        image-digest and image-size (IMAGE_DIGEST_MISMATCH, IMAGE_SIZE_MISMATCH; a missing one \
+        is PAYLOAD_MISSING), a severed install section the envelope does not carry is \
+        SEVERED_MEMBER_MISSING, and install's conditions run too: an image-match after a \
+        fetch reads the --image file, as validate's does. A manifest without an install \
+        section has nothing to check (the summary says \"no install section\").\n\n\
         Exit status: 0 accepted (one summary line on stdout); 1 rejected (one line on stderr: \
         `rejected: <ERROR_NAME>: <message>`); 2 usage, key or file error."
 )]
@@ -100,6 +112,9 @@ pub(crate) struct VerifyArgs {
     /// Run the shared sequence only, not the validate section.
     #[arg(long)]
     skip_validate: bool,
+    /// Also dry-run the install section: integrated payloads (`#name`) are checked against their digests.
+    #[arg(long)]
+    install: bool,
     /// Accept a manifest in which no vendor and class identifier condition passed.
     #[arg(long)]
     allow_unchecked_identity: bool,
@@ -251,6 +266,13 @@ impl Platform for HostPlatform {
             // (those are 32 bytes or more), so image-match fails.
             Ok(Some(0))
         }
+    }
+
+    /// Asked only in `--install`'s dry run: the described device can do
+    /// what the install section asks (a device that cannot is not
+    /// described by these flags).
+    fn supports(&mut self, _directive: Directive, _component: Component<'_>) -> bool {
+        true
     }
 
     fn read(
@@ -472,10 +494,17 @@ fn verify(args: &VerifyArgs) -> CmdResult<String> {
             let _ = processor.run(procedure).map_err(rejected)?;
         }
     }
+    // Judged on the run above alone: a condition the install dry run below
+    // passes does not make validate (or the shared sequence) check identity.
     let identity_checked = req.platform.vendor_passed && req.platform.class_passed;
     if !args.allow_unchecked_identity && !identity_checked {
         return Err(Failure::Rejected(ErrorKind::IdentityUnchecked.here()));
     }
+    let installed = if args.install {
+        dry_run_install(&auth, &mut req.platform, options)?
+    } else {
+        ""
+    };
 
     let what = if args.skip_validate {
         "shared sequence passed (validate not run)"
@@ -483,10 +512,40 @@ fn verify(args: &VerifyArgs) -> CmdResult<String> {
         "validate passed"
     };
     Ok(format!(
-        "accepted: sequence {}, {count} component(s), {what}, signed by {}",
+        "accepted: sequence {}, {count} component(s), {what}{installed}, signed by {}",
         auth.sequence_number(),
         signers(&req.envelope, &req.keys, auth.signers())
     ))
+}
+
+/// `--install`: the install section as a dry run (the shared sequence, then
+/// install; nothing is fetched or written), with a processor of its own. The
+/// library checks each integrated payload a fetch names (`#name`) against
+/// its image-digest and size (IMAGE_DIGEST_MISMATCH, IMAGE_SIZE_MISMATCH,
+/// PAYLOAD_MISSING) and asks [`Platform::supports`] about each directive;
+/// conditions run as in a real run, and an image-match sees the `--image`
+/// files (the content a device has after the fetch). A severed install
+/// section the envelope does not carry is SEVERED_MEMBER_MISSING. The
+/// summary's words, or "no install section" when the manifest has none.
+fn dry_run_install(
+    auth: &suit_verify::Authenticated<'_>,
+    platform: &mut HostPlatform,
+    options: Options,
+) -> CmdResult<&'static str> {
+    use suit_verify::manifest::key::INSTALL;
+    if auth.manifest().section(INSTALL) == Severable::Absent {
+        return Ok(", no install section");
+    }
+    let options = Options {
+        dry_run: true,
+        ..options
+    };
+    let mut processor =
+        Processor::<_, _, CAPACITY>::new(auth, platform, &RustCrypto, options).map_err(rejected)?;
+    let _ = processor
+        .run(Procedure::Section(INSTALL))
+        .map_err(rejected)?;
+    Ok(", install passed (dry run)")
 }
 
 /// The key store mask naming each of `n` keys (bits 0 to n-1); `n` is at

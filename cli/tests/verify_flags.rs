@@ -420,6 +420,103 @@ fn skip_validate_flag() {
     .rejected(ErrorKind::ClassMismatch);
 }
 
+/// `bytes` (an envelope) without its member `key`, re-encoded (the
+/// envelope is deterministic CBOR, so only that member's bytes go).
+fn without_member(bytes: &[u8], key: &ciborium::value::Value) -> Vec<u8> {
+    use ciborium::value::Value;
+    let mut r = bytes;
+    let v: Value = ciborium::de::from_reader(&mut r).unwrap();
+    let Value::Tag(107, inner) = v else {
+        panic!("not a tagged envelope")
+    };
+    let Value::Map(mut entries) = *inner else {
+        panic!("not a map")
+    };
+    let n = entries.len();
+    entries.retain(|(k, _)| k != key);
+    assert_eq!(entries.len(), n - 1, "no member {key:?}");
+    let mut out = Vec::new();
+    ciborium::ser::into_writer(&Value::Tag(107, Box::new(Value::Map(entries))), &mut out).unwrap();
+    out
+}
+
+#[test]
+fn install_flag() {
+    // An integrated payload that was replaced or removed after signing:
+    // validate does not read it, the install dry run checks it.
+    let w = Work::with_keys();
+    let json = one_component(&w, 5, "fw.bin", 3000, r#", "integrated": true"#);
+    w.make("fw", &json, &["p256"]);
+    let good = w.read("fw.suit");
+    let run = |env: &str, extra: &[&str]| {
+        let mut a = vec!["--image", "0=fw.bin"];
+        a.extend_from_slice(extra);
+        a.push(env);
+        verify(&w, &a)
+    };
+    assert_eq!(
+        run("fw.suit", &["--install"]).ok(),
+        "accepted: sequence 5, 1 component(s), validate passed, install passed (dry run), signed by key 1 (ESP256)\n"
+    );
+    // One payload byte replaced.
+    let image = w.read("fw.bin");
+    let at = good.windows(image.len()).position(|x| x == image).unwrap();
+    let mut replaced = good.clone();
+    replaced[at + 1000] ^= 0x01;
+    w.write("replaced.suit", &replaced);
+    assert!(
+        run("replaced.suit", &[])
+            .ok()
+            .contains("validate passed, signed by")
+    );
+    let e = run("replaced.suit", &["--install"]).rejected(ErrorKind::ImageDigestMismatch);
+    assert!(e.is_some_and(|e| (e as usize) < at), "{e:?}");
+    // The payload removed.
+    let removed = without_member(&good, &ciborium::value::Value::Text("#fw.bin".into()));
+    w.write("removed.suit", &removed);
+    run("removed.suit", &[]).ok();
+    run("removed.suit", &["--install"]).rejected(ErrorKind::PayloadMissing);
+    // A payload of another length.
+    let mut longer = good.clone();
+    longer.truncate(at - 3);
+    let mut payload = image.clone();
+    payload.push(0);
+    longer.extend_from_slice(&[0x59, (payload.len() >> 8) as u8, payload.len() as u8]);
+    longer.extend_from_slice(&payload);
+    assert_eq!(&good[at - 3..at], &[0x59, 0x0b, 0xb8]);
+    w.write("longer.suit", &longer);
+    run("longer.suit", &[]).ok();
+    run("longer.suit", &["--install"]).rejected(ErrorKind::ImageSizeMismatch);
+    // Install's image-match after the fetch sees the --image file, as
+    // validate's does: without one it fails.
+    verify(&w, &["--skip-validate", "--install", "fw.suit"])
+        .rejected(ErrorKind::ImageDigestMismatch);
+    // A severed install section the envelope does not carry.
+    let json = format!(
+        r#"{{"sequence-number": 6, "vendor-id": "{VENDOR}", "class-id": "{CLASS}",
+            "components": [{{"id": ["h'00'"], "image": "fw.bin", "uri": "https://example.com/fw.bin"}}],
+            "sever": ["install"]}}"#
+    );
+    w.make("sev", &json, &["p256"]);
+    run("sev.suit", &["--install"]).ok();
+    let install = ciborium::value::Value::from(suit_verify::manifest::key::INSTALL);
+    let missing = without_member(&w.read("sev.suit"), &install);
+    w.write("missing.suit", &missing);
+    run("missing.suit", &[]).ok();
+    run("missing.suit", &["--install"]).rejected(ErrorKind::SeveredMemberMissing);
+    // No install section: nothing to check, and the summary says so.
+    w.make(
+        "plain",
+        &one_component(&w, 7, "fw.bin", 3000, ""),
+        &["p256"],
+    );
+    assert!(
+        run("plain.suit", &["--install"])
+            .ok()
+            .contains("validate passed, no install section, signed by")
+    );
+}
+
 #[test]
 fn every_section_is_checked_not_only_validate() {
     // install (which verify does not run) holds an unknown command; every
@@ -580,6 +677,7 @@ fn help_documents_the_interface() {
         "--slot",
         "--image",
         "--skip-validate",
+        "--install",
         "--allow-unchecked-identity",
         "pen:NUMBER",
         "INDEX=",
