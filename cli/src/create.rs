@@ -24,7 +24,8 @@ use suit_encoder::cbor::Value;
 use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence, alg, key, param, policy};
 
 use crate::util::{
-    CmdResult, Failure, conformant_uuid, parse_segment, parse_uuid, read_file, usage, write_file,
+    CmdResult, Failure, conformant_uuid, exists, parse_segment, parse_uuid, read_file, usage,
+    would_clobber, write_file, write_file_new,
 };
 
 /// Most components `suit-verify` processes (its manifest limit).
@@ -128,16 +129,20 @@ Image paths are relative to the directory of the description file.
     long_about = "Build an unsigned SUIT envelope (draft-ietf-suit-manifest-37) from a JSON \
         description: components, vendor/class ids, images (digest and size computed from \
         the files), fetch URIs, integrated payloads, text, severed members and the sequence \
-        number. Sign the result with `suit sign`.",
+        number. Sign the result with `suit sign`. An existing OUT.suit is not replaced \
+        without --force (`-o -` writes to standard output).",
     after_long_help = FORMAT_HELP
 )]
 pub(crate) struct CreateArgs {
     /// The JSON description (see `suit create --help` for the format).
     #[arg(value_name = "DESCRIPTION.json")]
     description: PathBuf,
-    /// Where to write the unsigned envelope (`-`: standard output).
+    /// Where to write the unsigned envelope (`-`: standard output). An existing file is not replaced without --force.
     #[arg(short, long, value_name = "OUT.suit")]
     out: PathBuf,
+    /// Replace an existing OUT.suit.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -264,6 +269,11 @@ pub(crate) struct Created {
 
 /// Run `suit create`.
 pub(crate) fn run(args: &CreateArgs) -> CmdResult {
+    // Checked first, so that the refusal is the first error; the write
+    // checks again, atomically.
+    if !args.force && would_clobber(&args.out) {
+        return Err(exists(&args.out));
+    }
     let text = crate::util::read_text(&args.description, "description")?;
     let base = args
         .description
@@ -272,7 +282,11 @@ pub(crate) fn run(args: &CreateArgs) -> CmdResult {
         .unwrap_or_default();
     let created = build_from_json(&text, &base)
         .map_err(|f| prefix(f, &args.description.display().to_string()))?;
-    write_file(&args.out, &created.envelope, "envelope")?;
+    if args.force {
+        write_file(&args.out, &created.envelope, "envelope")?;
+    } else {
+        write_file_new(&args.out, &created.envelope, "envelope")?;
+    }
     let mut extras = String::new();
     if !created.severed.is_empty() {
         extras.push_str(&format!(", severed: {}", created.severed.join(", ")));

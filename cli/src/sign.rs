@@ -6,7 +6,10 @@ use clap::Args;
 use suit_encoder::cose::{self, SigningKey};
 use suit_encoder::suit::alg;
 
-use crate::util::{CmdResult, Failure, key_type_name, read_file, read_text, usage, write_file};
+use crate::util::{
+    CmdResult, Failure, exists, key_type_name, read_file, read_text, same_file, usage,
+    would_clobber, write_file, write_file_new,
+};
 
 /// Arguments of `suit sign`.
 #[derive(Args, Debug)]
@@ -19,7 +22,10 @@ use crate::util::{CmdResult, Failure, key_type_name, read_file, read_text, usage
         key adds a second block (multi-party approval, which `suit verify --require-all-keys` \
         enforces, or algorithm migration). Before \
         signing, the digest in the authentication wrapper is checked against the manifest; \
-        an envelope whose digest does not match is refused (exit status 1)."
+        an envelope whose digest does not match is refused (exit status 1).\n\n\
+        -o may name the input file (signing in place: the file is replaced whole, keeping \
+        its permissions) or `-` (standard output); any other existing file is not replaced \
+        without --force."
 )]
 pub(crate) struct SignArgs {
     /// Private key PEM (PKCS#8 `PRIVATE KEY`, P-256 or Ed25519; SEC1 `EC PRIVATE KEY` too).
@@ -31,9 +37,12 @@ pub(crate) struct SignArgs {
     /// The envelope to sign.
     #[arg(value_name = "IN.suit")]
     input: PathBuf,
-    /// Where to write the signed envelope (may be the input file: it is replaced whole; `-`: standard output).
+    /// Where to write the signed envelope: the input file signs in place (it is replaced whole); `-`: standard output; another existing file only with --force.
     #[arg(short, long, value_name = "OUT.suit")]
     out: PathBuf,
+    /// Replace an existing OUT.suit that is not the input.
+    #[arg(long)]
+    force: bool,
 }
 
 /// COSE id from a number or a name.
@@ -67,6 +76,13 @@ pub(crate) fn alg_name(id: i128) -> Option<&'static str> {
 
 /// Run `suit sign`.
 pub(crate) fn run(args: &SignArgs) -> CmdResult {
+    // Signing in place (-o the input itself) replaces the input on purpose;
+    // any other existing file only with --force. Checked first, so that the
+    // refusal is the first error; the write checks again, atomically.
+    let replace = args.force || same_file(&args.input, &args.out);
+    if !replace && would_clobber(&args.out) {
+        return Err(exists(&args.out));
+    }
     let pem = read_text(&args.key, "private key")?;
     if pem.contains("-----BEGIN PUBLIC KEY-----") {
         return Err(usage(format!(
@@ -98,7 +114,11 @@ pub(crate) fn run(args: &SignArgs) -> CmdResult {
     }
     let input = read_file(&args.input, "envelope")?;
     let (signed, blocks) = sign_bytes(&input, &key, alg_id)?;
-    write_file(&args.out, &signed, "envelope")?;
+    if replace {
+        write_file(&args.out, &signed, "envelope")?;
+    } else {
+        write_file_new(&args.out, &signed, "envelope")?;
+    }
     crate::util::err_line(&format!(
         "signed {} with {} ({alg_id}): {} signature(s) now",
         args.out.display(),

@@ -101,6 +101,50 @@ pub(crate) fn read_text(path: &Path, what: &str) -> CmdResult<String> {
 /// x.suit -o x.suit` signs in place, keeping the file's permissions), and a
 /// symbolic link at `path` is replaced, not written through.
 pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
+    write_output(path, data, what, true)
+}
+
+/// [`write_file`] without replacing: a file or a symbolic link (even a
+/// dangling one) at `path` is refused ([`exists`]), atomically, by
+/// [`commit_temp_new`] (`-`, `/dev/null`, a FIFO are written to as by
+/// [`write_file`]). `create` and `sign` write this way unless `--force`.
+pub(crate) fn write_file_new(path: &Path, data: &[u8], what: &str) -> CmdResult {
+    write_output(path, data, what, false)
+}
+
+/// Whether `path` holds what [`write_file_new`] refuses to replace: a file
+/// or a symbolic link. Checked before the work, so that the refusal comes
+/// first; the commit checks again.
+pub(crate) fn would_clobber(path: &Path) -> bool {
+    path.as_os_str() != "-"
+        && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() || m.is_symlink())
+}
+
+/// Whether `a` and `b` name the same file (a symbolic link at `b` is not
+/// the file it points to: writing `b` replaces the link).
+pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::symlink_metadata(b)) else {
+        return false;
+    };
+    if !mb.is_file() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ma;
+        matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+    }
+}
+
+fn write_output(path: &Path, data: &[u8], what: &str, replace: bool) -> CmdResult {
     use std::io::Write;
     if path.as_os_str() == "-" {
         let mut o = std::io::stdout().lock();
@@ -125,6 +169,13 @@ pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
             .open(path)
             .and_then(|mut f| f.write_all(data))
             .map_err(|e| write_error(path, what, &e));
+    }
+    if !replace {
+        if existing.is_some() {
+            return Err(exists(path));
+        }
+        let tmp = write_temp(path, data, 0o644, what)?;
+        return commit_temp_new(&tmp, path, what);
     }
     let tmp = write_temp(path, data, 0o644, what)?;
     if let Some(m) = existing.filter(std::fs::Metadata::is_file) {
@@ -388,6 +439,32 @@ mod tests {
         commit_temp_new(&tmp, &target, "private key").unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new key");
         assert!(!tmp.exists());
+    }
+
+    #[test]
+    fn write_new_refuses_what_is_there_and_writes_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.suit");
+        write_file_new(&target, b"first", "envelope").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"first");
+        assert!(would_clobber(&target));
+        match write_file_new(&target, b"second", "envelope") {
+            Err(Failure::Usage(m)) => assert!(m.contains("exists; use --force"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read(&target).unwrap(), b"first");
+        write_file(&target, b"second", "envelope").unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"second");
+        assert!(!would_clobber(Path::new("-")));
+        assert!(!would_clobber(&dir.path().join("absent")));
+        // Not a file: written to, as write_file does (here /dev/null).
+        #[cfg(unix)]
+        {
+            assert!(!would_clobber(Path::new("/dev/null")));
+            write_file_new(Path::new("/dev/null"), b"x", "envelope").unwrap();
+        }
+        assert!(same_file(&target, &dir.path().join(".").join("out.suit")));
+        assert!(!same_file(&target, &dir.path().join("absent")));
     }
 
     #[test]

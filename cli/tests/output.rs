@@ -189,3 +189,76 @@ fn keygen_replaces_a_symbolic_link_instead_of_writing_through_it() {
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
 }
+
+#[test]
+fn create_does_not_replace_an_existing_file_without_force() {
+    let w = work();
+    w.write("out.suit", b"keep me");
+    let o = w.suit(&["create", "fw.json", "-o", "out.suit"]);
+    assert!(o.usage().contains("out.suit exists; use --force"), "{o:?}");
+    assert_eq!(w.read("out.suit"), b"keep me");
+    w.suit(&["create", "fw.json", "-o", "out.suit", "--force"])
+        .ok();
+    assert_eq!(w.read("out.suit"), w.read("fw.unsigned.suit"));
+    // A new name, and standard output, need no --force.
+    w.suit(&["create", "fw.json", "-o", "new.suit"]).ok();
+    assert_eq!(w.suit(&["create", "fw.json", "-o", "-"]).code, 0);
+}
+
+#[test]
+fn sign_replaces_only_its_input_without_force() {
+    let w = work();
+    // Another existing file: refused before anything is signed, and kept.
+    w.write("other.suit", b"keep me");
+    let o = w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", "other.suit"]);
+    assert!(
+        o.usage().contains("other.suit exists; use --force"),
+        "{o:?}"
+    );
+    assert_eq!(w.read("other.suit"), b"keep me");
+    w.suit(&[
+        "sign",
+        "--key",
+        "ed.pem",
+        "fw.suit",
+        "-o",
+        "other.suit",
+        "--force",
+    ])
+    .ok();
+    w.suit(&["inspect", "other.suit"]).ok();
+    // The input itself, under another spelling of its path: in place.
+    let before = w.read("fw.suit");
+    w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", "./fw.suit"])
+        .ok();
+    assert_ne!(w.read("fw.suit"), before);
+    assert_eq!(w.read("fw.suit"), w.read("other.suit"));
+    // Standard output and a new name need no --force.
+    assert_eq!(
+        w.suit(&["sign", "--key", "p256.pem", "fw.suit", "-o", "-"])
+            .code,
+        0
+    );
+    w.suit(&["sign", "--key", "p256.pem", "fw.suit", "-o", "new.suit"])
+        .ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn sign_without_force_refuses_a_symbolic_link_even_to_its_input() {
+    // Writing -o replaces a link there (it does not write through it), so a
+    // link to the input is another name in use, not signing in place.
+    let w = work();
+    std::os::unix::fs::symlink(w.path("fw.suit"), w.path("link.suit")).unwrap();
+    std::os::unix::fs::symlink(w.path("nowhere"), w.path("dangling.suit")).unwrap();
+    for out in ["link.suit", "dangling.suit"] {
+        let o = w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", out]);
+        assert!(o.usage().contains("exists; use --force"), "{o:?}");
+        let meta = std::fs::symlink_metadata(w.path(out)).unwrap();
+        assert!(meta.file_type().is_symlink(), "{out}");
+    }
+    assert!(!w.path("nowhere").exists());
+    let o = w.suit(&["create", "fw.json", "-o", "dangling.suit"]);
+    assert!(o.usage().contains("exists; use --force"), "{o:?}");
+    assert!(!w.path("nowhere").exists());
+}
