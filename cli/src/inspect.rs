@@ -15,7 +15,7 @@ use serde_json::{Map, Value as Json, json};
 use suit_encoder::cbor::{self, Value};
 
 use crate::util::{
-    CmdResult, Failure, component_id_string, hex, pen_from_oid, read_file, segment_string,
+    CmdResult, Failure, component_id_string, hex, pen_from_oid, read_input, segment_string,
     uuid_string,
 };
 
@@ -31,27 +31,32 @@ const MAX_NESTING: usize = 8;
         command sequence with command names and parameter names and values (UUIDs as UUIDs, \
         digests as hex), text, severed members (their digests checked) and integrated \
         payloads. No signature is verified (use `suit verify`). --json prints the same as \
-        one JSON document."
+        one JSON document. IN.suit `-` reads the envelope from standard input."
 )]
 pub(crate) struct InspectArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
-    /// The envelope.
+    /// The envelope (`-`: standard input).
     #[arg(value_name = "IN.suit")]
     input: PathBuf,
 }
 
 /// Run `suit inspect`.
 pub(crate) fn run(args: &InspectArgs) -> CmdResult {
-    let bytes = read_file(&args.input, "envelope")?;
+    let bytes = read_input(&args.input, "envelope")?;
     let model = model(&bytes).map_err(Failure::Refused)?;
     if args.json {
         let s = serde_json::to_string_pretty(&model)
             .map_err(|e| Failure::Refused(format!("cannot print JSON: {e}")))?;
         crate::util::out(&format!("{s}\n"));
     } else {
-        crate::util::out(&render(&model, &args.input.display().to_string()));
+        let name = if args.input.as_os_str() == "-" {
+            "(standard input)".to_owned()
+        } else {
+            args.input.display().to_string()
+        };
+        crate::util::out(&render(&model, &name));
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use suit_encoder::cose::{self, SigningKey};
 use suit_encoder::suit::alg;
 
 use crate::util::{
-    CmdResult, Failure, exists, key_type_name, read_file, read_text, same_file, usage,
+    CmdResult, Failure, exists, key_type_name, read_input, read_text, same_file, usage,
     would_clobber, write_file, write_file_new,
 };
 
@@ -25,7 +25,7 @@ use crate::util::{
         an envelope whose digest does not match is refused (exit status 1).\n\n\
         -o may name the input file (signing in place: the file is replaced whole, keeping \
         its permissions) or `-` (standard output); any other existing file is not replaced \
-        without --force."
+        without --force. IN.suit `-` reads the envelope from standard input."
 )]
 pub(crate) struct SignArgs {
     /// Private key PEM (PKCS#8 `PRIVATE KEY`, P-256 or Ed25519; SEC1 `EC PRIVATE KEY` too).
@@ -34,7 +34,7 @@ pub(crate) struct SignArgs {
     /// COSE algorithm: -7/ES256 or -9/ESP256 for P-256, -8/EdDSA or -19/Ed25519 for Ed25519.
     #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     alg: Option<String>,
-    /// The envelope to sign.
+    /// The envelope to sign (`-`: standard input).
     #[arg(value_name = "IN.suit")]
     input: PathBuf,
     /// Where to write the signed envelope: the input file signs in place (it is replaced whole); `-`: standard output; another existing file only with --force.
@@ -79,7 +79,8 @@ pub(crate) fn run(args: &SignArgs) -> CmdResult {
     // Signing in place (-o the input itself) replaces the input on purpose;
     // any other existing file only with --force. Checked first, so that the
     // refusal is the first error; the write checks again, atomically.
-    let replace = args.force || same_file(&args.input, &args.out);
+    let replace =
+        args.force || (args.input.as_os_str() != "-" && same_file(&args.input, &args.out));
     if !replace && would_clobber(&args.out) {
         return Err(exists(&args.out));
     }
@@ -112,7 +113,7 @@ pub(crate) fn run(args: &SignArgs) -> CmdResult {
             allowed.join(" or ")
         )));
     }
-    let input = read_file(&args.input, "envelope")?;
+    let input = read_input(&args.input, "envelope")?;
     let (signed, blocks) = sign_bytes(&input, &key, alg_id)?;
     if replace {
         write_file(&args.out, &signed, "envelope")?;

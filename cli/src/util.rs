@@ -86,6 +86,22 @@ pub(crate) fn read_file(path: &Path, what: &str) -> CmdResult<Vec<u8>> {
     std::fs::read(path).map_err(|e| usage(format!("cannot read {what} {}: {e}", path.display())))
 }
 
+/// Read a command's envelope argument: `-` is standard input (`suit
+/// create d.json -o - | suit sign --key k.pem - -o x.suit`); anything else
+/// is a path, read by [`read_file`] (a file named `-` is `./-`).
+pub(crate) fn read_input(path: &Path, what: &str) -> CmdResult<Vec<u8>> {
+    use std::io::Read;
+    if path.as_os_str() != "-" {
+        return read_file(path, what);
+    }
+    let mut data = Vec::new();
+    std::io::stdin()
+        .lock()
+        .read_to_end(&mut data)
+        .map_err(|e| usage(format!("cannot read {what} from standard input: {e}")))?;
+    Ok(data)
+}
+
 /// Read a whole text file.
 pub(crate) fn read_text(path: &Path, what: &str) -> CmdResult<String> {
     let bytes = read_file(path, what)?;

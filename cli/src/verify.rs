@@ -46,7 +46,7 @@ use suit_verify::{
     Processor, RustCrypto, TrustedKey, authenticate,
 };
 
-use crate::util::{CmdResult, Failure, parse_uuid, read_file, read_text, usage};
+use crate::util::{CmdResult, Failure, parse_uuid, read_file, read_input, read_text, usage};
 
 /// Components the processor is sized for (the manifest limit).
 const CAPACITY: usize = suit_verify::manifest::MAX_COMPONENTS;
@@ -81,6 +81,7 @@ const CAPACITY: usize = suit_verify::manifest::MAX_COMPONENTS;
         SEVERED_MEMBER_MISSING, and install's conditions run too: an image-match after a \
         fetch reads the --image file, as validate's does. A manifest without an install \
         section has nothing to check (the summary says \"no install section\").\n\n\
+        ENVELOPE `-` reads the envelope from standard input.\n\n\
         Exit status: 0 accepted (one summary line on stdout); 1 rejected (one line on stderr: \
         `rejected: <ERROR_NAME>: <message>`); 2 usage, key or file error."
 )]
@@ -118,7 +119,7 @@ pub(crate) struct VerifyArgs {
     /// Accept a manifest in which no vendor and class identifier condition passed.
     #[arg(long)]
     allow_unchecked_identity: bool,
-    /// The envelope to verify.
+    /// The envelope to verify (`-`: standard input).
     #[arg(value_name = "ENVELOPE")]
     envelope: PathBuf,
 }
@@ -374,7 +375,7 @@ fn prepare(args: &VerifyArgs) -> CmdResult<Request> {
     for (i, f) in indexed(&args.images, "--image")? {
         images.insert(i, read_file(std::path::Path::new(f), "image")?);
     }
-    let envelope = read_file(&args.envelope, "envelope")?;
+    let envelope = read_input(&args.envelope, "envelope")?;
     Ok(Request {
         keys,
         platform: HostPlatform {

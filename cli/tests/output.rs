@@ -262,3 +262,56 @@ fn sign_without_force_refuses_a_symbolic_link_even_to_its_input() {
     assert!(o.usage().contains("exists; use --force"), "{o:?}");
     assert!(!w.path("nowhere").exists());
 }
+
+#[test]
+fn dash_is_standard_input_for_the_envelope() {
+    let w = work();
+    let unsigned = w.read("fw.suit");
+    // inspect: the same model as from the file.
+    let from_file = w.suit(&["inspect", "--json", "fw.suit"]);
+    let from_stdin = w.suit_stdin(&["inspect", "--json", "-"], &unsigned);
+    assert_eq!(from_stdin.ok(), from_file.ok());
+    let shown = w.suit_stdin(&["inspect", "-"], &unsigned);
+    assert!(
+        shown.ok().starts_with("SUIT envelope (standard input) ("),
+        "{shown:?}"
+    );
+    // sign: the same bytes as from the file (Ed25519 is deterministic); an
+    // existing -o is not "in place" when the input is standard input.
+    w.suit(&["sign", "--key", "ed.pem", "fw.suit", "-o", "a.suit"])
+        .ok();
+    w.suit_stdin(&["sign", "--key", "ed.pem", "-", "-o", "b.suit"], &unsigned)
+        .ok();
+    assert_eq!(w.read("a.suit"), w.read("b.suit"));
+    let o = w.suit_stdin(
+        &["sign", "--key", "ed.pem", "-", "-o", "fw.suit"],
+        &unsigned,
+    );
+    assert!(o.usage().contains("fw.suit exists"), "{o:?}");
+    assert_eq!(w.read("fw.suit"), unsigned);
+    // verify: accepted from standard input; nothing there is an empty envelope.
+    let args = [
+        "verify",
+        "--key",
+        "ed.pub.pem",
+        "--vendor-id",
+        common::VENDOR,
+        "--class-id",
+        common::CLASS,
+        "--image",
+        "0=fw.bin",
+        "-",
+    ];
+    assert!(
+        w.suit_stdin(&args, &w.read("a.suit"))
+            .ok()
+            .starts_with("accepted: sequence 7")
+    );
+    w.suit_stdin(&args, b"")
+        .rejected(suit_verify::ErrorKind::CborTruncated);
+    // A file named `-` is `./-`.
+    w.write("-", w.read("a.suit"));
+    let mut named = args;
+    named[9] = "./-";
+    w.suit(&named).ok();
+}

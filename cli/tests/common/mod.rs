@@ -144,6 +144,11 @@ impl Work {
         run_in(self.dir.path(), args)
     }
 
+    /// Run `suit ARGS` in this directory with `input` on standard input.
+    pub fn suit_stdin(&self, args: &[&str], input: &[u8]) -> Out {
+        run_with_stdin(self.dir.path(), args, input)
+    }
+
     /// Create `name` from a JSON description and sign it with `keys`
     /// (file stems; algorithm by default).
     pub fn make(&self, name: &str, json: &str, keys: &[&str]) -> PathBuf {
@@ -168,6 +173,28 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Out {
         .current_dir(dir)
         .output()
         .unwrap();
+    out(&o)
+}
+
+/// Run the built binary with `args` in `dir`, `input` on its standard input.
+pub fn run_with_stdin(dir: &Path, args: &[&str], input: &[u8]) -> Out {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_suit"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // A command that exits before reading all of it closes the pipe: fine.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    out(&child.wait_with_output().unwrap())
+}
+
+fn out(o: &std::process::Output) -> Out {
     Out {
         code: o.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
