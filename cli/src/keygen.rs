@@ -1,6 +1,6 @@
 //! `suit keygen`: a fresh signing key pair as PEM files.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use suit_encoder::cose::{KeyType, SigningKey};
@@ -28,7 +28,10 @@ pub(crate) enum KeyAlg {
         Writes NAME.pem, the private key as PKCS#8 PEM (\"PRIVATE KEY\", mode 0600), \
         and NAME.pub.pem, the public key as SubjectPublicKeyInfo PEM (\"PUBLIC KEY\"): \
         the formats openssl and python's cryptography read and write. \
-        Existing files are not overwritten unless --force is given."
+        Existing files are not overwritten unless --force is given; with --force the pair \
+        is replaced whole or not at all (a directory at either name is refused before \
+        anything is written, and the old private key is put back if the public key cannot \
+        be written)."
 )]
 pub(crate) struct KeygenArgs {
     /// Key algorithm.
@@ -37,7 +40,7 @@ pub(crate) struct KeygenArgs {
     /// Base name of the files to write (NAME.pem and NAME.pub.pem).
     #[arg(long, value_name = "NAME")]
     out: PathBuf,
-    /// Overwrite existing files.
+    /// Overwrite existing files (both or neither).
     #[arg(long)]
     force: bool,
 }
@@ -61,7 +64,16 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
     public.push(".pub.pem");
     let (private, public) = (PathBuf::from(private), PathBuf::from(public));
     // Checked first so no key is made in vain; the commit below checks
-    // again, atomically.
+    // again, atomically. A directory is never replaced, even with --force:
+    // refused before either file is touched, so the old pair stays whole.
+    for (p, what) in [(&private, "private key"), (&public, "public key")] {
+        if std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+            return Err(usage(format!(
+                "cannot write {what} {}: it is a directory",
+                p.display()
+            )));
+        }
+    }
     if !args.force
         && let Some(p) = [&private, &public].into_iter().find(|p| occupied(p))
     {
@@ -82,22 +94,10 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         write_temp(&public, public_pem.as_bytes(), 0o644, "public key").inspect_err(|_| {
             let _ = std::fs::remove_file(&tmp_private);
         })?;
-    // Without --force, an existing name (even one made since the check
-    // above) fails the commit instead of being replaced.
-    let commit = if args.force {
-        commit_temp
-    } else {
-        commit_temp_new
-    };
-    if let Err(e) = commit(&tmp_private, &private, "private key") {
-        let _ = std::fs::remove_file(&tmp_public);
-        return Err(e);
-    }
-    if let Err(e) = commit(&tmp_public, &public, "public key") {
-        // No half pair: the private key just written goes too.
-        let _ = std::fs::remove_file(&private);
-        return Err(e);
-    }
+    commit_pair(
+        [(&tmp_private, &private), (&tmp_public, &public)],
+        args.force,
+    )?;
     let name = crate::util::key_type_name(kt);
     crate::util::err_line(&format!(
         "wrote {} (private {name} key, PKCS#8, mode 0600) and {} (public key, SPKI)",
@@ -105,4 +105,89 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         public.display()
     ));
     Ok(())
+}
+
+/// Move the written private and public key files (`[(temporary, target);
+/// 2]`) to their targets. Without `force`, an existing name (even one made
+/// since the checks in [`run`]) fails the commit instead of being replaced.
+/// A failure leaves no half pair: if the public key cannot be committed, the
+/// private key just committed goes too, and a private key it replaced
+/// (kept under a second name meanwhile) is put back.
+fn commit_pair(pair: [(&Path, &Path); 2], force: bool) -> CmdResult {
+    let [(tmp_private, private), (tmp_public, public)] = pair;
+    let commit = if force { commit_temp } else { commit_temp_new };
+    // The old private key, linked to a second name before it is replaced.
+    let old = (force && occupied(private))
+        .then(|| {
+            let name = private
+                .file_name()
+                .map_or_else(|| "key".into(), |n| n.to_string_lossy().into_owned());
+            private.with_file_name(format!(".{name}.suit-old-{}", std::process::id()))
+        })
+        .filter(|old| std::fs::hard_link(private, old).is_ok());
+    let drop_old = || {
+        if let Some(o) = &old {
+            let _ = std::fs::remove_file(o);
+        }
+    };
+    if let Err(e) = commit(tmp_private, private, "private key") {
+        let _ = std::fs::remove_file(tmp_public);
+        drop_old();
+        return Err(e);
+    }
+    if let Err(e) = commit(tmp_public, public, "public key") {
+        match &old {
+            Some(o) => {
+                if std::fs::rename(o, private).is_err() {
+                    let _ = std::fs::remove_file(private);
+                    drop_old();
+                }
+            }
+            None => {
+                let _ = std::fs::remove_file(private);
+            }
+        }
+        return Err(e);
+    }
+    drop_old();
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_public_commit_puts_the_old_private_key_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (private, public) = (dir.path().join("k.pem"), dir.path().join("k.pub.pem"));
+        std::fs::write(&private, b"old private").unwrap();
+        std::fs::write(&public, b"old public").unwrap();
+        let tmp_private = write_temp(&private, b"new private", 0o600, "private key").unwrap();
+        // A temporary public key that is gone: its commit fails.
+        let tmp_public = dir.path().join("vanished");
+        let r = commit_pair([(&tmp_private, &private), (&tmp_public, &public)], true);
+        assert!(matches!(r, Err(Failure::Usage(_))), "{r:?}");
+        assert_eq!(std::fs::read(&private).unwrap(), b"old private");
+        assert_eq!(std::fs::read(&public).unwrap(), b"old public");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "{left:?}");
+        // Without an old private key, the new one goes: no half pair.
+        std::fs::remove_file(&private).unwrap();
+        let tmp_private = write_temp(&private, b"new private", 0o600, "private key").unwrap();
+        let r = commit_pair([(&tmp_private, &private), (&tmp_public, &public)], true);
+        assert!(r.is_err());
+        assert!(!private.exists() && !tmp_private.exists());
+        // Both commit: the new pair, nothing else left.
+        let tmp_private = write_temp(&private, b"new private", 0o600, "private key").unwrap();
+        let tmp_public = write_temp(&public, b"new public", 0o644, "public key").unwrap();
+        commit_pair([(&tmp_private, &private), (&tmp_public, &public)], true).unwrap();
+        assert_eq!(std::fs::read(&private).unwrap(), b"new private");
+        assert_eq!(std::fs::read(&public).unwrap(), b"new public");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
 }

@@ -315,3 +315,42 @@ fn dash_is_standard_input_for_the_envelope() {
     named[9] = "./-";
     w.suit(&named).ok();
 }
+
+#[test]
+fn keygen_force_keeps_the_old_pair_when_a_target_is_a_directory() {
+    let w = Work::new();
+    w.suit(&["keygen", "--alg", "es256", "--out", "k"]).ok();
+    let private = w.read("k.pem");
+    // The public key's name is a directory: refused before either file is
+    // replaced, so the old private key survives (it used to be deleted).
+    std::fs::remove_file(w.path("k.pub.pem")).unwrap();
+    std::fs::create_dir(w.path("k.pub.pem")).unwrap();
+    let o = w.suit(&["keygen", "--alg", "es256", "--out", "k", "--force"]);
+    assert!(
+        o.usage()
+            .contains("cannot write public key k.pub.pem: it is a directory"),
+        "{o:?}"
+    );
+    assert_eq!(w.read("k.pem"), private);
+    // The same for the private key's name, with or without --force.
+    std::fs::create_dir(w.path("d.pem")).unwrap();
+    for force in [false, true] {
+        let mut a = vec!["keygen", "--alg", "ed25519", "--out", "d"];
+        if force {
+            a.push("--force");
+        }
+        let o = w.suit(&a);
+        assert!(
+            o.usage()
+                .contains("cannot write private key d.pem: it is a directory"),
+            "{o:?}"
+        );
+        assert!(!w.path("d.pub.pem").exists());
+    }
+    let names: Vec<_> = std::fs::read_dir(w.path(""))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains("suit-"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
