@@ -27,7 +27,9 @@ pub(crate) enum KeyAlg {
     long_about = "Generate a signing key pair.\n\n\
         Writes NAME.pem, the private key as PKCS#8 PEM (\"PRIVATE KEY\", mode 0600), \
         and NAME.pub.pem, the public key as SubjectPublicKeyInfo PEM (\"PUBLIC KEY\"): \
-        the formats openssl and python's cryptography read and write. \
+        the formats openssl and python's cryptography read and write. --out k.pem and \
+        --out k.pub.pem mean --out k (a trailing .pem or .pub.pem is dropped, so the files \
+        are never k.pem.pem). \
         Existing files are not overwritten unless --force is given; with --force the pair \
         is replaced whole or not at all (a directory at either name is refused before \
         anything is written, and the old private key is put back if the public key cannot \
@@ -37,7 +39,7 @@ pub(crate) struct KeygenArgs {
     /// Key algorithm.
     #[arg(long, value_enum)]
     alg: KeyAlg,
-    /// Base name of the files to write (NAME.pem and NAME.pub.pem).
+    /// Base name of the files to write (NAME.pem and NAME.pub.pem); a trailing .pem or .pub.pem is dropped.
     #[arg(long, value_name = "NAME")]
     out: PathBuf,
     /// Overwrite existing files (both or neither).
@@ -51,13 +53,14 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         KeyAlg::Ed25519 => KeyType::Ed25519,
         KeyAlg::Es256 => KeyType::P256,
     };
-    if args.out.is_dir() || args.out.as_os_str().to_string_lossy().ends_with('/') {
+    let base = key_base(&args.out);
+    if base.is_dir() || base.as_os_str().to_string_lossy().ends_with('/') {
         return Err(usage(format!(
             "--out {} is a directory; give a file name prefix (it writes PREFIX.pem and PREFIX.pub.pem)",
             args.out.display()
         )));
     }
-    let base = args.out.as_os_str().to_os_string();
+    let base = base.into_os_string();
     let mut private = base.clone();
     private.push(".pem");
     let mut public = base;
@@ -105,6 +108,20 @@ pub(crate) fn run(args: &KeygenArgs) -> CmdResult {
         public.display()
     ));
     Ok(())
+}
+
+/// The prefix `--out` names: `k`, `k.pem` and `k.pub.pem` all mean `k` (so
+/// `--out k.pem` writes `k.pem`, not `k.pem.pem`), unless nothing but a
+/// directory would be left (`--out dir/.pem` stays as it is).
+fn key_base(out: &Path) -> PathBuf {
+    let Some(s) = out.to_str() else {
+        return out.to_path_buf();
+    };
+    let stripped = s
+        .strip_suffix(".pub.pem")
+        .or_else(|| s.strip_suffix(".pem"))
+        .filter(|b| !b.is_empty() && !b.ends_with('/'));
+    PathBuf::from(stripped.unwrap_or(s))
 }
 
 /// Move the written private and public key files (`[(temporary, target);
@@ -157,6 +174,23 @@ fn commit_pair(pair: [(&Path, &Path); 2], force: bool) -> CmdResult {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_base_strips_one_pem_suffix() {
+        for (out, base) in [
+            ("k", "k"),
+            ("k.pem", "k"),
+            ("k.pub.pem", "k"),
+            ("dir/k.pem", "dir/k"),
+            ("k.pem.pem", "k.pem"),
+            ("k.der", "k.der"),
+            (".pem", ".pem"),
+            ("dir/.pem", "dir/.pem"),
+            ("release.v2", "release.v2"),
+        ] {
+            assert_eq!(key_base(Path::new(out)), PathBuf::from(base), "{out}");
+        }
+    }
 
     #[test]
     fn a_failed_public_commit_puts_the_old_private_key_back() {

@@ -354,3 +354,23 @@ fn keygen_force_keeps_the_old_pair_when_a_target_is_a_directory() {
         .collect();
     assert!(names.is_empty(), "{names:?}");
 }
+
+#[test]
+fn keygen_out_with_a_pem_suffix_names_the_prefix() {
+    let w = Work::new();
+    let o = w.suit(&["keygen", "--alg", "es256", "--out", "k1.pem"]);
+    o.ok();
+    assert!(
+        o.stderr.starts_with("wrote k1.pem (private P-256 key"),
+        "{o:?}"
+    );
+    assert!(w.path("k1.pem").is_file() && w.path("k1.pub.pem").is_file());
+    assert!(!w.path("k1.pem.pem").exists() && !w.path("k1.pem.pub.pem").exists());
+    w.suit(&["keygen", "--alg", "ed25519", "--out", "k2.pub.pem"])
+        .ok();
+    assert!(w.path("k2.pem").is_file() && w.path("k2.pub.pem").is_file());
+    // The stripped name is what --force and the overwrite check see.
+    w.suit(&["keygen", "--alg", "ed25519", "--out", "k1"])
+        .usage();
+    assert_eq!(std::fs::read_dir(w.path("")).unwrap().count(), 4);
+}
