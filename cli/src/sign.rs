@@ -7,7 +7,7 @@ use suit_encoder::cose::{self, SigningKey};
 use suit_encoder::suit::alg;
 
 use crate::util::{
-    CmdResult, Failure, exists, key_type_name, read_input, read_text, same_file, usage,
+    CmdResult, Failure, exists, key_type_name, read_input, read_key_pem, same_file, usage,
     would_clobber, write_file, write_file_new,
 };
 
@@ -28,7 +28,7 @@ use crate::util::{
         without --force. IN.suit `-` reads the envelope from standard input."
 )]
 pub(crate) struct SignArgs {
-    /// Private key PEM (PKCS#8 `PRIVATE KEY`, P-256 or Ed25519; SEC1 `EC PRIVATE KEY` too).
+    /// Private key PEM (PKCS#8 `PRIVATE KEY`, P-256 or Ed25519; SEC1 `EC PRIVATE KEY` too), unencrypted.
     #[arg(long, value_name = "KEY.pem")]
     key: PathBuf,
     /// COSE algorithm: -7/ES256 or -9/ESP256 for P-256, -8/EdDSA or -19/Ed25519 for Ed25519.
@@ -84,7 +84,7 @@ pub(crate) fn run(args: &SignArgs) -> CmdResult {
     if !replace && would_clobber(&args.out) {
         return Err(exists(&args.out));
     }
-    let pem = read_text(&args.key, "private key")?;
+    let pem = read_key_pem(&args.key, "private key", true)?;
     if pem.contains("-----BEGIN PUBLIC KEY-----") {
         return Err(usage(format!(
             "{} is a public key; sign with the private key (NAME.pem)",

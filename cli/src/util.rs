@@ -310,6 +310,29 @@ pub(crate) fn err_line(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+/// Read a PEM key file: one nobody could use gets its own one-line error
+/// (exit 2) instead of the parser's: an empty file, and (`private`: for
+/// signing) an encrypted private key, which this tool cannot decrypt.
+pub(crate) fn read_key_pem(path: &Path, what: &str, private: bool) -> CmdResult<String> {
+    let pem = read_text(path, what)?;
+    if pem.trim().is_empty() {
+        return Err(usage(format!("key file {} is empty", path.display())));
+    }
+    if private && pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+        return Err(usage(format!(
+            "{p} is an encrypted private key; decrypt it first, e.g. openssl pkcs8 -in {p} -out plain.pem",
+            p = path.display()
+        )));
+    }
+    if private && pem.contains("Proc-Type: 4,ENCRYPTED") {
+        return Err(usage(format!(
+            "{p} is an encrypted private key; decrypt it first, e.g. openssl ec -in {p} -out plain.pem",
+            p = path.display()
+        )));
+    }
+    Ok(pem)
+}
+
 /// Lowercase hex.
 pub(crate) fn hex(b: &[u8]) -> String {
     suit_encoder::to_hex(b)

@@ -46,7 +46,7 @@ use suit_verify::{
     Processor, RustCrypto, TrustedKey, authenticate,
 };
 
-use crate::util::{CmdResult, Failure, parse_uuid, read_file, read_input, read_text, usage};
+use crate::util::{CmdResult, Failure, parse_uuid, read_file, read_input, read_key_pem, usage};
 
 /// Components the processor is sized for (the manifest limit).
 const CAPACITY: usize = suit_verify::manifest::MAX_COMPONENTS;
@@ -310,7 +310,7 @@ struct PublicKey {
 }
 
 fn load_key(path: &std::path::Path) -> CmdResult<PublicKey> {
-    let pem = read_text(path, "key")?;
+    let pem = read_key_pem(path, "key", false)?;
     if pem.contains("PRIVATE KEY-----") {
         return Err(usage(format!(
             "{} is a private key; verify with the public key (NAME.pub.pem)",

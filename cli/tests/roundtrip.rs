@@ -585,3 +585,70 @@ fn keygen_files_and_overwrite() {
     assert_ne!(String::from_utf8(w.read("k.pem")).unwrap(), private);
     w.suit(&["keygen", "--alg", "rsa", "--out", "r"]).usage();
 }
+
+/// An Ed25519 test key, PKCS#8 encrypted with the password "test".
+const ENCRYPTED_PKCS8: &str = "-----BEGIN ENCRYPTED PRIVATE KEY-----
+MIGbMFcGCSqGSIb3DQEFDTBKMCkGCSqGSIb3DQEFDDAcBAjfpweLa87bZQICCAAw
+DAYIKoZIhvcNAgkFADAdBglghkgBZQMEASoEEN+L0Ah8trWqCR27u/Va3awEQJGh
++tDo1/9XDYrpSkguNFL1P3We4bVtYImsZr2pKRWZ/griICiPWnWSOFN87RwSFXfm
+pWHiSlGmreZIQyFS/eE=
+-----END ENCRYPTED PRIVATE KEY-----
+";
+
+/// A P-256 test key, SEC1 PEM encrypted (AES-256-CBC) with the password "test".
+const ENCRYPTED_SEC1: &str = "-----BEGIN EC PRIVATE KEY-----
+Proc-Type: 4,ENCRYPTED
+DEK-Info: AES-256-CBC,CDA4B9AC1424889AF5D31AC5AF621E1A
+
+Lv0OGhONoY6yLyMxt1NmAX+aG+u6Kd7j1yJMfyMOgk0D+sP+Zh4j7kUjR8saU0EO
+ZY+PMLjjGBWCzI5ZYQGmlI79owS8Opr7dVaCJqFPfMksOLTobYl3bu/p9JAoDBJj
+jQjKnsiWcFiTdiiP3KAT8KZUFjRgtJfVSx3GETPuXFA=
+-----END EC PRIVATE KEY-----
+";
+
+#[test]
+fn unusable_key_files_get_a_clear_error() {
+    let w = Work::with_keys();
+    let json = one_component(&w, 1, "fw.bin", 10, "");
+    w.make("fw", &json, &["p256"]);
+    w.write("empty.pem", b"");
+    w.write("blank.pem", b"\n  \n");
+    w.write("enc.pem", ENCRYPTED_PKCS8);
+    w.write("sec1.pem", ENCRYPTED_SEC1);
+    let sign = |key: &str| w.suit(&["sign", "--key", key, "fw.suit", "-o", "out.suit"]);
+    let verify = |key: &str| {
+        w.suit(&[
+            "verify",
+            "--key",
+            key,
+            "--vendor-id",
+            VENDOR,
+            "--class-id",
+            CLASS,
+            "fw.suit",
+        ])
+    };
+    for key in ["empty.pem", "blank.pem"] {
+        let want = format!("error: key file {key} is empty\n");
+        assert_eq!(sign(key).usage(), want);
+        assert_eq!(verify(key).usage(), want);
+    }
+    assert_eq!(
+        sign("enc.pem").usage(),
+        "error: enc.pem is an encrypted private key; decrypt it first, e.g. openssl pkcs8 -in enc.pem -out plain.pem\n"
+    );
+    assert_eq!(
+        sign("sec1.pem").usage(),
+        "error: sec1.pem is an encrypted private key; decrypt it first, e.g. openssl ec -in sec1.pem -out plain.pem\n"
+    );
+    // verify wants the public key in any case.
+    for key in ["enc.pem", "sec1.pem"] {
+        assert!(
+            verify(key)
+                .usage()
+                .contains("is a private key; verify with the public key"),
+            "{key}"
+        );
+    }
+    assert!(!w.path("out.suit").exists());
+}
