@@ -22,7 +22,10 @@ use crate::util::{
         key adds a second block (multi-party approval, which `suit verify --require-all-keys` \
         enforces, or algorithm migration). Before \
         signing, the digest in the authentication wrapper is checked against the manifest; \
-        an envelope whose digest does not match is refused (exit status 1).\n\n\
+        an envelope whose digest does not match is refused (exit status 1). The signed \
+        result is authenticated as a device would before it is written; what a device would \
+        reject is refused (exit status 1) with `error: refusing to sign: a device would reject \
+        this envelope: <ERROR_NAME>: <message>; code <0xNNNN>[, input byte <N>]`.\n\n\
         -o may name the input file (signing in place: the file is replaced whole, keeping \
         its permissions) or `-` (standard output); any other existing file is not replaced \
         without --force. IN.suit `-` reads the envelope from standard input."
@@ -185,8 +188,9 @@ pub(crate) fn sign_bytes(
 /// What a device checks first, by the library itself: the signed envelope
 /// authenticates with the signer's key (its manifest decodes, in canonical
 /// CBOR; every severed member matches its digest). Nothing a device would
-/// refuse at authentication leaves this tool signed. An error's offset is
-/// given in `input` (the wrapper grew by the new block, and everything the
+/// refuse at authentication leaves this tool signed. The refusal names the
+/// error as `verify` does (`NAME: message; code 0xNNNN`), then
+/// `, input byte N`: an error's offset is given in `input` (the wrapper grew by the new block, and everything the
 /// library reads after it moved by as much).
 fn device_would_accept(input: &[u8], signed: &[u8], key: &SigningKey) -> CmdResult {
     let kind = crate::util::library_key_type(key.key_type());
@@ -197,11 +201,10 @@ fn device_would_accept(input: &[u8], signed: &[u8], key: &SigningKey) -> CmdResu
             .offset()
             .and_then(|o| usize::try_from(o).ok())
             .and_then(|o| o.checked_sub(signed.len().saturating_sub(input.len())))
-            .map_or_else(String::new, |o| format!(" at input byte {o}"));
+            .map_or_else(String::new, |o| format!(", input byte {o}"));
         Failure::Refused(format!(
-            "refusing to sign: a device would reject this envelope: {}: {}{at}",
-            k.name(),
-            k.message()
+            "refusing to sign: a device would reject this envelope: {}{at}",
+            crate::util::error_kind_text(k)
         ))
     };
     let trusted = [suit_verify::TrustedKey::new(kind, &public).map_err(refuse)?];

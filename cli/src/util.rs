@@ -40,14 +40,7 @@ impl fmt::Display for Failure {
         match self {
             Failure::Usage(m) | Failure::Refused(m) => write!(f, "error: {m}"),
             Failure::Rejected(e) => {
-                let k = e.kind();
-                write!(
-                    f,
-                    "rejected: {}: {}; code {:#06x}",
-                    k.name(),
-                    k.message(),
-                    k.code()
-                )?;
+                write!(f, "rejected: {}", error_kind_text(e.kind()))?;
                 match e.offset() {
                     Some(at) => write!(f, ", envelope byte {at}"),
                     None => Ok(()),
@@ -55,6 +48,12 @@ impl fmt::Display for Failure {
             }
         }
     }
+}
+
+/// A library error kind as the tool prints it: `NAME: message; code
+/// 0xNNNN` (`verify`'s rejected line, `sign`'s refusals).
+pub(crate) fn error_kind_text(k: suit_verify::ErrorKind) -> String {
+    format!("{}: {}; code {:#06x}", k.name(), k.message(), k.code())
 }
 
 /// Result of a command.

@@ -83,7 +83,9 @@ const CAPACITY: usize = suit_verify::manifest::MAX_COMPONENTS;
         section has nothing to check (the summary says \"no install section\").\n\n\
         ENVELOPE `-` reads the envelope from standard input.\n\n\
         Exit status: 0 accepted (one summary line on stdout); 1 rejected (one line on stderr: \
-        `rejected: <ERROR_NAME>: <message>`); 2 usage, key or file error."
+        `rejected: <ERROR_NAME>: <message>; code <0xNNNN>[, envelope byte <N>]`, the stable \
+        code of the library's error and where in the envelope it was found, when known); 2 \
+        usage, key or file error."
 )]
 pub(crate) struct VerifyArgs {
     /// Trusted public key, SubjectPublicKeyInfo PEM (P-256 or Ed25519). Repeatable.

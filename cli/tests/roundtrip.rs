@@ -405,12 +405,15 @@ fn sign_refuses_what_a_device_would_reject() {
     let pos = severed_text_tampered(&w);
     let e = w.suit(&["sign", "--key", "ed.pem", "t2.suit", "-o", "out.suit"]);
     assert_eq!(e.code, 1, "{e:?}");
-    assert!(
-        e.stderr.starts_with(
-            "error: refusing to sign: a device would reject this envelope: SEVERED_DIGEST_MISMATCH: "
-        ),
-        "{e:?}"
+    // The error as verify names it: name, message and numbered code.
+    let kind = ErrorKind::SeveredDigestMismatch;
+    let head = format!(
+        "error: refusing to sign: a device would reject this envelope: {}: {}; code {:#06x}, input byte ",
+        kind.name(),
+        kind.message(),
+        kind.code()
     );
+    assert!(e.stderr.starts_with(&head), "{e:?}");
     // The offset is in the input: the severed text member starts there.
     let at: usize = e
         .stderr

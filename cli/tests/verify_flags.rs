@@ -684,4 +684,10 @@ fn help_documents_the_interface() {
     ] {
         assert!(text.contains(flag), "verify --help lacks {flag}");
     }
+    // The rejected line as it really is (clap wraps lines at spaces).
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("`rejected: <ERROR_NAME>: <message>; code <0xNNNN>[, envelope byte <N>]`"),
+        "{text}"
+    );
 }
