@@ -189,9 +189,9 @@ pub(crate) fn sign_bytes(
 /// authenticates with the signer's key (its manifest decodes, in canonical
 /// CBOR; every severed member matches its digest). Nothing a device would
 /// refuse at authentication leaves this tool signed. The refusal names the
-/// error as `verify` does (`NAME: message; code 0xNNNN`), then
-/// `, input byte N`: an error's offset is given in `input` (the wrapper grew by the new block, and everything the
-/// library reads after it moved by as much).
+/// error as `verify` does (`NAME: message; code 0xNNNN`), then `, input
+/// byte N`: an error's offset is given in `input` (the wrapper grew by the
+/// new block, and everything the library reads after it moved by as much).
 fn device_would_accept(input: &[u8], signed: &[u8], key: &SigningKey) -> CmdResult {
     let kind = crate::util::library_key_type(key.key_type());
     let public = key.public_raw();
