@@ -296,6 +296,12 @@ impl Crypto for RustCrypto {
 }
 
 /// Ed25519 over the concatenated `message` parts (incremental, no copy).
+///
+/// The final check (the scalar multiplications, the largest frame) is a
+/// function of its own, never inlined here: inlined, as LTO does in a
+/// firmware's library (one call site), its locals were on the stack while
+/// `verify_incremental` decoded the key below them, +1.8 KB of peak stack on
+/// Cortex-M4 (PERFORMANCE.md, thirteenth revision).
 #[cfg(feature = "ed25519")]
 #[inline(never)]
 fn verify_ed25519(key: &[u8], message: &[&[u8]], signature: &[u8]) -> Result<(), Invalid> {
@@ -305,6 +311,13 @@ fn verify_ed25519(key: &[u8], message: &[&[u8]], signature: &[u8]) -> Result<(),
     for part in message {
         st.absorb(part);
     }
+    ed25519_finish(st)
+}
+
+/// The final check of an incremental Ed25519 verification.
+#[cfg(feature = "ed25519")]
+#[inline(never)]
+fn ed25519_finish(st: ed25519_compact::VerifyingState) -> Result<(), Invalid> {
     st.verify().map_err(|_| Invalid)
 }
 
