@@ -21,10 +21,11 @@
  *   context. A verifier shares only the crypto table's user pointer with
  *   the context it was made from: if they run on different threads at
  *   once, make those crypto callbacks thread-safe.
- * - Stack: about 7.2 KB for the library's deepest path on Cortex-M4
- *   (authenticate, validate and image check with ES256, an LTO build; a
- *   build without LTO needs about 3.5 KB more), plus your callbacks' own
- *   frames: give the calling task 9 KB (PERFORMANCE.md has the figures).
+ * - Stack: about 7.1 KB for the library's deepest path on Cortex-M4
+ *   (authenticate with ES256; 6.3 KB with Ed25519 only; an LTO build, as
+ *   the example firmware measures it; a build without LTO needs about
+ *   3.5 KB more), plus your callbacks' own frames: give the calling task
+ *   9 KB (PERFORMANCE.md has the figures).
  * - SUIT_RESULT_PENDING (a callback answered SUIT_PLATFORM_WAIT): call the
  *   same function again later. The procedure restarts from its first
  *   command, so every command before the WAIT runs again: directive

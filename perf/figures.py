@@ -22,6 +22,10 @@ Figure names (all deterministic except host.*):
   insns.<board>.image_ratio_ppm   C ABI image verifier per byte / plain sha2 per byte, x1e6
   stack.<board>.<name>       painted bytes minus the caller's baseline (library only)
   stack.<board>.over_crypto_<alg>   path peak - the plain signature check's peak
+  stack.fw.<variant>.<call>  the same for the shipped library (examples/firmware linked with
+                             libsuit_verify_ffi.a as a firmware links it; Cortex-M4)
+  stack.fw.<variant>.path    its peak over authenticate, image verifier and invoke
+  stack.fw.<variant>.over_crypto   that peak - the plain signature check's peak (harness)
   ram.<name>                 sizeof the C ABI objects (default capacities)
 """
 
@@ -100,6 +104,18 @@ def figures():
             f[f"stack.{b}.over_crypto_{a}"] = s[f"path_{a}"] - s[f"sig_plain_{a}"]
         for k, v in r["size"].items():
             f[f"ram.{k}"] = v
+    # The shipped library's stack (scripts/perf-lib.sh perf_fw_stack), Cortex-M4: the
+    # figures the stack targets apply to.
+    fw = load(os.path.join(OUT, "fw-stack.json"))
+    plain = {"ed25519": ("eddsa",), "p256": ("es256",), "both": ("eddsa", "es256")}
+    for v, calls in (fw or {}).items():
+        for k, b in calls.items():
+            f[f"stack.fw.{v}.{k}"] = b
+        path = max(b for k, b in calls.items() if k != "keys")
+        f[f"stack.fw.{v}.path"] = path
+        sig = [f.get(f"stack.an386.sig_plain_{a}") for a in plain.get(v, ())]
+        if sig and None not in sig:
+            f[f"stack.fw.{v}.over_crypto"] = path - max(sig)
     # The same firmware built with other levers (scripts/perf-report.sh), Cortex-M4.
     for path in sorted(glob.glob(os.path.join(OUT, "run-an386-*.json"))):
         v = os.path.basename(path)[len("run-an386-"):-len(".json")]
@@ -317,6 +333,21 @@ def report():
                          ("baseline", "(the caller's frame, subtracted above)")]:
             w(f"| {label} | {n(f.get(f'stack.an385.{k}', 0))} | {n(f.get(f'stack.an386.{k}', 0))} |")
         w("")
+        if any(k.startswith("stack.fw.") for k in f):
+            w("### Stack of the shipped library (example firmware, `libsuit_verify_ffi.a` as a "
+              "firmware links it, Cortex-M4; each call painted alone, main's frame subtracted)\n")
+            w("| Call | Ed25519 only | P-256 only | both (both signatures required) |")
+            w("|---|---|---|---|")
+            for k, label in [("keys", "`suit_keys_check`"),
+                             ("auth", "`suit_authenticate` (zero-copy)"),
+                             ("image_init", "`suit_image_verifier_init`"),
+                             ("image_update", "`suit_image_verifier_update` (64-byte chunks) + finish"),
+                             ("invoke", "`suit_run_invoke` (validate, invoke)"),
+                             ("path", "**whole path** (target <= 8,192)"),
+                             ("over_crypto", "path above the plain crypto call (target <= 1,024)")]:
+                w(f"| {label} | " + " | ".join(
+                    n(f.get(f"stack.fw.{v}.{k}", 0)) for v in ("ed25519", "p256", "both")) + " |")
+            w("")
         w(f"C ABI objects (thumbv7em, default capacities: SUIT_VERIFY_MAX_COMPONENTS=4, "
           f"SUIT_VERIFY_HASH_CTX_WORDS=32): `suit_ctx` {n(f.get('ram.suit_ctx', 0))} B, "
           f"`suit_image_verifier` {n(f.get('ram.suit_image_verifier', 0))} B.\n")

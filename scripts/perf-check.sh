@@ -9,7 +9,8 @@
 # Measures (see scripts/perf-lib.sh, PERFORMANCE.md): flash of the C ABI library for
 # Ed25519-only, P-256-only and both (thumbv7em, opt-level "z"), every function kept, and of
 # the verifier functions only (PERF_BOOT_ROOTS) for Ed25519-only and both; instructions and stack of the
-# measurement firmware on QEMU mps2-an386 (Cortex-M4). ~10 s warm, ~1 minute on a fresh clone.
+# measurement firmware on QEMU mps2-an386 (Cortex-M4); the stack of the shipped library in the
+# example firmware (scripts/firmware.sh). ~20 s warm, ~2 minutes on a fresh clone.
 # Installs nothing: needs what scripts/setup.sh installs (cross gcc, newlib, QEMU, targets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ for v in ed25519 both; do
   head -1 "$PERF_OUT/flash-$v-boot.txt"
 done
 perf_run an386 both
+perf_fw_stack
 perf_log "measured in $((SECONDS - t0))s"
 if [ "${1:-}" = "--update-budgets" ]; then
   python3 perf/figures.py update perf/budgets.toml "${PERF_BUDGET_MARGIN:-3}"

@@ -8,7 +8,11 @@
 #   insns   perf/firmware/main.c + perf/harness (the C ABI and core regions) on QEMU
 #           mps2-an385 (Cortex-M3, thumbv7m) and mps2-an386 (Cortex-M4, thumbv7em-eabihf),
 #           counted by the TCG plugin perf/qemu-insn/insnwin.c;
-#   stack   painting in the same firmware.
+#   stack   painting in the same firmware; and, for the targets, in the example firmware
+#           (examples/firmware, scripts/firmware.sh) linked with the library exactly as a
+#           firmware links it (perf_fw_stack): the harness library also holds the plain
+#           crates' baselines, which changes what LTO inlines, so its stack figures are not
+#           the shipped library's (1.8 KB apart for Ed25519 before the thirteenth revision).
 #
 # Environment:
 #   SUIT_IETF_VECTORS      IETF vectors folder (default ../shared/vectors/ietf)
@@ -248,4 +252,25 @@ perf_floor() { # variant
     "$tdir-$(basename "$(perf_target_dir)")/thumbv7em-none-eabihf/release-size/libsuit_perf_harness.a" \
     -lgcc -o "$elf" || return 1
   python3 "$PERF_ROOT/perf/flash.py" "$elf" --label "floor-$1" --json "$PERF_OUT/floor-$1.json"
+}
+
+# The stack of the shipped library: scripts/firmware.sh builds libsuit_verify_ffi.a as a
+# firmware links it (one per algorithm set) into the example firmware, which paints before
+# each library call and prints "stack library: ..." (main's frame subtracted). Writes
+# $PERF_OUT/fw-stack.json ({variant: {call: bytes}}), Cortex-M4 (mps2-an386).
+perf_fw_stack() {
+  "$PERF_ROOT/scripts/firmware.sh" --variants "ed25519 p256 both" --cpus m4 --run >&2 || return 1
+  python3 - "$PERF_ROOT/target/firmware" "$PERF_OUT/fw-stack.json" <<'PY'
+import json, re, sys
+out = {}
+for v in ("ed25519", "p256", "both"):
+    log = open(f"{sys.argv[1]}/{v}-m4.log").read()
+    m = re.search(r"^stack library: keys (\d+) B, authenticate (\d+) B, verifier init (\d+) B, "
+                  r"stream (\d+) B, invoke (\d+) B$", log, re.M)
+    if not m:
+        sys.exit(f"perf: no 'stack library' line in {v}-m4.log")
+    out[v] = dict(zip(("keys", "auth", "image_init", "image_update", "invoke"),
+                      map(int, m.groups())))
+json.dump(out, open(sys.argv[2], "w"), indent=1, sort_keys=True)
+PY
 }
