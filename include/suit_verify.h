@@ -205,7 +205,9 @@
 #define SUIT_PLATFORM_MATCH 1017469635
 
 /**
- * Condition callback answer: the device does not match.
+ * Condition callback answer: the device does not match. It is 1, C's
+ * `true`: never return a C comparison (`memcmp(..) == 0`) from a condition
+ * callback; map it to `SUIT_PLATFORM_MATCH` / `SUIT_PLATFORM_NO_MATCH`.
  */
 #define SUIT_PLATFORM_NO_MATCH 1
 
@@ -402,6 +404,9 @@ typedef struct suit_key {
 
 /**
  * Where the last error of a context happened (`suit_ctx_last_error`).
+ * `section` and `command` are 64-bit, as in the manifest, but a section
+ * key or a standard command number fits in 32 bits: cast to `long` for a
+ * `printf` without 64-bit support (newlib-nano's).
  */
 typedef struct suit_error_detail {
   /**
@@ -477,9 +482,11 @@ typedef struct suit_report_record {
  * `supports_component` means "yes"; NULL `report` reports nothing.
  *
  * Conventions: `component` is the index in the manifest's component list
- * (see `suit_manifest_component_id`); conditions answer
- * `SUIT_PLATFORM_MATCH` or `SUIT_PLATFORM_NO_MATCH`; other callbacks answer
- * `SUIT_PLATFORM_OK`; any of them may answer `SUIT_PLATFORM_FAIL`,
+ * (see `suit_manifest_component_id`); conditions (`check_vendor`,
+ * `check_class`, `check_device`) answer `SUIT_PLATFORM_MATCH` or
+ * `SUIT_PLATFORM_NO_MATCH`; every other callback answers `SUIT_PLATFORM_OK`,
+ * `component_slot`, `component_size` and `read` included (they hand the
+ * library a value it compares itself); any of them may answer `SUIT_PLATFORM_FAIL`,
  * `SUIT_PLATFORM_UNSUPPORTED` or `SUIT_PLATFORM_WAIT`. Pointers passed to a
  * callback are valid only during that call; byte strings from the manifest
  * are not NUL-terminated. A callback must return normally (no `longjmp`,
@@ -514,21 +521,24 @@ typedef struct suit_platform {
                           uint32_t component,
                           const uint8_t *uuid);
   /**
-   * The slot the component currently refers to, in `*slot`.
+   * The slot the component currently refers to, in `*slot`; answers
+   * `SUIT_PLATFORM_OK` (the library compares the slot, not the callback).
    */
   int32_t (*component_slot)(void *user,
                             uint32_t component,
                             uint64_t *slot);
   /**
    * The length of the component's current content, in `*size`, when it is
-   * intrinsic (a file); `SUIT_PLATFORM_UNSUPPORTED` for a slot.
+   * intrinsic (a file), answering `SUIT_PLATFORM_OK`;
+   * `SUIT_PLATFORM_UNSUPPORTED` for a slot.
    */
   int32_t (*component_size)(void *user,
                             uint32_t component,
                             uint64_t *size);
   /**
    * Read the component's current content at `offset` into `buf`
-   * (`buf_len` bytes); the bytes read in `*read_len`, 0 at the end.
+   * (`buf_len` bytes); the bytes read in `*read_len`, 0 at the end;
+   * answers `SUIT_PLATFORM_OK`.
    */
   int32_t (*read)(void *user,
                   uint32_t component,
@@ -653,430 +663,430 @@ typedef struct suit_image_verifier {
 /**
  * Success.
  */
-#define SUIT_RESULT_OK 0u
+#define SUIT_RESULT_OK 0x0000u
 
 /**
  * Input ends inside a CBOR item.
  */
-#define SUIT_RESULT_CBOR_TRUNCATED 257u
+#define SUIT_RESULT_CBOR_TRUNCATED 0x0101u
 
 /**
  * CBOR item is not well-formed.
  */
-#define SUIT_RESULT_CBOR_MALFORMED 258u
+#define SUIT_RESULT_CBOR_MALFORMED 0x0102u
 
 /**
  * Indefinite-length CBOR item in signed content.
  */
-#define SUIT_RESULT_CBOR_INDEFINITE_LENGTH 259u
+#define SUIT_RESULT_CBOR_INDEFINITE_LENGTH 0x0103u
 
 /**
  * CBOR integer or length not in shortest form.
  */
-#define SUIT_RESULT_CBOR_NOT_SHORTEST 260u
+#define SUIT_RESULT_CBOR_NOT_SHORTEST 0x0104u
 
 /**
  * CBOR map keys not in deterministic order.
  */
-#define SUIT_RESULT_CBOR_UNSORTED_KEYS 261u
+#define SUIT_RESULT_CBOR_UNSORTED_KEYS 0x0105u
 
 /**
  * CBOR map has a duplicate key.
  */
-#define SUIT_RESULT_CBOR_DUPLICATE_KEY 262u
+#define SUIT_RESULT_CBOR_DUPLICATE_KEY 0x0106u
 
 /**
  * Bytes left after the CBOR item.
  */
-#define SUIT_RESULT_CBOR_TRAILING_BYTES 263u
+#define SUIT_RESULT_CBOR_TRAILING_BYTES 0x0107u
 
 /**
  * CBOR item has the wrong type.
  */
-#define SUIT_RESULT_CBOR_UNEXPECTED_TYPE 264u
+#define SUIT_RESULT_CBOR_UNEXPECTED_TYPE 0x0108u
 
 /**
  * CBOR integer out of range.
  */
-#define SUIT_RESULT_CBOR_INTEGER_RANGE 265u
+#define SUIT_RESULT_CBOR_INTEGER_RANGE 0x0109u
 
 /**
  * CBOR length is larger than the remaining input.
  */
-#define SUIT_RESULT_CBOR_LENGTH_EXCEEDS_INPUT 266u
+#define SUIT_RESULT_CBOR_LENGTH_EXCEEDS_INPUT 0x010au
 
 /**
  * CBOR text string is not valid UTF-8.
  */
-#define SUIT_RESULT_CBOR_INVALID_UTF8 267u
+#define SUIT_RESULT_CBOR_INVALID_UTF8 0x010bu
 
 /**
  * CBOR float or simple value not allowed.
  */
-#define SUIT_RESULT_CBOR_UNSUPPORTED_SIMPLE 268u
+#define SUIT_RESULT_CBOR_UNSUPPORTED_SIMPLE 0x010cu
 
 /**
  * Envelope carries no authentication block.
  */
-#define SUIT_RESULT_AUTH_NO_SIGNATURE 513u
+#define SUIT_RESULT_AUTH_NO_SIGNATURE 0x0201u
 
 /**
  * Manifest digest does not match the authentication wrapper.
  */
-#define SUIT_RESULT_AUTH_DIGEST_MISMATCH 514u
+#define SUIT_RESULT_AUTH_DIGEST_MISMATCH 0x0202u
 
 /**
  * Digest algorithm not supported.
  */
-#define SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST 515u
+#define SUIT_RESULT_AUTH_UNSUPPORTED_DIGEST 0x0203u
 
 /**
  * Signature does not verify.
  */
-#define SUIT_RESULT_AUTH_SIGNATURE_INVALID 516u
+#define SUIT_RESULT_AUTH_SIGNATURE_INVALID 0x0204u
 
 /**
  * No trusted key for this signature.
  */
-#define SUIT_RESULT_AUTH_UNTRUSTED_KEY 517u
+#define SUIT_RESULT_AUTH_UNTRUSTED_KEY 0x0205u
 
 /**
  * Signature algorithm missing from the protected header or not supported.
  */
-#define SUIT_RESULT_AUTH_UNSUPPORTED_ALGORITHM 518u
+#define SUIT_RESULT_AUTH_UNSUPPORTED_ALGORITHM 0x0206u
 
 /**
  * COSE header marks an unknown label critical.
  */
-#define SUIT_RESULT_AUTH_UNKNOWN_CRITICAL 519u
+#define SUIT_RESULT_AUTH_UNKNOWN_CRITICAL 0x0207u
 
 /**
  * COSE payload must be nil (detached).
  */
-#define SUIT_RESULT_AUTH_ATTACHED_PAYLOAD 520u
+#define SUIT_RESULT_AUTH_ATTACHED_PAYLOAD 0x0208u
 
 /**
  * COSE structure is malformed.
  */
-#define SUIT_RESULT_AUTH_COSE_MALFORMED 521u
+#define SUIT_RESULT_AUTH_COSE_MALFORMED 0x0209u
 
 /**
  * A signer the policy requires did not sign.
  */
-#define SUIT_RESULT_AUTH_REQUIRED_SIGNER_MISSING 522u
+#define SUIT_RESULT_AUTH_REQUIRED_SIGNER_MISSING 0x020au
 
 /**
  * COSE structure type not supported.
  */
-#define SUIT_RESULT_AUTH_UNSUPPORTED_COSE 523u
+#define SUIT_RESULT_AUTH_UNSUPPORTED_COSE 0x020bu
 
 /**
  * Envelope is not tagged 107.
  */
-#define SUIT_RESULT_ENVELOPE_MISSING_TAG 769u
+#define SUIT_RESULT_ENVELOPE_MISSING_TAG 0x0301u
 
 /**
  * Envelope has an unknown key.
  */
-#define SUIT_RESULT_ENVELOPE_UNKNOWN_KEY 770u
+#define SUIT_RESULT_ENVELOPE_UNKNOWN_KEY 0x0302u
 
 /**
  * Envelope has no authentication wrapper.
  */
-#define SUIT_RESULT_ENVELOPE_MISSING_AUTH 771u
+#define SUIT_RESULT_ENVELOPE_MISSING_AUTH 0x0303u
 
 /**
  * Envelope has no manifest.
  */
-#define SUIT_RESULT_ENVELOPE_MISSING_MANIFEST 772u
+#define SUIT_RESULT_ENVELOPE_MISSING_MANIFEST 0x0304u
 
 /**
  * Manifest version is not 1.
  */
-#define SUIT_RESULT_MANIFEST_VERSION 773u
+#define SUIT_RESULT_MANIFEST_VERSION 0x0305u
 
 /**
  * Manifest lacks a required member.
  */
-#define SUIT_RESULT_MANIFEST_MISSING_MEMBER 774u
+#define SUIT_RESULT_MANIFEST_MISSING_MEMBER 0x0306u
 
 /**
  * Manifest has an unknown key.
  */
-#define SUIT_RESULT_MANIFEST_UNKNOWN_KEY 775u
+#define SUIT_RESULT_MANIFEST_UNKNOWN_KEY 0x0307u
 
 /**
  * Severed member does not match its digest.
  */
-#define SUIT_RESULT_SEVERED_DIGEST_MISMATCH 776u
+#define SUIT_RESULT_SEVERED_DIGEST_MISMATCH 0x0308u
 
 /**
  * Severed member needed but not in the envelope.
  */
-#define SUIT_RESULT_SEVERED_MEMBER_MISSING 777u
+#define SUIT_RESULT_SEVERED_MEMBER_MISSING 0x0309u
 
 /**
  * Envelope carries a member the manifest did not sever.
  */
-#define SUIT_RESULT_SEVERED_MEMBER_UNEXPECTED 778u
+#define SUIT_RESULT_SEVERED_MEMBER_UNEXPECTED 0x030au
 
 /**
  * Command sequence is malformed.
  */
-#define SUIT_RESULT_SEQUENCE_MALFORMED 779u
+#define SUIT_RESULT_SEQUENCE_MALFORMED 0x030bu
 
 /**
  * Unknown command.
  */
-#define SUIT_RESULT_UNKNOWN_COMMAND 780u
+#define SUIT_RESULT_UNKNOWN_COMMAND 0x030cu
 
 /**
  * Unknown parameter.
  */
-#define SUIT_RESULT_UNKNOWN_PARAMETER 781u
+#define SUIT_RESULT_UNKNOWN_PARAMETER 0x030du
 
 /**
  * Parameter or argument value is invalid.
  */
-#define SUIT_RESULT_INVALID_PARAMETER 782u
+#define SUIT_RESULT_INVALID_PARAMETER 0x030eu
 
 /**
  * Custom command or parameter in the shared sequence.
  */
-#define SUIT_RESULT_CUSTOM_IN_SHARED_SEQUENCE 783u
+#define SUIT_RESULT_CUSTOM_IN_SHARED_SEQUENCE 0x030fu
 
 /**
  * Directive with side effects in the shared sequence.
  */
-#define SUIT_RESULT_DIRECTIVE_IN_SHARED_SEQUENCE 784u
+#define SUIT_RESULT_DIRECTIVE_IN_SHARED_SEQUENCE 0x0310u
 
 /**
  * Soft-failure set outside try-each or run-sequence.
  */
-#define SUIT_RESULT_SOFT_FAILURE_MISPLACED 785u
+#define SUIT_RESULT_SOFT_FAILURE_MISPLACED 0x0311u
 
 /**
  * Try-each needs at least two alternatives.
  */
-#define SUIT_RESULT_TRY_EACH_TOO_FEW 786u
+#define SUIT_RESULT_TRY_EACH_TOO_FEW 0x0312u
 
 /**
  * Component index out of range.
  */
-#define SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE 787u
+#define SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE 0x0313u
 
 /**
  * No component selected.
  */
-#define SUIT_RESULT_COMPONENT_NOT_SELECTED 788u
+#define SUIT_RESULT_COMPONENT_NOT_SELECTED 0x0314u
 
 /**
  * Manifest uses an extension this processor does not support.
  */
-#define SUIT_RESULT_UNSUPPORTED_EXTENSION 789u
+#define SUIT_RESULT_UNSUPPORTED_EXTENSION 0x0315u
 
 /**
  * Component identifier is invalid.
  */
-#define SUIT_RESULT_COMPONENT_ID_INVALID 790u
+#define SUIT_RESULT_COMPONENT_ID_INVALID 0x0316u
 
 /**
  * A command needs a parameter that is not set.
  */
-#define SUIT_RESULT_PARAMETER_UNSET 791u
+#define SUIT_RESULT_PARAMETER_UNSET 0x0317u
 
 /**
  * The manifest has no such section.
  */
-#define SUIT_RESULT_SECTION_ABSENT 792u
+#define SUIT_RESULT_SECTION_ABSENT 0x0318u
 
 /**
  * Integrated payload not found in the envelope.
  */
-#define SUIT_RESULT_PAYLOAD_MISSING 793u
+#define SUIT_RESULT_PAYLOAD_MISSING 0x0319u
 
 /**
  * Sequence number is lower than allowed (rollback).
  */
-#define SUIT_RESULT_SEQUENCE_ROLLBACK 1025u
+#define SUIT_RESULT_SEQUENCE_ROLLBACK 0x0401u
 
 /**
  * Vendor identifier does not match.
  */
-#define SUIT_RESULT_VENDOR_MISMATCH 1026u
+#define SUIT_RESULT_VENDOR_MISMATCH 0x0402u
 
 /**
  * Class identifier does not match.
  */
-#define SUIT_RESULT_CLASS_MISMATCH 1027u
+#define SUIT_RESULT_CLASS_MISMATCH 0x0403u
 
 /**
  * Device identifier does not match.
  */
-#define SUIT_RESULT_DEVICE_MISMATCH 1028u
+#define SUIT_RESULT_DEVICE_MISMATCH 0x0404u
 
 /**
  * Image digest does not match.
  */
-#define SUIT_RESULT_IMAGE_DIGEST_MISMATCH 1029u
+#define SUIT_RESULT_IMAGE_DIGEST_MISMATCH 0x0405u
 
 /**
  * Image size does not match.
  */
-#define SUIT_RESULT_IMAGE_SIZE_MISMATCH 1030u
+#define SUIT_RESULT_IMAGE_SIZE_MISMATCH 0x0406u
 
 /**
  * Component slot does not match.
  */
-#define SUIT_RESULT_SLOT_MISMATCH 1031u
+#define SUIT_RESULT_SLOT_MISMATCH 0x0407u
 
 /**
  * Component content does not match.
  */
-#define SUIT_RESULT_CONTENT_MISMATCH 1032u
+#define SUIT_RESULT_CONTENT_MISMATCH 0x0408u
 
 /**
  * Manifest aborted.
  */
-#define SUIT_RESULT_ABORTED 1033u
+#define SUIT_RESULT_ABORTED 0x0409u
 
 /**
  * Every try-each alternative failed.
  */
-#define SUIT_RESULT_TRY_EACH_FAILED 1034u
+#define SUIT_RESULT_TRY_EACH_FAILED 0x040au
 
 /**
  * Directive before vendor and class identifiers were checked.
  */
-#define SUIT_RESULT_IDENTITY_UNCHECKED 1035u
+#define SUIT_RESULT_IDENTITY_UNCHECKED 0x040bu
 
 /**
  * Custom condition failed.
  */
-#define SUIT_RESULT_CUSTOM_CONDITION_FAILED 1036u
+#define SUIT_RESULT_CUSTOM_CONDITION_FAILED 0x040cu
 
 /**
  * The device does not support a component the manifest lists.
  */
-#define SUIT_RESULT_COMPONENT_UNSUPPORTED 1037u
+#define SUIT_RESULT_COMPONENT_UNSUPPORTED 0x040du
 
 /**
  * CBOR nesting deeper than the limit.
  */
-#define SUIT_RESULT_LIMIT_CBOR_DEPTH 1281u
+#define SUIT_RESULT_LIMIT_CBOR_DEPTH 0x0501u
 
 /**
  * More CBOR items than the budget allows.
  */
-#define SUIT_RESULT_LIMIT_CBOR_ITEMS 1282u
+#define SUIT_RESULT_LIMIT_CBOR_ITEMS 0x0502u
 
 /**
  * More authentication blocks than the limit.
  */
-#define SUIT_RESULT_LIMIT_AUTH_BLOCKS 1283u
+#define SUIT_RESULT_LIMIT_AUTH_BLOCKS 0x0503u
 
 /**
  * More components than supported.
  */
-#define SUIT_RESULT_LIMIT_COMPONENTS 1284u
+#define SUIT_RESULT_LIMIT_COMPONENTS 0x0504u
 
 /**
  * More commands executed than the budget allows.
  */
-#define SUIT_RESULT_LIMIT_COMMANDS 1285u
+#define SUIT_RESULT_LIMIT_COMMANDS 0x0505u
 
 /**
  * Command sequences nested deeper than the limit.
  */
-#define SUIT_RESULT_LIMIT_SEQUENCE_DEPTH 1286u
+#define SUIT_RESULT_LIMIT_SEQUENCE_DEPTH 0x0506u
 
 /**
  * More try-each alternatives than the limit.
  */
-#define SUIT_RESULT_LIMIT_ALTERNATIVES 1287u
+#define SUIT_RESULT_LIMIT_ALTERNATIVES 0x0507u
 
 /**
  * Component identifier has too many segments.
  */
-#define SUIT_RESULT_LIMIT_COMPONENT_ID_SEGMENTS 1288u
+#define SUIT_RESULT_LIMIT_COMPONENT_ID_SEGMENTS 0x0508u
 
 /**
  * More integrated payloads than the limit.
  */
-#define SUIT_RESULT_LIMIT_PAYLOADS 1289u
+#define SUIT_RESULT_LIMIT_PAYLOADS 0x0509u
 
 /**
  * More trusted keys than supported.
  */
-#define SUIT_RESULT_LIMIT_KEYS 1290u
+#define SUIT_RESULT_LIMIT_KEYS 0x050au
 
 /**
  * More custom parameters than the table holds.
  */
-#define SUIT_RESULT_LIMIT_CUSTOM_PARAMETERS 1291u
+#define SUIT_RESULT_LIMIT_CUSTOM_PARAMETERS 0x050bu
 
 /**
  * The platform does not support this operation.
  */
-#define SUIT_RESULT_PLATFORM_UNSUPPORTED 1537u
+#define SUIT_RESULT_PLATFORM_UNSUPPORTED 0x0601u
 
 /**
  * The platform operation failed.
  */
-#define SUIT_RESULT_PLATFORM_FAILED 1538u
+#define SUIT_RESULT_PLATFORM_FAILED 0x0602u
 
 /**
  * Data not available yet; run the procedure again later.
  */
-#define SUIT_RESULT_PENDING 1539u
+#define SUIT_RESULT_PENDING 0x0603u
 
 /**
  * Crypto backend failed.
  */
-#define SUIT_RESULT_CRYPTO_BACKEND 1540u
+#define SUIT_RESULT_CRYPTO_BACKEND 0x0604u
 
 /**
  * Required pointer is NULL.
  */
-#define SUIT_RESULT_NULL_POINTER 1793u
+#define SUIT_RESULT_NULL_POINTER 0x0701u
 
 /**
  * Object used before init, after deinit, or in the wrong state.
  */
-#define SUIT_RESULT_BAD_STATE 1794u
+#define SUIT_RESULT_BAD_STATE 0x0702u
 
 /**
  * Buffer too small.
  */
-#define SUIT_RESULT_BUFFER_TOO_SMALL 1795u
+#define SUIT_RESULT_BUFFER_TOO_SMALL 0x0703u
 
 /**
  * ABI version or storage size mismatch.
  */
-#define SUIT_RESULT_ABI_MISMATCH 1796u
+#define SUIT_RESULT_ABI_MISMATCH 0x0704u
 
 /**
  * Invalid argument.
  */
-#define SUIT_RESULT_INVALID_ARGUMENT 1797u
+#define SUIT_RESULT_INVALID_ARGUMENT 0x0705u
 
 /**
  * Trusted key is malformed or unsupported.
  */
-#define SUIT_RESULT_INVALID_KEY 1798u
+#define SUIT_RESULT_INVALID_KEY 0x0706u
 
 /**
  * Internal panic caught at the C boundary (hosted builds only; bare-metal
  * builds call `suit_port_fatal` with this code instead).
  */
-#define SUIT_RESULT_PANIC 1799u
+#define SUIT_RESULT_PANIC 0x0707u
 
 /**
  * Unknown result code (never returned: `suit_result_name` gives this
  * code's name, and `suit_result_message` its message, for a code they do
  * not know).
  */
-#define SUIT_RESULT_UNKNOWN_CODE 1800u
+#define SUIT_RESULT_UNKNOWN_CODE 0x0708u
 
 #ifdef __cplusplus
 extern "C" {
@@ -1161,7 +1171,9 @@ suit_verdict suit_crypto_verify_builtin(void *user,
 
 /**
  * Initialise a context in copy mode: `suit_authenticate` copies the
- * envelope into `copy_buf` (`copy_buf_len` bytes, chosen by the caller) and
+ * envelope into `copy_buf` (`copy_buf_len` bytes, chosen by the caller: at
+ * least the largest envelope you accept, any alignment; a longer envelope
+ * is `SUIT_RESULT_BUFFER_TOO_SMALL`) and
  * every later call reads that copy, so the manifest cannot change between
  * its check and its use (RFC 9124 REQ.SEC.MFST.CONST).
  *
@@ -1395,8 +1407,10 @@ suit_result suit_manifest_component_segment(struct suit_ctx *ctx,
                                             size_t *out_len);
 
 /**
- * The manifest's reference-uri, copied to `out` with a terminating NUL
- * (`out_size` must be at least `*out_len + 1`).
+ * The manifest's reference-uri, copied to `out` with a terminating NUL:
+ * `out_size` must be its length plus one. `*out_len` is set to the length
+ * (without the NUL) whatever happens, so a first call with `out` NULL and
+ * `out_size` 0 (`SUIT_RESULT_BUFFER_TOO_SMALL`) tells the size to use.
  *
  * # Safety
  * As `suit_manifest_component_id`.
@@ -1417,7 +1431,8 @@ suit_result suit_manifest_reference_uri(struct suit_ctx *ctx,
  * (1 manifest description, 2 update description, ...), or component-level
  * key `key` of component `component` (1 vendor name, 2 model name,
  * 3 vendor domain, 4 model info, 5 description, 6 version). Copied to
- * `out` with a terminating NUL (`out_size` at least `*out_len + 1`).
+ * `out` with a terminating NUL: `out_size` must be its length plus one
+ * (ask as for `suit_manifest_reference_uri`).
  *
  * # Safety
  * As `suit_manifest_component_id`; `lang` NULL or NUL-terminated.

@@ -52,6 +52,9 @@ pub struct suit_key {
 }
 
 /// Where the last error of a context happened (`suit_ctx_last_error`).
+/// `section` and `command` are 64-bit, as in the manifest, but a section
+/// key or a standard command number fits in 32 bits: cast to `long` for a
+/// `printf` without 64-bit support (newlib-nano's).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct suit_error_detail {
@@ -409,7 +412,9 @@ unsafe fn init(
 }
 
 /// Initialise a context in copy mode: `suit_authenticate` copies the
-/// envelope into `copy_buf` (`copy_buf_len` bytes, chosen by the caller) and
+/// envelope into `copy_buf` (`copy_buf_len` bytes, chosen by the caller: at
+/// least the largest envelope you accept, any alignment; a longer envelope
+/// is `SUIT_RESULT_BUFFER_TOO_SMALL`) and
 /// every later call reads that copy, so the manifest cannot change between
 /// its check and its use (RFC 9124 REQ.SEC.MFST.CONST).
 ///
@@ -964,8 +969,10 @@ pub unsafe extern "C" fn suit_manifest_component_segment(
     unsafe { query(ctx, &copy_regions(out, out_size, out_len), &mut f) }
 }
 
-/// The manifest's reference-uri, copied to `out` with a terminating NUL
-/// (`out_size` must be at least `*out_len + 1`).
+/// The manifest's reference-uri, copied to `out` with a terminating NUL:
+/// `out_size` must be its length plus one. `*out_len` is set to the length
+/// (without the NUL) whatever happens, so a first call with `out` NULL and
+/// `out_size` 0 (`SUIT_RESULT_BUFFER_TOO_SMALL`) tells the size to use.
 ///
 /// # Safety
 /// As `suit_manifest_component_id`.
@@ -998,7 +1005,8 @@ pub unsafe extern "C" fn suit_manifest_reference_uri(
 /// (1 manifest description, 2 update description, ...), or component-level
 /// key `key` of component `component` (1 vendor name, 2 model name,
 /// 3 vendor domain, 4 model info, 5 description, 6 version). Copied to
-/// `out` with a terminating NUL (`out_size` at least `*out_len + 1`).
+/// `out` with a terminating NUL: `out_size` must be its length plus one
+/// (ask as for `suit_manifest_reference_uri`).
 ///
 /// # Safety
 /// As `suit_manifest_component_id`; `lang` NULL or NUL-terminated.

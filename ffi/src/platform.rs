@@ -14,7 +14,9 @@ pub const SUIT_PLATFORM_OK: i32 = 0;
 /// (0x3CA55AC3, 16 bits set), so a callback that returns 0 or a stray value
 /// never counts as a match.
 pub const SUIT_PLATFORM_MATCH: i32 = 0x3CA5_5AC3;
-/// Condition callback answer: the device does not match.
+/// Condition callback answer: the device does not match. It is 1, C's
+/// `true`: never return a C comparison (`memcmp(..) == 0`) from a condition
+/// callback; map it to `SUIT_PLATFORM_MATCH` / `SUIT_PLATFORM_NO_MATCH`.
 pub const SUIT_PLATFORM_NO_MATCH: i32 = 1;
 /// Callback answer: tried and failed (also any value not listed here).
 pub const SUIT_PLATFORM_FAIL: i32 = 2;
@@ -63,9 +65,11 @@ pub struct suit_report_record {
 /// `supports_component` means "yes"; NULL `report` reports nothing.
 ///
 /// Conventions: `component` is the index in the manifest's component list
-/// (see `suit_manifest_component_id`); conditions answer
-/// `SUIT_PLATFORM_MATCH` or `SUIT_PLATFORM_NO_MATCH`; other callbacks answer
-/// `SUIT_PLATFORM_OK`; any of them may answer `SUIT_PLATFORM_FAIL`,
+/// (see `suit_manifest_component_id`); conditions (`check_vendor`,
+/// `check_class`, `check_device`) answer `SUIT_PLATFORM_MATCH` or
+/// `SUIT_PLATFORM_NO_MATCH`; every other callback answers `SUIT_PLATFORM_OK`,
+/// `component_slot`, `component_size` and `read` included (they hand the
+/// library a value it compares itself); any of them may answer `SUIT_PLATFORM_FAIL`,
 /// `SUIT_PLATFORM_UNSUPPORTED` or `SUIT_PLATFORM_WAIT`. Pointers passed to a
 /// callback are valid only during that call; byte strings from the manifest
 /// are not NUL-terminated. A callback must return normally (no `longjmp`,
@@ -94,15 +98,18 @@ pub struct suit_platform {
     /// device-identifier condition: `uuid` points to 16 bytes.
     pub check_device:
         Option<unsafe extern "C" fn(user: *mut c_void, component: u32, uuid: *const u8) -> i32>,
-    /// The slot the component currently refers to, in `*slot`.
+    /// The slot the component currently refers to, in `*slot`; answers
+    /// `SUIT_PLATFORM_OK` (the library compares the slot, not the callback).
     pub component_slot:
         Option<unsafe extern "C" fn(user: *mut c_void, component: u32, slot: *mut u64) -> i32>,
     /// The length of the component's current content, in `*size`, when it is
-    /// intrinsic (a file); `SUIT_PLATFORM_UNSUPPORTED` for a slot.
+    /// intrinsic (a file), answering `SUIT_PLATFORM_OK`;
+    /// `SUIT_PLATFORM_UNSUPPORTED` for a slot.
     pub component_size:
         Option<unsafe extern "C" fn(user: *mut c_void, component: u32, size: *mut u64) -> i32>,
     /// Read the component's current content at `offset` into `buf`
-    /// (`buf_len` bytes); the bytes read in `*read_len`, 0 at the end.
+    /// (`buf_len` bytes); the bytes read in `*read_len`, 0 at the end;
+    /// answers `SUIT_PLATFORM_OK`.
     pub read: Option<
         unsafe extern "C" fn(
             user: *mut c_void,

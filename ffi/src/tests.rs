@@ -527,7 +527,7 @@ fn committed_header_matches_the_rust_side() {
     for (i, code) in result::CODES.iter().enumerate() {
         let name = result::NAMES.get(i).unwrap();
         let n = std::format!("SUIT_RESULT_{}", name.to_str().unwrap());
-        assert_eq!(define(&n), std::format!("{code}u"), "{n}");
+        assert_eq!(define(&n), std::format!("{code:#06x}u"), "{n}");
     }
 }
 
