@@ -314,7 +314,9 @@ def report():
         for k, label in rows:
             w(f"| {label} | {n(f.get(f'insns.an385.{k}', 0))} | {n(f.get(f'insns.an386.{k}', 0))} |")
         w("")
-        w("### Stack (painting, bytes used by the library: measured minus the caller's frame)\n")
+        w("### Stack in the measurement harness (painting, bytes used by the library: measured minus "
+          "the caller's frame; per call and nesting, the targets are checked on the shipped library "
+          "below)\n")
         w("| Call | M3 (an385) | M4 (an386) |")
         w("|---|---|---|")
         for k, label in [("sig_plain_eddsa", "plain Ed25519 verify alone (deepest crypto call)"),
@@ -326,10 +328,10 @@ def report():
                           "through 4 nested try-each levels (the deepest allowed)"),
                          ("image_init_eddsa", "`suit_image_verifier_init`"),
                          ("image_update_eddsa", "`suit_image_verifier_update` + finish"),
-                         ("path_eddsa", "**whole path, EdDSA** (target <= 8,192)"),
-                         ("path_es256", "**whole path, ES256** (target <= 8,192)"),
-                         ("over_crypto_eddsa", "path above the plain crypto call, EdDSA (target <= 1,024)"),
-                         ("over_crypto_es256", "path above the plain crypto call, ES256 (target <= 1,024)"),
+                         ("path_eddsa", "whole path, EdDSA"),
+                         ("path_es256", "whole path, ES256"),
+                         ("over_crypto_eddsa", "path above the plain crypto call, EdDSA"),
+                         ("over_crypto_es256", "path above the plain crypto call, ES256"),
                          ("baseline", "(the caller's frame, subtracted above)")]:
             w(f"| {label} | {n(f.get(f'stack.an385.{k}', 0))} | {n(f.get(f'stack.an386.{k}', 0))} |")
         w("")
