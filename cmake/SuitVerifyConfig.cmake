@@ -30,7 +30,9 @@
 #   SUIT_VERIFY_LIBRARY      use this prebuilt libsuit_verify_ffi.a instead of cargo.
 #   SUIT_VERIFY_CARGO_TARGET_DIR  cargo's target directory (default
 #                            ${CMAKE_BINARY_DIR}/suit-verify).
-# Both modes: link with -Wl,--gc-sections to drop unused Rust code.
+# Both modes: bare-metal targets link with --gc-sections (added to the target's link
+# options) to drop unused Rust code. An installed prefix built for another float ABI than
+# the C flags ask for is not found (SuitVerify_NOT_FOUND_MESSAGE says why).
 
 cmake_minimum_required(VERSION 3.16)
 include_guard(GLOBAL)
@@ -156,6 +158,14 @@ else()
     return()
   endif()
   file(STRINGS "${_prefix}/lib/cmake/SuitVerify/rust-target.txt" SUIT_VERIFY_RUST_TARGET LIMIT_COUNT 1)
+  if(CMAKE_CROSSCOMPILING)
+    suit_verify_abi_compatible(_ok _why "${SUIT_VERIFY_RUST_TARGET}" "${CMAKE_C_FLAGS} ${CMAKE_C_FLAGS_INIT}")
+    if(NOT _ok)
+      set(SuitVerify_FOUND FALSE)
+      set(SuitVerify_NOT_FOUND_MESSAGE "${_why}")
+      return()
+    endif()
+  endif()
 endif()
 
 if(NOT TARGET SuitVerify::suit_verify)
@@ -165,6 +175,11 @@ if(NOT TARGET SuitVerify::suit_verify)
     INTERFACE_INCLUDE_DIRECTORIES "${_include}")
   if(TARGET suit_verify_cargo)
     add_dependencies(SuitVerify::suit_verify suit_verify_cargo)
+  endif()
+  if(SUIT_VERIFY_RUST_TARGET MATCHES "-none-")
+    # Bare metal: drop the functions the firmware does not call (every function of the
+    # library is in its own section; 4 KB and more without it).
+    set_property(TARGET SuitVerify::suit_verify PROPERTY INTERFACE_LINK_OPTIONS "LINKER:--gc-sections")
   endif()
   if(SUIT_VERIFY_RUST_TARGET MATCHES "linux")
     # What `--print native-static-libs` lists for hosted Linux builds.

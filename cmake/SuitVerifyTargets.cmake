@@ -116,3 +116,29 @@ function(suit_verify_flags_target out why flags)
   set(${out} "${_t}" PARENT_SCOPE)
   set(${why} "${_why}" PARENT_SCOPE)
 endfunction()
+
+# Can a library built for the Rust target `lib` link into code built with the C `flags`?
+# The float ABI must match (hard-float vs soft on Arm, the -mabi letter on RISC-V); a
+# mismatch does not link ("uses VFP register arguments"), so an installed prefix built for
+# the other one is refused at configure time instead. Flags that name no CPU give TRUE (the
+# linker decides). out: TRUE or FALSE; why: the reason when FALSE.
+function(suit_verify_abi_compatible out why lib flags)
+  set(${out} TRUE PARENT_SCOPE)
+  set(${why} "" PARENT_SCOPE)
+  suit_verify_flags_target(_t _w "${flags}")
+  if(_t STREQUAL "" OR NOT lib MATCHES "-none-")
+    return()
+  endif()
+  set(_lib_hf FALSE)
+  set(_c_hf FALSE)
+  if(lib MATCHES "eabihf$|riscv(32|64)[a-z]*[fgd][a-z]*-")
+    set(_lib_hf TRUE)
+  endif()
+  if(_t MATCHES "eabihf$|riscv(32|64)[a-z]*[fgd][a-z]*-")
+    set(_c_hf TRUE)
+  endif()
+  if(NOT _lib_hf STREQUAL _c_hf)
+    set(${out} FALSE PARENT_SCOPE)
+    set(${why} "the library was built for ${lib}, but the C flags ask for ${_t} (another float ABI: it would not link); build the prefix for ${_t}" PARENT_SCOPE)
+  endif()
+endfunction()

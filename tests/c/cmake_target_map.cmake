@@ -81,6 +81,28 @@ foreach(_case
     set(_failed 1)
   endif()
 endforeach()
+# An installed prefix's float ABI against the consumer's C flags.
+foreach(_case
+    "thumbv7em-none-eabihf|-mcpu=cortex-m4 -mfloat-abi=hard|TRUE"
+    "thumbv7em-none-eabihf|-mcpu=cortex-m4 -mfloat-abi=soft|FALSE"
+    "thumbv7em-none-eabi|-mcpu=cortex-m4 -mfloat-abi=hard|FALSE"
+    "thumbv7m-none-eabi|-mcpu=cortex-m4 -mthumb|TRUE"
+    "thumbv7em-none-eabi|-mcpu=cortex-m3 -mthumb|TRUE"
+    "riscv32imafc-unknown-none-elf|-march=rv32imafc -mabi=ilp32|FALSE"
+    "riscv32imac-unknown-none-elf|-march=rv32imafc -mabi=ilp32|TRUE"
+    "thumbv7em-none-eabihf|-O2|TRUE"
+    "x86_64-unknown-linux-gnu|-mcpu=cortex-m4 -mfloat-abi=soft|TRUE")
+  string(REPLACE "|" ";" _c "${_case}")
+  list(GET _c 0 _lib)
+  list(GET _c 1 _flags)
+  list(GET _c 2 _want)
+  suit_verify_abi_compatible(_got _why "${_lib}" "${_flags}")
+  math(EXPR _n "${_n} + 1")
+  if(NOT _got STREQUAL _want OR (_got AND NOT _why STREQUAL "") OR (NOT _got AND _why STREQUAL ""))
+    message(SEND_ERROR "abi ${_lib} / ${_flags}: ${_got} '${_why}', want ${_want}")
+    set(_failed 1)
+  endif()
+endforeach()
 if(_failed)
   message(FATAL_ERROR "target mapping failed")
 endif()
