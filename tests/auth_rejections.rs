@@ -684,6 +684,15 @@ fn cose_structure_that_is_not_sign1() {
     assert_eq!(auth_kind(&signed, &[&ed()], &Policy::DEFAULT), Ok(1));
 }
 
+/// The first authentication block of `env` (the content of its bstr).
+fn first_block(env: &[u8]) -> Vec<u8> {
+    let p = envelope_entries(env);
+    let (wrapper, _) = suit_encoder::cbor::decode(&p[0].1).unwrap();
+    let elems = suit_encoder::cbor::split_array(wrapper.as_bytes().unwrap()).unwrap();
+    let (good, _) = suit_encoder::cbor::decode(elems[1]).unwrap();
+    good.as_bytes().unwrap().to_vec()
+}
+
 #[test]
 fn extra_blocks_beside_a_valid_one() {
     // An appended block that is well-formed CBOR but no COSE_Sign1 (not
@@ -692,11 +701,7 @@ fn extra_blocks_beside_a_valid_one() {
     // well-formed CBOR rejects the envelope (strict CBOR everywhere; see
     // docs/threat-model.md).
     let env = signed_with(manifest(1), &ed());
-    let p = envelope_entries(&env);
-    let (wrapper, _) = suit_encoder::cbor::decode(&p[0].1).unwrap();
-    let elems = suit_encoder::cbor::split_array(wrapper.as_bytes().unwrap()).unwrap();
-    let (good, _) = suit_encoder::cbor::decode(elems[1]).unwrap();
-    let good = good.as_bytes().unwrap().to_vec();
+    let good = first_block(&env);
     let with = |extra: Vec<u8>| {
         let e = with_blocks(&env, &[good.clone(), extra]);
         auth_kind(&e, &[&ed()], &Policy::DEFAULT)
@@ -766,11 +771,7 @@ fn an_ignored_block_is_still_strict_cbor() {
     // envelope. Before, the reader stopped at the first thing it disliked,
     // and everything after it was accepted unread beside a valid block.
     let env = signed_with(manifest(1), &ed());
-    let p = envelope_entries(&env);
-    let (wrapper, _) = suit_encoder::cbor::decode(&p[0].1).unwrap();
-    let elems = suit_encoder::cbor::split_array(wrapper.as_bytes().unwrap()).unwrap();
-    let (good, _) = suit_encoder::cbor::decode(elems[1]).unwrap();
-    let good = good.as_bytes().unwrap().to_vec();
+    let good = first_block(&env);
     let with = |extra: &[u8]| {
         let e = with_blocks(&env, &[good.clone(), extra.to_vec()]);
         auth_kind(&e, &[&ed()], &Policy::DEFAULT)

@@ -2460,6 +2460,17 @@ fn the_image_verifier_needs_the_identity_checked_in_the_shared_sequence() {
     }
 }
 
+/// A copy-mode context holding the fixture manifest, changed by `edit`,
+/// signed with the Ed25519 test key and authenticated.
+fn fixture_ctx(edit: impl FnOnce(&mut suit_encoder::suit::Manifest)) -> Ctx {
+    let mut man = fixture::manifest(&vectors().image);
+    edit(&mut man);
+    let env = fixture::signed_ed25519(man);
+    let c = Ctx::copy_mode(4096);
+    ok(c.auth(&env, 0));
+    c
+}
+
 #[test]
 fn the_streaming_verifier_refuses_a_manifest_whose_install_the_update_would() {
     // Install carries a use-before condition (update management, not
@@ -2468,19 +2479,16 @@ fn the_streaming_verifier_refuses_a_manifest_whose_install_the_update_would() {
     // and the streamed image got an ALLOW.
     use suit_encoder::cbor::Value;
     use suit_encoder::suit::{Command, Sequence};
-    let v = vectors();
-    let mut man = fixture::manifest(&v.image);
-    man.install = Some(Sequence::new(vec![
-        Command::override_parameters(vec![(4, Value::Uint(1))]),
-        Command {
-            cmd: 4,
-            arg: Value::Uint(15),
-        },
-    ]));
-    let env = fixture::signed_ed25519(man);
-    let c = Ctx::copy_mode(4096);
-    ok(c.auth(&env, 0));
-    let d = Device::new(&v.image);
+    let c = fixture_ctx(|man| {
+        man.install = Some(Sequence::new(vec![
+            Command::override_parameters(vec![(4, Value::Uint(1))]),
+            Command {
+                cmd: 4,
+                arg: Value::Uint(15),
+            },
+        ]));
+    });
+    let d = Device::new(&vectors().image);
     let p = platform(&d);
     err(run_update(&c, &p, 0).0, ErrorKind::UnsupportedExtension);
     let s = Storage::<suit_image_verifier>::garbage(0x33);
@@ -2503,19 +2511,16 @@ fn a_manifest_failing_for_its_encoding_calls_no_platform_callback() {
     // the vendor check or a report) is called.
     use suit_encoder::cbor::Value;
     use suit_encoder::suit::{Command, Sequence};
-    let v = vectors();
-    let mut man = fixture::manifest(&v.image);
-    man.validate = Some(Sequence::new(vec![
-        Command::image_match(15),
-        Command {
-            cmd: 77,
-            arg: Value::Uint(15),
-        },
-    ]));
-    let env = fixture::signed_ed25519(man);
-    let c = Ctx::copy_mode(4096);
-    ok(c.auth(&env, 0));
-    let d = Device::new(&v.image);
+    let c = fixture_ctx(|man| {
+        man.validate = Some(Sequence::new(vec![
+            Command::image_match(15),
+            Command {
+                cmd: 77,
+                arg: Value::Uint(15),
+            },
+        ]));
+    });
+    let d = Device::new(&vectors().image);
     let p = platform(&d);
     let (r, verdict) = run_update(&c, &p, 0);
     err(r, ErrorKind::UnknownCommand);
