@@ -9,6 +9,7 @@
 // A host tool: std is the right library here.
 #![allow(clippy::std_instead_of_core)]
 
+mod c_header;
 mod create;
 mod inspect;
 mod keygen;
@@ -44,6 +45,7 @@ enum Cmd {
     Inspect(inspect::InspectArgs),
     Verify(verify::VerifyArgs),
     Uuid(uuid::UuidArgs),
+    CHeader(c_header::CHeaderArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Cmd::Inspect(a) => inspect::run(a),
         Cmd::Verify(a) => verify::run(a),
         Cmd::Uuid(a) => uuid::run(a),
+        Cmd::CHeader(a) => c_header::run(a),
     };
     let result = result.and_then(|()| match util::stdout_failure() {
         Some(e) => Err(util::usage(format!("cannot write to standard output: {e}"))),

@@ -29,19 +29,35 @@ pub(crate) struct UuidArgs {
     model: Option<String>,
 }
 
+/// The vendor id for `domain`: UUID5(DNS namespace, domain); `None` for an
+/// empty domain. `suit uuid --domain` and `suit c-header --domain`.
+pub(crate) fn vendor_id_from_domain(domain: &str) -> Option<[u8; 16]> {
+    (!domain.is_empty()).then(|| param::vendor_id_from_domain(domain))
+}
+
+/// The class id for `model` under `vendor`: UUID5(vendor-id, model).
+/// `suit uuid --model` and `suit c-header --model`.
+pub(crate) fn class_id_from_model(vendor: &[u8; 16], model: &str) -> [u8; 16] {
+    param::class_id_from(vendor, model)
+}
+
+/// A UUID given with `flag` (`--vendor-id`, `--class-id`).
+pub(crate) fn uuid_arg(value: &str, flag: &str) -> CmdResult<[u8; 16]> {
+    parse_uuid(value).ok_or_else(|| usage(format!("{flag} {value}: not a UUID")))
+}
+
 /// Run `suit uuid`.
 pub(crate) fn run(args: &UuidArgs) -> CmdResult {
-    let vendor = match (&args.domain, &args.vendor_id) {
-        (Some(d), _) if !d.is_empty() => param::vendor_id_from_domain(d),
-        (None, Some(v)) => {
-            parse_uuid(v).ok_or_else(|| usage(format!("--vendor-id {v}: not a UUID")))?
-        }
+    let domain = args.domain.as_deref().and_then(vendor_id_from_domain);
+    let vendor = match (domain, &args.vendor_id) {
+        (Some(v), _) => v,
+        (None, Some(v)) if args.domain.is_none() => uuid_arg(v, "--vendor-id")?,
         _ => return Err(usage("give --domain (or --vendor-id with --model)")),
     };
     match &args.model {
         Some(m) => crate::util::out(&format!(
             "{}\n",
-            uuid_string(&param::class_id_from(&vendor, m))
+            uuid_string(&class_id_from_model(&vendor, m))
         )),
         None if args.domain.is_some() => crate::util::out(&format!("{}\n", uuid_string(&vendor))),
         None => return Err(usage("--vendor-id needs --model")),

@@ -306,16 +306,22 @@ fn rejected(e: suit_verify::Error) -> Failure {
 }
 
 /// A public key read from a PEM file.
-struct PublicKey {
-    kind: KeyType,
-    raw: Vec<u8>,
+pub(crate) struct PublicKey {
+    /// Its type.
+    pub(crate) kind: KeyType,
+    /// The raw bytes the library takes: Ed25519 32 bytes, P-256 SEC1
+    /// uncompressed (65 bytes).
+    pub(crate) raw: Vec<u8>,
 }
 
-fn load_key(path: &std::path::Path) -> CmdResult<PublicKey> {
+/// Read a P-256 or Ed25519 public key (SubjectPublicKeyInfo PEM). A private
+/// key is refused, `{path} is a private key; {private_hint}`; so is a key
+/// of another algorithm (exit 2 both).
+pub(crate) fn load_key(path: &std::path::Path, private_hint: &str) -> CmdResult<PublicKey> {
     let pem = read_key_pem(path, "key", false)?;
     if pem.contains("PRIVATE KEY-----") {
         return Err(usage(format!(
-            "{} is a private key; verify with the public key (NAME.pub.pem)",
+            "{} is a private key; {private_hint}",
             path.display()
         )));
     }
@@ -349,7 +355,7 @@ fn prepare(args: &VerifyArgs) -> CmdResult<Request> {
     let keys = args
         .keys
         .iter()
-        .map(|p| load_key(p))
+        .map(|p| load_key(p, "verify with the public key (NAME.pub.pem)"))
         .collect::<CmdResult<Vec<_>>>()?;
     let vendors = args
         .vendor_ids
