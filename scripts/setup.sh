@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, only when missing: rustup targets and
-# components, Debian packages (cross compiler, QEMU, CMake, clang), the pinned
+# components, Debian packages (host and cross compilers, QEMU, CMake, clang), the pinned
 # cbindgen and cargo-fuzz. Safe to run again: each step is a no-op when done.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -8,7 +8,7 @@ CBINDGEN_VERSION=0.29.4
 CARGO_FUZZ_VERSION=0.13.2
 
 need_apt=()
-for p in gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm cmake clang pkg-config python3-yaml openssl; do
+for p in gcc gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm cmake clang pkg-config python3-yaml openssl; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 if ((${#need_apt[@]})); then
