@@ -583,8 +583,9 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// check (unknown command or parameter, malformed sequence, index out of
     /// range, ...) before anything runs too, for every section the manifest
     /// carries (for [`Procedure::Section`], that section only), whether the
-    /// procedure runs it or not ([`Self::failure_detail`] names it); [`ErrorKind::SectionAbsent`]
-    /// when the procedure has none of its sections (or the requested section
+    /// procedure runs it or not ([`Self::failure_detail`] names it);
+    /// [`ErrorKind::SectionAbsent`] when the procedure has none of its
+    /// sections (or the requested section
     /// is absent, or [`Procedure::Shared`] of a manifest without a shared
     /// sequence); [`ErrorKind::Pending`] when the platform answered "not
     /// yet" (run the procedure again later); any command's error.
@@ -634,8 +635,8 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// Restart the budgets and the failure detail, then everything a run
     /// does before it runs anything: the manifest's extensions, the shared
     /// sequence and every section (of `procedure` alone for a section run
-    /// alone), checked whole. The
-    /// procedure's section keys (none for the shared sequence alone).
+    /// alone), checked whole. The procedure's section keys (none for the
+    /// shared sequence alone).
     fn prepare(&mut self, procedure: Procedure) -> Result<&'static [i64]> {
         self.commands = Budget::new(self.options.limits.commands, ErrorKind::LimitCommands);
         self.items = Budget::new(self.options.limits.cbor_items, ErrorKind::LimitCborItems);
@@ -1941,9 +1942,6 @@ fn param_key(k: i64, shared: bool, at: usize) -> Result<()> {
     }
 }
 
-/// The section keys `procedure` runs, in order; none for the shared
-/// sequence alone. A key that names no command section is
-/// [`ErrorKind::SectionAbsent`].
 /// The command sections; a section run alone is a one-key slice of it.
 const SECTIONS: [i64; 5] = [
     key::VALIDATE,
@@ -1952,6 +1950,10 @@ const SECTIONS: [i64; 5] = [
     key::PAYLOAD_FETCH,
     key::INSTALL,
 ];
+
+/// The section keys `procedure` runs, in order; none for the shared
+/// sequence alone. A key that names no command section is
+/// [`ErrorKind::SectionAbsent`].
 
 fn procedure_keys(procedure: Procedure) -> Result<&'static [i64]> {
     Ok(match procedure {
