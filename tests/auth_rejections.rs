@@ -22,10 +22,11 @@ mod common;
 use common::*;
 use suit_encoder::cbor::{Value, encode, head};
 use suit_encoder::cose::{SignOptions, sign, sign_with};
-use suit_encoder::suit::{EnvelopeBuilder, Manifest};
+use suit_encoder::suit::{Command as C, EnvelopeBuilder, Manifest, Sequence};
 use suit_encoder::test_keys;
+use suit_verify::crypto::{DigestAlg, Invalid, RustHasher, SigAlg};
 use suit_verify::{
-    Envelope, ErrorKind as K, KeyStore, Policy, RustCrypto, TrustedKey, authenticate,
+    Crypto, Envelope, ErrorKind as K, KeyStore, Policy, RustCrypto, TrustedKey, authenticate,
 };
 
 fn ed() -> suit_encoder::cose::SigningKey {
@@ -920,5 +921,274 @@ fn unsupported_digest_algorithm_in_the_wrapper() {
     assert_eq!(
         auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
         Err(K::AuthUnsupportedDigest)
+    );
+}
+
+// ---- COSE header rules, wrapper and manifest members, keys, receipts ----------
+
+fn with_protected(protected: Value, unprotected: Value) -> Vec<u8> {
+    let mut o = SignOptions::new(-19);
+    o.protected = Some(protected);
+    o.unprotected = unprotected;
+    sign_with(&unsigned(manifest(1)), &ed(), &o).unwrap()
+}
+
+fn empty_map() -> Value {
+    Value::Map(vec![])
+}
+
+#[test]
+fn a_text_label_in_crit_is_an_unknown_critical_header() {
+    let env = with_protected(
+        Value::int_map(vec![
+            (1, Value::int(-19)),
+            (2, Value::Array(vec![Value::text("x")])),
+        ]),
+        empty_map(),
+    );
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUnknownCritical)
+    );
+}
+
+#[test]
+fn an_empty_crit_array_makes_the_block_unusable() {
+    let env = with_protected(
+        Value::int_map(vec![(1, Value::int(-19)), (2, Value::Array(vec![]))]),
+        empty_map(),
+    );
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthCoseMalformed)
+    );
+}
+
+#[test]
+fn crit_in_the_unprotected_header_makes_the_block_unusable() {
+    let env = with_protected(
+        Value::int_map(vec![(1, Value::int(-19))]),
+        Value::int_map(vec![(2, Value::Array(vec![Value::int(4)]))]),
+    );
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthCoseMalformed)
+    );
+}
+
+#[test]
+fn a_text_alg_is_unsupported() {
+    let env = with_protected(Value::int_map(vec![(1, Value::text("EdDSA"))]), empty_map());
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthUnsupportedAlgorithm)
+    );
+}
+
+#[test]
+fn bytes_after_the_protected_header_map_reject() {
+    let mut prot = encode(&Value::int_map(vec![(1, Value::int(-19))]));
+    let ok = with_protected(Value::Bytes(prot.clone()), empty_map());
+    assert_eq!(auth_kind(&ok, &[&ed()], &Policy::DEFAULT), Ok(1));
+    prot.push(0x00);
+    let env = with_protected(Value::Bytes(prot), empty_map());
+    assert_eq!(
+        auth_kind(&env, &[&ed()], &Policy::DEFAULT),
+        Err(K::CborTrailingBytes)
+    );
+}
+
+#[test]
+fn an_untagged_sign1_with_a_valid_signature_is_not_used() {
+    let b = &suit_encoder::cose::sign1_blocks(&signed_with(manifest(1), &ed())).unwrap()[0];
+    let body = Value::Array(vec![
+        Value::bytes(b.protected.clone()),
+        empty_map(),
+        Value::Null,
+        Value::bytes(b.signature.clone()),
+    ]);
+    let env = unsigned(manifest(1));
+    let tagged = encode(&Value::Tag(18, Box::new(body.clone())));
+    assert_eq!(
+        auth_kind(&with_blocks(&env, &[tagged]), &[&ed()], &Policy::DEFAULT),
+        Ok(1)
+    );
+    let untagged = encode(&body);
+    assert_eq!(
+        auth_kind(&with_blocks(&env, &[untagged]), &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthCoseMalformed)
+    );
+}
+
+#[test]
+fn an_empty_authentication_wrapper_is_malformed() {
+    let mut p = envelope_entries(&signed_with(manifest(1), &ed()));
+    p[0].1 = encode(&Value::bytes(encode(&Value::Array(vec![]))));
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::AuthCoseMalformed)
+    );
+}
+
+#[test]
+fn a_one_element_wrapper_digest_is_invalid() {
+    let mut p = envelope_entries(&signed_with(manifest(1), &ed()));
+    let (wrapper, _) = suit_encoder::cbor::decode(&p[0].1).unwrap();
+    let elems = suit_encoder::cbor::split_array(wrapper.as_bytes().unwrap()).unwrap();
+    let mut items = vec![Value::bytes(encode(&Value::Array(vec![Value::int(-16)])))];
+    items.extend(elems[1..].iter().map(|e| Value::Raw(e.to_vec())));
+    p[0].1 = encode(&Value::bytes(encode(&Value::Array(items))));
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::InvalidParameter)
+    );
+}
+
+#[test]
+fn a_p256_key_with_a_wrong_prefix_is_invalid() {
+    let p = test_keys::all()
+        .into_iter()
+        .find(|k| k.key_type() == suit_encoder::cose::KeyType::P256)
+        .unwrap()
+        .public_raw();
+    assert_eq!(p.len(), 65);
+    assert!(TrustedKey::p256(&p).is_ok());
+    for prefix in [0x00, 0x02, 0x03, 0x05] {
+        let mut bad = p.clone();
+        bad[0] = prefix;
+        assert_eq!(
+            TrustedKey::p256(&bad).map(|_| ()).map_err(|e| e.kind()),
+            Err(K::InvalidKey)
+        );
+    }
+    let mut compressed = p[..33].to_vec();
+    compressed[0] = 0x04;
+    assert_eq!(
+        TrustedKey::p256(&compressed)
+            .map(|_| ())
+            .map_err(|e| e.kind()),
+        Err(K::InvalidKey)
+    );
+}
+
+/// A backend that verifies like `RustCrypto` but says it lacks Ed25519 (-19).
+struct NoEd25519;
+impl Crypto for NoEd25519 {
+    type Hasher = RustHasher;
+    fn hasher(&self, alg: DigestAlg) -> Option<RustHasher> {
+        RustCrypto.hasher(alg)
+    }
+    fn supports(&self, alg: SigAlg) -> bool {
+        alg != SigAlg::Ed25519 && RustCrypto.supports(alg)
+    }
+    fn verify(&self, alg: SigAlg, key: &[u8], m: &[&[u8]], s: &[u8]) -> Result<(), Invalid> {
+        RustCrypto.verify(alg, key, m, s)
+    }
+}
+
+#[test]
+fn an_algorithm_the_backend_lacks_is_unsupported() {
+    let env = signed_with(manifest(1), &ed());
+    let (t, raw) = trusted(&ed());
+    let keys = [TrustedKey::new(t, &raw).unwrap()];
+    let store = KeyStore::new(&keys).unwrap();
+    let e = Envelope::parse(&env).unwrap();
+    assert!(authenticate(&e, &store, &Policy::DEFAULT, &RustCrypto).is_ok());
+    assert_eq!(
+        authenticate(&e, &store, &Policy::DEFAULT, &NoEd25519)
+            .map(|_| ())
+            .map_err(|e| e.kind()),
+        Err(K::AuthUnsupportedAlgorithm)
+    );
+}
+
+/// An envelope around the manifest map `m`, signed with ed25519_a.
+fn signed_raw_manifest(m: &Value) -> Vec<u8> {
+    let mbstr = encode(&Value::bytes(encode(m)));
+    let d = suit_encoder::cose::digest(-16, &mbstr).unwrap();
+    let sd = encode(&Value::Array(vec![Value::int(-16), Value::bytes(d)]));
+    let wrapper = encode(&Value::Array(vec![Value::bytes(sd)]));
+    let env = encode(&Value::Tag(
+        107,
+        Box::new(Value::int_map(vec![
+            (2, Value::bytes(wrapper)),
+            (3, Value::Raw(mbstr)),
+        ])),
+    ));
+    sign(&env, &ed(), -19, None).unwrap()
+}
+
+#[test]
+fn a_manifest_without_sequence_number_or_common_is_refused() {
+    let common = Value::bytes(encode(&Value::int_map(vec![(
+        2,
+        Value::Array(vec![Value::Array(vec![Value::bytes(vec![0])])]),
+    )])));
+    let whole = Value::int_map(vec![
+        (1, Value::Uint(1)),
+        (2, Value::Uint(1)),
+        (3, common.clone()),
+    ]);
+    assert_eq!(
+        auth_kind(&signed_raw_manifest(&whole), &[&ed()], &Policy::DEFAULT),
+        Ok(1)
+    );
+    let no_seq = Value::int_map(vec![(1, Value::Uint(1)), (3, common)]);
+    assert_eq!(
+        auth_kind(&signed_raw_manifest(&no_seq), &[&ed()], &Policy::DEFAULT),
+        Err(K::ManifestMissingMember)
+    );
+    let no_common = Value::int_map(vec![(1, Value::Uint(1)), (2, Value::Uint(1))]);
+    assert_eq!(
+        auth_kind(&signed_raw_manifest(&no_common), &[&ed()], &Policy::DEFAULT),
+        Err(K::ManifestMissingMember)
+    );
+}
+
+#[test]
+fn a_member_both_inline_and_in_the_envelope_is_unexpected() {
+    let m = Manifest {
+        install: Some(Sequence::new(vec![C::image_match(15)])),
+        ..manifest(5)
+    };
+    let env = signed_with(m, &ed());
+    assert_eq!(auth_kind(&env, &[&ed()], &Policy::DEFAULT), Ok(5));
+    let mut p = envelope_entries(&env);
+    p.push((
+        vec![0x14],
+        encode(&Value::bytes(encode(&Value::Array(vec![])))),
+    ));
+    assert_eq!(
+        auth_kind(&envelope_from(&p), &[&ed()], &Policy::DEFAULT),
+        Err(K::SeveredMemberUnexpected)
+    );
+}
+
+#[test]
+fn a_receipt_does_not_cover_another_manifest_with_the_same_sequence_number() {
+    // Only the digest comparison tells the two manifests apart (a changed
+    // sequence number would also be caught by the receipt's number).
+    let a = signed_with(manifest(3), &ed());
+    let b = signed_with(
+        Manifest {
+            components: vec![vec![vec![1]]],
+            ..manifest(3)
+        },
+        &ed(),
+    );
+    let (t, raw) = trusted(&ed());
+    let keys = [TrustedKey::new(t, &raw).unwrap()];
+    let store = KeyStore::new(&keys).unwrap();
+    let ea = Envelope::parse(&a).unwrap();
+    let receipt = authenticate(&ea, &store, &Policy::DEFAULT, &RustCrypto)
+        .unwrap()
+        .receipt();
+    assert!(suit_verify::auth::reauthenticate(&ea, &receipt, &RustCrypto).is_ok());
+    let eb = Envelope::parse(&b).unwrap();
+    assert_eq!(
+        suit_verify::auth::reauthenticate(&eb, &receipt, &RustCrypto)
+            .map(|_| ())
+            .map_err(|e| e.kind()),
+        Err(K::AuthDigestMismatch)
     );
 }

@@ -1650,6 +1650,106 @@ fn directive_before_vendor_and_class_checks_policy_any_component() {
     );
 }
 
+/// Vendor passes; class is checked, but only inside a try-each whose
+/// alternatives all fail softly (soft-failure defaults to true there), so
+/// a class condition exists in the section but may not have passed.
+fn soft_class(class: [u8; 16]) -> Vec<C> {
+    vec![
+        ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&class))]),
+        C::vendor_identifier(15),
+        C::try_each(
+            vec![
+                seq(vec![C::class_identifier(15)]),
+                seq(vec![C::class_identifier(15)]),
+            ],
+            true,
+        ),
+    ]
+}
+
+#[test]
+fn the_gate_counts_identity_checks_that_passed_in_this_section() {
+    // The check before the run only sees that a vendor and a class
+    // condition exist in the section; whether they passed, in this section
+    // run, is the run-time gate's question. A class condition that ran and
+    // failed (absorbed by try-each) must not open it, for a fetch or a
+    // custom command, and neither may checks that passed in an earlier
+    // section.
+    const OTHER_CLASS: [u8; 16] = [0x55; 16];
+    let fetched = |m: &Mock| m.calls.iter().any(|c| c.starts_with("fetch"));
+    let install = |shared: Vec<C>, gated: C| Manifest {
+        shared: Some(seq(shared)),
+        install: Some(seq(vec![ovr(vec![(21, Value::text("http://x"))]), gated])),
+        ..manifest(1)
+    };
+    // The device's class passes in the try-each: the fetch runs.
+    let mut m = device();
+    assert_eq!(
+        run(
+            install(soft_class(CLASS), C::fetch(2)),
+            &mut m,
+            Procedure::Section(20)
+        ),
+        complete()
+    );
+    assert!(fetched(&m), "{:?}", m.calls);
+    // The class check ran and failed: no fetch.
+    let mut m = device();
+    assert_eq!(
+        run(
+            install(soft_class(OTHER_CLASS), C::fetch(2)),
+            &mut m,
+            Procedure::Section(20)
+        ),
+        Err(K::IdentityUnchecked)
+    );
+    assert!(!fetched(&m), "{:?}", m.calls);
+    // Nor a custom command.
+    let mut m = device();
+    m.custom_answer = Some(Ok(true));
+    let custom = C {
+        cmd: -257,
+        arg: Value::Uint(0),
+    };
+    assert_eq!(
+        run(
+            install(soft_class(OTHER_CLASS), custom),
+            &mut m,
+            Procedure::Section(20)
+        ),
+        Err(K::IdentityUnchecked)
+    );
+    assert!(
+        !m.calls.iter().any(|c| c.starts_with("custom")),
+        "{:?}",
+        m.calls
+    );
+    // Checks that passed in payload-fetch do not unlock install.
+    let man = Manifest {
+        shared: None,
+        payload_fetch: Some(seq(vec![
+            ovr(vec![(1, param::uuid(&VENDOR)), (2, param::uuid(&CLASS))]),
+            C::vendor_identifier(15),
+            C::class_identifier(15),
+        ])),
+        install: Some(seq({
+            let mut v = soft_class(OTHER_CLASS);
+            v.push(ovr(vec![(21, Value::text("http://x"))]));
+            v.push(C::fetch(2));
+            v
+        })),
+        validate: None,
+        invoke: None,
+        ..manifest(1)
+    };
+    let mut m = device();
+    assert_eq!(
+        run(man, &mut m, Procedure::Update),
+        Err(K::IdentityUnchecked)
+    );
+    assert!(!fetched(&m), "{:?}", m.calls);
+}
+
 #[test]
 fn a_section_whose_directives_no_identity_check_could_unlock_is_refused_before_anything_runs() {
     // payload-fetch checks vendor and class, then fetches; install writes,
