@@ -1954,7 +1954,6 @@ const SECTIONS: [i64; 5] = [
 /// The section keys `procedure` runs, in order; none for the shared
 /// sequence alone. A key that names no command section is
 /// [`ErrorKind::SectionAbsent`].
-
 fn procedure_keys(procedure: Procedure) -> Result<&'static [i64]> {
     Ok(match procedure {
         Procedure::Update => &[key::PAYLOAD_FETCH, key::INSTALL, key::VALIDATE],
