@@ -178,6 +178,11 @@ fn runnable_leaf(components: u64, section: bool) -> BoxedStrategy<Command> {
     prop_oneof![
         4 => shared,
         1 => override_params(components),
+        // An integrated payload: #p0 holds component 0's content (see case_of).
+        1 => Just(Command::override_parameters(vec![(
+            param::URI,
+            Value::Text("#p0".into())
+        )])),
         1 => policy.clone().prop_map(Command::fetch),
         1 => policy.clone().prop_map(Command::write),
         1 => policy.clone().prop_map(Command::copy),
@@ -303,7 +308,7 @@ fn case_of(runnable: bool) -> impl Strategy<Value = Case> {
             )
         })
         .prop_map(
-            |(
+            move |(
                 ids,
                 seqno,
                 (shared, validate, load, invoke, fetch, install),
@@ -342,6 +347,11 @@ fn case_of(runnable: bool) -> impl Strategy<Value = Case> {
                             dropped.push(k);
                         }
                     }
+                }
+                let mut data = data;
+                if runnable {
+                    // Component 0's content, as the preamble's digest has it.
+                    data.insert(0, vec![0; 100]);
                 }
                 let payloads = data
                     .into_iter()
