@@ -89,54 +89,73 @@ fn param_value(components: u64) -> impl Strategy<Value = (i64, Value)> {
 }
 
 fn override_params(components: u64) -> impl Strategy<Value = Command> {
-    vec(param_value(components), 1..4).prop_map(|mut ps| {
-        // One value per key (the last one wins, as a map would have it).
-        let mut seen = Vec::new();
-        ps.reverse();
-        ps.retain(|(k, _)| {
-            let new = !seen.contains(k);
-            seen.push(*k);
-            new
-        });
-        Command::override_parameters(ps)
-    })
+    vec(param_value(components), 1..4).prop_map(override_of)
 }
 
-fn leaf(components: u64) -> impl Strategy<Value = Command> {
-    let policy = 0u64..16;
-    prop_oneof![
-        (0..components).prop_map(Command::set_component_index),
-        Just(Command::set_component_index_all()),
-        vec(0..components, 1..3).prop_map(|l| Command::set_component_index_list(&l)),
-        override_params(components),
-        override_params(components),
-        policy.clone().prop_map(Command::vendor_identifier),
-        policy.clone().prop_map(Command::class_identifier),
-        policy.clone().prop_map(Command::device_identifier),
-        policy.clone().prop_map(Command::image_match),
-        policy.clone().prop_map(Command::component_slot),
-        policy.clone().prop_map(Command::check_content),
-        policy.clone().prop_map(Command::abort),
-        policy.clone().prop_map(Command::fetch),
-        policy.clone().prop_map(Command::write),
-        policy.clone().prop_map(Command::copy),
-        policy.clone().prop_map(Command::swap),
-        policy.clone().prop_map(Command::invoke),
-        (-260i64..=-257, vec(any::<u8>(), 0..3))
-            .prop_map(|(c, a)| Command::custom(c, Value::Bytes(a))),
-        // An unknown standard command: rejects the manifest, even inside try-each.
-        policy.prop_map(|p| Command::custom(30, Value::Uint(p))),
-    ]
+/// override-parameters with one value per key (the last one wins, as a map
+/// would have it).
+fn override_of(mut ps: Vec<(i64, Value)>) -> Command {
+    let mut seen = Vec::new();
+    ps.reverse();
+    ps.retain(|(k, _)| {
+        let new = !seen.contains(k);
+        seen.push(*k);
+        new
+    });
+    Command::override_parameters(ps)
 }
 
-fn command(components: u64) -> impl Strategy<Value = Command> {
-    leaf(components).prop_recursive(3, 24, 3, |inner| {
+/// `leaf` commands and try-each / run-sequence of them, nested up to
+/// `depth` deep.
+fn nested(leaf: BoxedStrategy<Command>, depth: u32) -> BoxedStrategy<Command> {
+    leaf.prop_recursive(depth, 8 * depth, 3, |inner| {
         let seq = vec(inner, 1..4).prop_map(Sequence::new);
         prop_oneof![
             seq.clone().prop_map(Command::run_sequence),
             (vec(seq, 2..4), any::<bool>()).prop_map(|(alts, null)| Command::try_each(alts, null)),
         ]
     })
+    .boxed()
+}
+
+fn leaf(components: u64) -> impl Strategy<Value = Command> {
+    let policy = 0u64..16;
+    prop_oneof![
+        1 => (0..components).prop_map(Command::set_component_index),
+        1 => Just(Command::set_component_index_all()),
+        1 => vec(0..components, 1..3).prop_map(|l| Command::set_component_index_list(&l)),
+        2 => override_params(components),
+        6 => condition(),
+        1 => policy.clone().prop_map(Command::abort),
+        1 => policy.clone().prop_map(Command::fetch),
+        1 => policy.clone().prop_map(Command::write),
+        1 => policy.clone().prop_map(Command::copy),
+        1 => policy.clone().prop_map(Command::swap),
+        1 => policy.clone().prop_map(Command::invoke),
+        1 => (-260i64..=-257, vec(any::<u8>(), 0..3))
+            .prop_map(|(c, a)| Command::custom(c, Value::Bytes(a))),
+        // An unknown standard command: rejects the manifest, even inside try-each.
+        1 => policy.prop_map(|p| Command::custom(30, Value::Uint(p))),
+    ]
+}
+
+/// One of the conditions the recording device answers (vendor, class,
+/// device, image-match, component-slot, check-content).
+fn condition() -> BoxedStrategy<Command> {
+    let policy = 0u64..16;
+    prop_oneof![
+        policy.clone().prop_map(Command::vendor_identifier),
+        policy.clone().prop_map(Command::class_identifier),
+        policy.clone().prop_map(Command::device_identifier),
+        policy.clone().prop_map(Command::image_match),
+        policy.clone().prop_map(Command::component_slot),
+        policy.prop_map(Command::check_content),
+    ]
+    .boxed()
+}
+
+fn command(components: u64) -> impl Strategy<Value = Command> {
+    nested(leaf(components).boxed(), 3)
 }
 
 /// A command the shared sequence may hold: component selection, parameters
@@ -149,28 +168,13 @@ fn runnable_leaf(components: u64, section: bool) -> BoxedStrategy<Command> {
         param_value(components).prop_filter("no custom parameter", |(k, _)| *k > -257),
         1..4,
     )
-    .prop_map(|mut ps| {
-        let mut seen = Vec::new();
-        ps.reverse();
-        ps.retain(|(k, _)| {
-            let new = !seen.contains(k);
-            seen.push(*k);
-            new
-        });
-        Command::override_parameters(ps)
-    })
+    .prop_map(override_of)
     .boxed();
     let shared = prop_oneof![
-        (0..components).prop_map(Command::set_component_index),
-        Just(Command::set_component_index_all()),
-        std_params.clone(),
-        std_params,
-        policy.clone().prop_map(Command::vendor_identifier),
-        policy.clone().prop_map(Command::class_identifier),
-        policy.clone().prop_map(Command::device_identifier),
-        policy.clone().prop_map(Command::image_match),
-        policy.clone().prop_map(Command::component_slot),
-        policy.clone().prop_map(Command::check_content),
+        1 => (0..components).prop_map(Command::set_component_index),
+        1 => Just(Command::set_component_index_all()),
+        2 => std_params,
+        6 => condition(),
     ];
     if !section {
         return shared.boxed();
@@ -197,14 +201,7 @@ fn runnable_leaf(components: u64, section: bool) -> BoxedStrategy<Command> {
 /// A sequence of [`runnable_leaf`] commands (try-each and run-sequence
 /// nested up to two deep) after [`device_preamble`].
 fn runnable_sequence(components: u64, section: bool) -> BoxedStrategy<Sequence> {
-    let command = runnable_leaf(components, section).prop_recursive(2, 12, 3, |inner| {
-        let seq = vec(inner, 1..4).prop_map(Sequence::new);
-        prop_oneof![
-            seq.clone().prop_map(Command::run_sequence),
-            (vec(seq, 2..4), any::<bool>()).prop_map(|(alts, null)| Command::try_each(alts, null)),
-        ]
-    });
-    vec(command, 1..5)
+    vec(nested(runnable_leaf(components, section), 2), 1..5)
         .prop_map(move |cmds| {
             let mut all = device_preamble(components);
             all.extend(cmds);
