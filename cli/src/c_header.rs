@@ -17,9 +17,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use suit_verify::{KeyType, TrustedKey};
 
-use crate::util::{
-    CmdResult, exists, usage, uuid_string, would_clobber, write_file, write_file_new,
-};
+use crate::util::{CmdResult, refuse_existing, usage, uuid_string, write_file_replacing};
 use crate::verify::{PublicKey, load_key};
 
 /// The C library's header, whose names the generated ones must not take.
@@ -113,13 +111,8 @@ pub(crate) fn run(args: &CHeaderArgs) -> CmdResult {
         )));
     }
     let out = args.out.as_deref().filter(|o| o.as_os_str() != "-");
-    // Checked first, so that the refusal is the first error; the write
-    // checks again, atomically.
-    if let Some(o) = out
-        && !args.force
-        && would_clobber(o)
-    {
-        return Err(exists(o));
+    if let Some(o) = out {
+        refuse_existing(o, args.force)?;
     }
     check_names(&prefix, args.keys.len())?;
     let mut entries = Vec::with_capacity(args.keys.len());
@@ -146,11 +139,7 @@ pub(crate) fn run(args: &CHeaderArgs) -> CmdResult {
     match out {
         None => crate::util::out(&text),
         Some(o) => {
-            if args.force {
-                write_file(o, text.as_bytes(), "header")?;
-            } else {
-                write_file_new(o, text.as_bytes(), "header")?;
-            }
+            write_file_replacing(o, text.as_bytes(), "header", args.force)?;
             let mut what = format!("{} key(s)", entries.len());
             for (id, name) in [(&ids.vendor, "vendor id"), (&ids.class, "class id")] {
                 if id.is_some() {

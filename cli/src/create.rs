@@ -24,8 +24,8 @@ use suit_encoder::cbor::Value;
 use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest, Sequence, alg, key, param, policy};
 
 use crate::util::{
-    CmdResult, Failure, conformant_uuid, exists, parse_segment, parse_uuid, read_file, usage,
-    would_clobber, write_file, write_file_new,
+    CmdResult, Failure, conformant_uuid, parse_segment, parse_uuid, read_file, refuse_existing,
+    usage, write_file_replacing,
 };
 
 /// Most components `suit-verify` processes (its manifest limit).
@@ -269,11 +269,7 @@ pub(crate) struct Created {
 
 /// Run `suit create`.
 pub(crate) fn run(args: &CreateArgs) -> CmdResult {
-    // Checked first, so that the refusal is the first error; the write
-    // checks again, atomically.
-    if !args.force && would_clobber(&args.out) {
-        return Err(exists(&args.out));
-    }
+    refuse_existing(&args.out, args.force)?;
     let text = crate::util::read_text(&args.description, "description")?;
     let base = args
         .description
@@ -282,11 +278,7 @@ pub(crate) fn run(args: &CreateArgs) -> CmdResult {
         .unwrap_or_default();
     let created = build_from_json(&text, &base)
         .map_err(|f| prefix(f, &args.description.display().to_string()))?;
-    if args.force {
-        write_file(&args.out, &created.envelope, "envelope")?;
-    } else {
-        write_file_new(&args.out, &created.envelope, "envelope")?;
-    }
+    write_file_replacing(&args.out, &created.envelope, "envelope", args.force)?;
     let mut extras = String::new();
     if !created.severed.is_empty() {
         extras.push_str(&format!(", severed: {}", created.severed.join(", ")));

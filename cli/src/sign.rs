@@ -7,8 +7,8 @@ use suit_encoder::cose::{self, SigningKey};
 use suit_encoder::suit::alg;
 
 use crate::util::{
-    CmdResult, Failure, exists, key_type_name, read_input, read_key_pem, same_file, usage,
-    would_clobber, write_file, write_file_new,
+    CmdResult, Failure, key_type_name, read_input, read_key_pem, refuse_existing, same_file, usage,
+    write_file_replacing,
 };
 
 /// Arguments of `suit sign`.
@@ -80,13 +80,10 @@ pub(crate) fn alg_name(id: i128) -> Option<&'static str> {
 /// Run `suit sign`.
 pub(crate) fn run(args: &SignArgs) -> CmdResult {
     // Signing in place (-o the input itself) replaces the input on purpose;
-    // any other existing file only with --force. Checked first, so that the
-    // refusal is the first error; the write checks again, atomically.
+    // any other existing file only with --force.
     let replace =
         args.force || (args.input.as_os_str() != "-" && same_file(&args.input, &args.out));
-    if !replace && would_clobber(&args.out) {
-        return Err(exists(&args.out));
-    }
+    refuse_existing(&args.out, replace)?;
     let pem = read_key_pem(&args.key, "private key", true)?;
     if pem.contains("-----BEGIN PUBLIC KEY-----") {
         return Err(usage(format!(
@@ -118,11 +115,7 @@ pub(crate) fn run(args: &SignArgs) -> CmdResult {
     }
     let input = read_input(&args.input, "envelope")?;
     let (signed, blocks) = sign_bytes(&input, &key, alg_id)?;
-    if replace {
-        write_file(&args.out, &signed, "envelope")?;
-    } else {
-        write_file_new(&args.out, &signed, "envelope")?;
-    }
+    write_file_replacing(&args.out, &signed, "envelope", replace)?;
     crate::util::err_line(&format!(
         "signed {} with {} ({alg_id}): {} signature(s) now",
         args.out.display(),

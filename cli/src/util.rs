@@ -108,28 +108,18 @@ pub(crate) fn read_text(path: &Path, what: &str) -> CmdResult<String> {
         .map_err(|_| usage(format!("{what} {} is not UTF-8 text", path.display())))
 }
 
-/// Write a whole file: `-` is standard output; a path that exists and is
-/// not a file or a symbolic link (`/dev/null`, a FIFO, a terminal) is
-/// written to, never replaced; anything else is written to a new
-/// temporary file beside it, then renamed over it, so a failed write (disk
-/// full) never leaves a partial file or destroys the old one (`suit sign
-/// x.suit -o x.suit` signs in place, keeping the file's permissions), and a
-/// symbolic link at `path` is replaced, not written through.
-pub(crate) fn write_file(path: &Path, data: &[u8], what: &str) -> CmdResult {
-    write_output(path, data, what, true)
+/// The early refusal of [`write_file_replacing`] without `replace`, made
+/// before the work so that it is the first error (the write checks again,
+/// atomically).
+pub(crate) fn refuse_existing(path: &Path, replace: bool) -> CmdResult {
+    if !replace && would_clobber(path) {
+        return Err(exists(path));
+    }
+    Ok(())
 }
 
-/// [`write_file`] without replacing: a file or a symbolic link (even a
-/// dangling one) at `path` is refused ([`exists`]), atomically, by
-/// [`commit_temp_new`] (`-`, `/dev/null`, a FIFO are written to as by
-/// [`write_file`]). `create` and `sign` write this way unless `--force`.
-pub(crate) fn write_file_new(path: &Path, data: &[u8], what: &str) -> CmdResult {
-    write_output(path, data, what, false)
-}
-
-/// Whether `path` holds what [`write_file_new`] refuses to replace: a file
-/// or a symbolic link. Checked before the work, so that the refusal comes
-/// first; the commit checks again.
+/// Whether `path` holds what [`write_file_replacing`] refuses to replace: a
+/// file or a symbolic link.
 pub(crate) fn would_clobber(path: &Path) -> bool {
     path.as_os_str() != "-"
         && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() || m.is_symlink())
@@ -159,7 +149,23 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn write_output(path: &Path, data: &[u8], what: &str, replace: bool) -> CmdResult {
+/// Write a whole file: `-` is standard output; a path that exists and is
+/// not a file or a symbolic link (`/dev/null`, a FIFO, a terminal) is
+/// written to, never replaced; anything else is written to a new
+/// temporary file beside it, then renamed over it, so a failed write (disk
+/// full) never leaves a partial file or destroys the old one (`suit sign
+/// x.suit -o x.suit` signs in place, keeping the file's permissions), and a
+/// symbolic link at `path` is replaced, not written through. Without
+/// `replace`, a file or a symbolic link (even a dangling one) at `path` is
+/// refused instead ([`exists`]), atomically, by [`commit_temp_new`].
+/// `create`, `sign` and `c-header` pass `replace` from `--force` (and
+/// `sign` for signing in place).
+pub(crate) fn write_file_replacing(
+    path: &Path,
+    data: &[u8],
+    what: &str,
+    replace: bool,
+) -> CmdResult {
     use std::io::Write;
     if path.as_os_str() == "-" {
         let mut o = std::io::stdout().lock();
@@ -483,23 +489,23 @@ mod tests {
     fn write_new_refuses_what_is_there_and_writes_the_rest() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.suit");
-        write_file_new(&target, b"first", "envelope").unwrap();
+        write_file_replacing(&target, b"first", "envelope", false).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"first");
         assert!(would_clobber(&target));
-        match write_file_new(&target, b"second", "envelope") {
+        match write_file_replacing(&target, b"second", "envelope", false) {
             Err(Failure::Usage(m)) => assert!(m.contains("exists; use --force"), "{m}"),
             other => panic!("{other:?}"),
         }
         assert_eq!(std::fs::read(&target).unwrap(), b"first");
-        write_file(&target, b"second", "envelope").unwrap();
+        write_file_replacing(&target, b"second", "envelope", true).unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"second");
         assert!(!would_clobber(Path::new("-")));
         assert!(!would_clobber(&dir.path().join("absent")));
-        // Not a file: written to, as write_file does (here /dev/null).
+        // Not a file: written to, as with replace (here /dev/null).
         #[cfg(unix)]
         {
             assert!(!would_clobber(Path::new("/dev/null")));
-            write_file_new(Path::new("/dev/null"), b"x", "envelope").unwrap();
+            write_file_replacing(Path::new("/dev/null"), b"x", "envelope", false).unwrap();
         }
         assert!(same_file(&target, &dir.path().join(".").join("out.suit")));
         assert!(!same_file(&target, &dir.path().join("absent")));
