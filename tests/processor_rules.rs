@@ -1788,15 +1788,10 @@ fn a_section_whose_directives_no_identity_check_could_unlock_is_refused_before_a
         "install writes without vendor or class",
     );
     // The detail names install (20).
-    let env = signed_with(unchecked.clone(), &test_keys::ed25519_a());
-    let auth = authenticated(&env).unwrap();
-    let mut d = device();
-    let mut p = Processor::<_, _, 4>::new(&auth, &mut d, &RustCrypto, Options::DEFAULT).unwrap();
     assert_eq!(
-        p.check(Procedure::Update).map_err(|e| e.kind()),
-        Err(K::IdentityUnchecked)
+        refused_in(unchecked.clone(), Procedure::Update),
+        (Err(K::IdentityUnchecked), 20)
     );
-    assert_eq!(p.failure_detail().section, 20);
     // A vendor condition alone is not enough either.
     rejected_before_anything_runs(
         man(install(vec![C::vendor_identifier(15)])),

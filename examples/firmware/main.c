@@ -78,17 +78,21 @@ static unsigned long stack_used(void)
     return (unsigned long)((uintptr_t)&_estack - (uintptr_t)p);
 }
 
-/* The library's own stack in one call from main: paint, call, read, minus
- * what painting and reading alone show (main's frame and the margin; see
- * stack_base). No printf inside a measured call: its stack would count. */
+/* The library's own stack since the last paint_stack() in main: what was
+ * used, minus what painting and reading alone show (main's frame and the
+ * margin; see stack_base). No printf inside a measured region: its stack
+ * would count. */
 static unsigned long stack_base;
+static unsigned long library_stack(void)
+{
+    unsigned long s = stack_used();
+    return s > stack_base ? s - stack_base : 0;
+}
 #define LIBRARY_STACK(used, call)                                                \
     do {                                                                         \
-        unsigned long s_;                                                        \
         paint_stack();                                                           \
         call;                                                                    \
-        s_ = stack_used();                                                       \
-        (used) = s_ > stack_base ? s_ - stack_base : 0;                          \
+        (used) = library_stack();                                                \
     } while (0)
 
 /* ---- the device ------------------------------------------------------------ */
@@ -233,8 +237,7 @@ int main(void)
     }
     if (r == SUIT_RESULT_OK) r = suit_image_verifier_finish(&verifier, &stream_verdict);
     suit_image_verifier_deinit(&verifier);
-    st_stream = stack_used();
-    st_stream = st_stream > stack_base ? st_stream - stack_base : 0;
+    st_stream = library_stack();
     report("stream verify", r);
     printf("stream verdict         %s\n", stream_verdict == SUIT_VERDICT_ALLOW ? "ALLOW" : "DENY");
 

@@ -2431,18 +2431,15 @@ fn the_image_verifier_needs_the_identity_checked_in_the_shared_sequence() {
     // The fixture's shared sequence without its vendor and class checks:
     // init refuses (the streamed image could be for another device).
     use suit_encoder::suit::Sequence;
-    let v = vectors();
-    let mut man = fixture::manifest(&v.image);
-    let shared = man.shared.take().unwrap().0;
-    let checks = |c: &suit_encoder::suit::Command| c.cmd == 1 || c.cmd == 2;
-    assert_eq!(shared.iter().filter(|c| checks(c)).count(), 2);
-    man.shared = Some(Sequence::new(
-        shared.into_iter().filter(|c| !checks(c)).collect(),
-    ));
-    let env = fixture::signed_ed25519(man);
-    let c = Ctx::copy_mode(4096);
-    ok(c.auth(&env, 0));
-    let d = Device::new(&v.image);
+    let c = fixture_ctx(|man| {
+        let shared = man.shared.take().unwrap().0;
+        let checks = |c: &suit_encoder::suit::Command| c.cmd == 1 || c.cmd == 2;
+        assert_eq!(shared.iter().filter(|c| checks(c)).count(), 2);
+        man.shared = Some(Sequence::new(
+            shared.into_iter().filter(|c| !checks(c)).collect(),
+        ));
+    });
+    let d = Device::new(&vectors().image);
     let p = platform(&d);
     let s = Storage::<suit_image_verifier>::garbage(0x33);
     // SAFETY: live pointers throughout.
