@@ -26,6 +26,11 @@ Figure names (all deterministic except host.*):
                              libsuit_verify_ffi.a as a firmware links it; Cortex-M4)
   stack.fw.<variant>.path    its peak over authenticate, image verifier and invoke
   stack.fw.<variant>.over_crypto   that peak - the plain signature check's peak (harness)
+  insns.shipped.<variant>.<region>  the C ABI regions of the measurement firmware linked with
+                             the shipped library of an algorithm set instead of the harness
+                             (same inputs; Cortex-M4); also ..._ppm of the stub-primitive
+                             regions, image_per_byte_milli and image_ratio_ppm as above
+  stack.shipped.<variant>.<name>   that firmware's stack figures (caller's frame subtracted)
   ram.<name>                 sizeof the C ABI objects (default capacities)
 """
 
@@ -83,6 +88,7 @@ def figures():
             direct = i[f"parse_{a}"] + i[f"auth_rest_{a}"] + i[f"validate_{a}"]
             f[f"insns.{b}.rest_direct_{a}"] = direct
             f[f"insns.{b}.rest_direct_{a}_ppm"] = round(direct * 1e6 / ed)
+            f[f"insns.{b}.c_auth_ex4_stub_{a}_ppm"] = round(i[f"c_auth_ex4_stub_{a}"] * 1e6 / ed)
         span = 65536 - 4096
         f[f"insns.{b}.sha_per_byte_milli"] = round(
             (i["sha_plain_64k"] - i["sha_plain_4k"]) * 1000 / span)
@@ -116,6 +122,30 @@ def figures():
         sig = [f.get(f"stack.an386.sig_plain_{a}") for a in plain.get(v, ())]
         if sig and None not in sig:
             f[f"stack.fw.{v}.over_crypto"] = path - max(sig)
+    # The C ABI regions on the shipped library (scripts/perf-lib.sh perf_shipped), Cortex-M4:
+    # the figures of the harness's C ABI rows as a firmware's library gives them.
+    ed = f.get("insns.an386.sig_plain_eddsa")
+    sha = f.get("insns.an386.sha_per_byte_milli")
+    for path in sorted(glob.glob(os.path.join(OUT, "shipped-an386-*.json"))):
+        v = os.path.basename(path)[len("shipped-an386-"):-len(".json")]
+        r = load(path)
+        i = r["insns"]
+        for k, x in i.items():
+            f[f"insns.shipped.{v}.{k}"] = x
+        for a in ("eddsa", "es256"):
+            if ed and f"c_auth_ex4_stub_{a}" in i:
+                f[f"insns.shipped.{v}.c_auth_ex4_stub_{a}_ppm"] = round(i[f"c_auth_ex4_stub_{a}"] * 1e6 / ed)
+        if "c_image_4k" in i and "c_image_64k_eddsa" in i:
+            slope = (i["c_image_64k_eddsa"] - i["c_image_4k"]) * 1000 / (65536 - 4096)
+            f[f"insns.shipped.{v}.image_per_byte_milli"] = round(slope)
+            if sha:
+                f[f"insns.shipped.{v}.image_ratio_ppm"] = round(
+                    (i["c_image_64k_eddsa"] - i["c_image_4k"]) * 1e6
+                    / (f["insns.an386.sha_plain_64k"] - f["insns.an386.sha_plain_4k"]))
+        st = r["stack"]
+        for k, x in st.items():
+            if k != "baseline":
+                f[f"stack.shipped.{v}.{k}"] = x - st["baseline"]
     # The same firmware built with other levers (scripts/perf-report.sh), Cortex-M4.
     for path in sorted(glob.glob(os.path.join(OUT, "run-an386-*.json"))):
         v = os.path.basename(path)[len("run-an386-"):-len(".json")]
@@ -213,6 +243,11 @@ def n(v):
     return f"{v:,}"
 
 
+def cell(f, key):
+    """A figure for a table cell, or '-' where the build has no such region."""
+    return n(f[key]) if key in f else "-"
+
+
 def criterion(group, bench):
     p = os.path.join(ROOT, "target", "criterion", group, bench, "new", "estimates.json")
     d = load(p)
@@ -300,6 +335,9 @@ def report():
             ("rest_direct_eddsa_ppm", "... per million of one Ed25519 verify"),
             ("c_auth_ex4_eddsa", "C ABI `suit_authenticate`, example 4, EdDSA"),
             ("c_auth_ex4_es256", "C ABI `suit_authenticate`, example 4, ES256"),
+            ("c_auth_ex4_stub_eddsa", "C ABI `suit_authenticate`, example 4, stub primitives "
+             "(`suit_ctx_set_crypto`; the C ABI's rest, direct)"),
+            ("c_auth_ex4_stub_eddsa_ppm", "... per million of one Ed25519 verify"),
             ("c_auth_img_eddsa", "C ABI path: `suit_authenticate` (two-image manifest)"),
             ("c_validate_img_eddsa", "C ABI path: `suit_run_section(VALIDATE)`, hashes 4 + 64 KiB"),
             ("c_image_init_eddsa", "C ABI path: `suit_image_verifier_init`"),
@@ -349,6 +387,34 @@ def report():
                              ("over_crypto", "path above the plain crypto call (target <= 1,024)")]:
                 w(f"| {label} | " + " | ".join(
                     n(f.get(f"stack.fw.{v}.{k}", 0)) for v in ("ed25519", "p256", "both")) + " |")
+            w("")
+        shipped = [v for v in ("ed25519", "p256", "both") if f"insns.shipped.{v}.c_path_{'es256' if v == 'p256' else 'eddsa'}" in f]
+        if shipped:
+            w("### C ABI on the shipped library (Cortex-M4, the measurement firmware's C ABI "
+              "regions linked with `libsuit_verify_ffi.a` as a firmware links it, same inputs)\n")
+            w("| Region | harness (both) | " + " | ".join(f"shipped, {v}" for v in shipped) + " |")
+            w("|---|---|" + "---|" * len(shipped))
+            for k, label in [
+                    ("c_auth_ex4_eddsa", "instructions: `suit_authenticate`, example 4, EdDSA"),
+                    ("c_auth_ex4_stub_eddsa", "... with stub primitives (the rest, direct)"),
+                    ("c_auth_ex4_stub_eddsa_ppm", "... per million of one Ed25519 verify"),
+                    ("c_auth_ex4_es256", "instructions: `suit_authenticate`, example 4, ES256"),
+                    ("c_auth_ex4_stub_es256", "... with stub primitives"),
+                    ("c_auth_img_eddsa", "instructions: path, `suit_authenticate`, EdDSA"),
+                    ("c_validate_img_eddsa", "instructions: path, `suit_run_section(VALIDATE)`, 4 + 64 KiB"),
+                    ("c_image_init_eddsa", "instructions: path, `suit_image_verifier_init`"),
+                    ("c_image_64k_eddsa", "instructions: path, 64 KiB streamed + finish"),
+                    ("c_path_eddsa", "instructions: **path total, EdDSA**"),
+                    ("c_path_es256", "instructions: **path total, ES256**"),
+                    ("image_per_byte_milli", "instructions: image verifier per byte x1000"),
+                    ("image_ratio_ppm", "... / plain sha2 per byte, x10^6 (target <= 1,030,000)")]:
+                w(f"| {label} | {n(f.get(f'insns.an386.{k}', 0))} | " + " | ".join(
+                    cell(f, f"insns.shipped.{v}.{k}") for v in shipped) + " |")
+            for k, label in [("path_eddsa", "stack: path, EdDSA, the nested validate included"),
+                             ("path_es256", "stack: path, ES256, the nested validate included"),
+                             ("validate_nested_eddsa", "stack: `suit_run_section(VALIDATE)`, deepest nesting")]:
+                w(f"| {label} | {n(f.get(f'stack.an386.{k}', 0))} | " + " | ".join(
+                    cell(f, f"stack.shipped.{v}.{k}") for v in shipped) + " |")
             w("")
         w(f"C ABI objects (thumbv7em, default capacities: SUIT_VERIFY_MAX_COMPONENTS=4, "
           f"SUIT_VERIFY_HASH_CTX_WORDS=32): `suit_ctx` {n(f.get('ram.suit_ctx', 0))} B, "

@@ -10,7 +10,8 @@
 # Ed25519-only, P-256-only and both (thumbv7em, opt-level "z"), every function kept, and of
 # the verifier functions only (PERF_BOOT_ROOTS) for Ed25519-only and both; instructions and stack of the
 # measurement firmware on QEMU mps2-an386 (Cortex-M4); the stack of the shipped library in the
-# example firmware (scripts/firmware.sh). ~20 s warm, ~2 minutes on a fresh clone.
+# example firmware (scripts/firmware.sh); and the measurement firmware's C ABI regions linked
+# with the shipped library of each algorithm set (perf_shipped). ~20 s warm, ~2 minutes on a fresh clone.
 # Installs nothing: needs what scripts/setup.sh installs (cross gcc, newlib, QEMU, targets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +29,7 @@ for v in ed25519 both; do
 done
 perf_run an386 both
 perf_fw_stack
+perf_shipped
 perf_log "measured in $((SECONDS - t0))s"
 if [ "${1:-}" = "--update-budgets" ]; then
   python3 perf/figures.py update perf/budgets.toml "${PERF_BUDGET_MARGIN:-3}"

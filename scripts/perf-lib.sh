@@ -216,7 +216,13 @@ perf_run() { # board variant
     grep -E "FAIL|fatal" "$log" >&2
     return 1
   fi
-  python3 - "$log" "$PERF_OUT/run-$1-$2.json" <<'EOF'
+  perf_parse_log "$log" "$PERF_OUT/run-$1-$2.json"
+}
+
+# A measurement firmware's log -> JSON ({"insns": {region: n - empty}, "stack": {...},
+# "size": {...}, "empty_region": n}).
+perf_parse_log() { # log json
+  python3 - "$1" "$2" <<'PY'
 import json, sys
 log, out = sys.argv[1], sys.argv[2]
 insns, stack, size = {}, {}, {}
@@ -232,7 +238,53 @@ empty = insns.pop("empty")
 insns = {k: v - empty for k, v in insns.items()}
 json.dump({"empty_region": empty, "insns": insns, "stack": stack, "size": size},
           open(out, "w"), indent=1, sort_keys=True)
-EOF
+PY
+}
+
+# The C ABI regions of the measurement firmware on the shipped library: perf/firmware/main.c
+# built with -DPERF_SHIPPED and linked with the libsuit_verify_ffi.a of each algorithm set
+# (perf_ffi_lib: the library the flash figures measure, built as a firmware builds it)
+# instead of the harness, with the harness's vectors as C arrays (perf/vectors_c.py). Same
+# inputs, same calls: only what LTO made of the library differs. Writes
+# $PERF_OUT/shipped-an386-<variant>.json, Cortex-M4 (mps2-an386).
+perf_shipped() { # [variants]
+  local so v lib defs elf log outdir vdir
+  so="$(perf_plugin)" || return 1
+  perf_firmware an386 both >/dev/null || return 1 # its build script writes the vectors
+  vdir="$(ls -td "$PERF_OUT"/harness-both/thumbv7em-none-eabihf/release-size/build/suit-perf-harness-*/out 2>/dev/null | head -1)"
+  if [ ! -f "$vdir/ex4_eddsa.cbor" ]; then
+    perf_log "no harness vectors under $PERF_OUT/harness-both"
+    return 1
+  fi
+  outdir="$PERF_OUT/shipped"
+  mkdir -p "$outdir"
+  python3 "$PERF_ROOT/perf/vectors_c.py" "$PERF_ROOT/perf/harness/src/lib.rs" "$vdir" "$outdir/vectors.c" || return 1
+  perf_board an386
+  for v in ${1:-ed25519 p256 both}; do
+    lib="$(perf_ffi_lib "$v")" || return 1
+    case "$v" in
+      ed25519) defs="-DPERF_EDDSA" ;;
+      p256) defs="-DPERF_ES256" ;;
+      both) defs="-DPERF_EDDSA -DPERF_ES256" ;;
+      *) perf_log "perf_shipped: unknown variant $v"; return 1 ;;
+    esac
+    elf="$outdir/fw-an386-$v.elf"
+    log="$outdir/run-an386-$v.log"
+    # shellcheck disable=SC2086
+    arm-none-eabi-gcc $PB_CFLAGS -std=c11 -Os -Wall -Wextra -Werror -fno-ipa-icf \
+      -ffunction-sections -fdata-sections -DPERF_SHIPPED $defs -I"$PERF_ROOT/include" \
+      "$PERF_ROOT/perf/firmware/startup.c" "$PERF_ROOT/perf/firmware/main.c" "$outdir/vectors.c" \
+      "$lib" -nostartfiles --specs=nano.specs --specs=rdimon.specs -T "$PERF_ROOT/perf/firmware/link.ld" \
+      -Wl,--gc-sections -Wl,--no-warn-execstack -o "$elf" >&2 || return 1
+    if ! timeout 600 qemu-system-arm -M "$PB_MACHINE" -nographic \
+        -semihosting-config enable=on,target=native -plugin "$so" -kernel "$elf" \
+        </dev/null >"$log" 2>&1; then
+      perf_log "shipped firmware failed on $PB_MACHINE ($v), log: $log"
+      grep -E "FAIL|fatal" "$log" >&2
+      return 1
+    fi
+    perf_parse_log "$log" "$PERF_OUT/shipped-an386-$v.json" || return 1
+  done
 }
 
 # The crypto floor of a variant: the plain crates' SHA-256 (incremental) and signature

@@ -2,6 +2,14 @@
  * perf/qemu-insn/insnwin.c). Links libsuit_perf_harness.a: the whole C ABI
  * (suit-verify-ffi) plus the core-level regions of perf/harness/src/lib.rs.
  *
+ * Built with -DPERF_SHIPPED it links the shipped library instead
+ * (libsuit_verify_ffi.a exactly as a firmware gets it, one per algorithm set,
+ * -DPERF_EDDSA and/or -DPERF_ES256) and a generated vectors.c holding the
+ * harness's vectors (perf_shipped in scripts/perf-lib.sh): only the C ABI
+ * regions below run, on the same inputs, so the two builds' figures compare
+ * the code LTO made in each (the harness also holds the plain crates'
+ * baselines, which changes what gets inlined).
+ *
  * Prints (semihosting) "stack <name> <bytes>", "size <name> <bytes>" and
  * "check <name> ok|FAIL" lines and "N passed, M failed"; the plugin prints
  * "insnwin: <region> <instructions>" on stderr. Exit status = failures.
@@ -9,6 +17,10 @@
  * Regions measured here, through the C ABI:
  *   empty                   two marker calls (subtracted from every region)
  *   c_auth_ex4_<alg>        suit_authenticate of IETF example 4 (copy mode)
+ *   c_auth_ex4_stub_<alg>   the same with stub primitives (suit_ctx_set_crypto: a digest
+ *                           that hashes nothing and answers the digest the envelope
+ *                           claims, a verify that accepts): the library's own work, what
+ *                           the harness's auth_rest_<alg> measures below the C ABI
  *   c_path_<alg>            the whole firmware path on the two-image manifest:
  *     c_auth_img_<alg>        suit_authenticate
  *     c_validate_img_<alg>    suit_run_section(VALIDATE): reads and hashes 4 + 64 KiB
@@ -25,6 +37,11 @@
 #include <string.h>
 #include "suit_verify.h"
 
+#ifndef PERF_SHIPPED
+#define PERF_EDDSA 1
+#define PERF_ES256 1
+#endif
+
 /* ---- region markers (noinline, kept apart with -fno-ipa-icf) ------------------------ */
 #define REGION(name)                                                                     \
     __attribute__((noinline, used)) void insn_begin_##name(void) { __asm__ volatile("nop"); } \
@@ -32,6 +49,7 @@
 
 REGION(empty)
 REGION(c_auth_ex4_eddsa) REGION(c_auth_ex4_es256)
+REGION(c_auth_ex4_stub_eddsa) REGION(c_auth_ex4_stub_es256)
 REGION(c_path_eddsa) REGION(c_path_es256)
 REGION(c_auth_img_eddsa) REGION(c_auth_img_es256)
 REGION(c_validate_img_eddsa) REGION(c_validate_img_es256)
@@ -46,12 +64,14 @@ ALG_REGIONS(eddsa)
 ALG_REGIONS(es256)
 REGION(sha_plain_4k) REGION(sha_plain_64k) REGION(image_core_4k) REGION(image_core_64k)
 
-/* ---- the harness library ------------------------------------------------------------- */
+/* ---- the harness library (perf_vector: also vectors.c of the shipped build) ----------- */
 int32_t perf_vector(uint32_t id, const uint8_t **ptr, size_t *len);
+#ifndef PERF_SHIPPED
 uint32_t perf_core(uint32_t alg);
 uint32_t perf_image_core(const uint8_t *image, size_t len);
 uint32_t perf_plain_prepare(uint32_t alg);
 uint32_t perf_plain_verify(void);
+#endif
 enum { V_EX4_EDDSA, V_EX4_ES256, V_IMG_EDDSA, V_IMG_ES256, V_KEY_ED25519_A, V_KEY_IETF_P256, V_KEY_P256_A,
        V_NEST_EDDSA, V_NEST_ES256 };
 
@@ -109,6 +129,49 @@ static int32_t read_component(void *u, uint32_t c, uint64_t off, uint8_t *buf, s
 }
 static const suit_platform PLATFORM = {
     .check_vendor = check_vendor, .check_class = check_class, .read = read_component,
+};
+
+/* ---- stub primitives ------------------------------------------------------------------ */
+/* The SUIT_Digest the authentication wrapper claims for the manifest: the first
+ * [-16, bstr .size 32] (82 2F 58 20) of the envelope, which opens with that wrapper. */
+static uint8_t claimed[32];
+static int find_claimed_digest(const uint8_t *env, size_t len)
+{
+    static const uint8_t head[4] = {0x82, 0x2f, 0x58, 0x20};
+    for (size_t i = 0; i + 4 + 32 <= len; i++)
+        if (memcmp(env + i, head, 4) == 0) {
+            memcpy(claimed, env + i + 4, 32);
+            return 1;
+        }
+    return 0;
+}
+static int32_t stub_init(void *u, void *s, size_t n, int32_t alg)
+{
+    (void)u; (void)s; (void)n;
+    return alg == -16 ? SUIT_PLATFORM_OK : SUIT_PLATFORM_UNSUPPORTED;
+}
+static int32_t stub_update(void *u, void *s, const uint8_t *d, size_t n)
+{
+    (void)u; (void)s; (void)d; (void)n;
+    return SUIT_PLATFORM_OK;
+}
+static int32_t stub_finish(void *u, void *s, uint8_t *out, size_t cap, size_t *len)
+{
+    (void)u; (void)s;
+    if (cap < 32) return SUIT_PLATFORM_FAIL;
+    memcpy(out, claimed, 32);
+    *len = 32;
+    return SUIT_PLATFORM_OK;
+}
+static suit_verdict stub_verify(void *u, int32_t alg, uint32_t kt, const uint8_t *k, size_t kl,
+                                const suit_bytes *parts, size_t n, const uint8_t *sig, size_t sl)
+{
+    (void)u; (void)alg; (void)kt; (void)k; (void)kl; (void)parts; (void)n; (void)sig; (void)sl;
+    return SUIT_VERDICT_ALLOW;
+}
+static const suit_crypto STUB_CRYPTO = {
+    .digest_init = stub_init, .digest_update = stub_update, .digest_finish = stub_finish,
+    .verify = stub_verify,
 };
 
 /* ---- checks ---------------------------------------------------------------------------- */
@@ -218,6 +281,14 @@ static int feed(size_t len)
         insn_end_c_auth_ex4_##alg();                                                              \
         check("auth_ex4_" #alg, ok);                                                              \
         suit_ctx_deinit(&ctx);                                                                    \
+        ok = find_claimed_digest(env, env_len);                                                   \
+        ok &= suit_ctx_init(&ctx, sizeof ctx, SUIT_ABI_VERSION, copy_buf, sizeof copy_buf) == 0;  \
+        ok &= suit_ctx_set_crypto(&ctx, &STUB_CRYPTO) == SUIT_RESULT_OK;                          \
+        insn_begin_c_auth_ex4_stub_##alg();                                                       \
+        ok &= suit_authenticate(&ctx, env, env_len, &key, 1, 0, 0) == SUIT_RESULT_OK;            \
+        insn_end_c_auth_ex4_stub_##alg();                                                         \
+        check("auth_ex4_stub_" #alg, ok);                                                         \
+        suit_ctx_deinit(&ctx);                                                                    \
     } while (0)
 
 int main(void)
@@ -232,14 +303,16 @@ int main(void)
     check("abi sizes", suit_ctx_size() == sizeof(suit_ctx) &&
                            suit_image_verifier_size() == sizeof(suit_image_verifier));
 
+    /* An empty painting: the caller's frame, subtracted from every stack figure. */
+    paint_stack();
+    printf("stack baseline %lu\n", (unsigned long)stack_used());
+#ifndef PERF_SHIPPED
     /* Core regions (Rust), IETF example 4. */
     check("core_eddsa", perf_core(0) == 0);
     check("core_es256", perf_core(1) == 0);
     check("image_core", perf_image_core(image, IMAGE_LEN) == 0);
 
-    /* The deepest crypto call, alone; and an empty painting for the baseline. */
-    paint_stack();
-    printf("stack baseline %lu\n", (unsigned long)stack_used());
+    /* The deepest crypto call, alone. */
     check("plain_prepare_eddsa", perf_plain_prepare(0) == 0);
     paint_stack();
     check("sig_plain_only_eddsa", perf_plain_verify() == 0);
@@ -248,10 +321,16 @@ int main(void)
     paint_stack();
     check("sig_plain_only_es256", perf_plain_verify() == 0);
     printf("stack sig_plain_es256 %lu\n", (unsigned long)stack_used());
+#endif
 
     /* C ABI: example 4, and the whole path on real images. */
+#ifdef PERF_EDDSA
     AUTH_EX4(eddsa, V_EX4_EDDSA, V_KEY_ED25519_A);
+#endif
+#ifdef PERF_ES256
     AUTH_EX4(es256, V_EX4_ES256, V_KEY_IETF_P256);
+#endif
+#ifdef PERF_EDDSA
     PATH(eddsa, V_IMG_EDDSA, V_NEST_EDDSA, V_KEY_ED25519_A);
     {
         /* Component 0 (4 KiB) with the context the eddsa path left authenticated. */
@@ -263,8 +342,11 @@ int main(void)
         check("image_4k", ok);
     }
     suit_ctx_deinit(&ctx);
+#endif
+#ifdef PERF_ES256
     PATH(es256, V_IMG_ES256, V_NEST_ES256, V_KEY_P256_A);
     suit_ctx_deinit(&ctx);
+#endif
 
     printf("%d passed, %d failed\n", passed, failed);
     return failed;
