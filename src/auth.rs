@@ -25,7 +25,7 @@ use crate::digest::{OwnedDigest, SuitDigest};
 use crate::envelope::Envelope;
 use crate::error::{ErrorKind, Result};
 use crate::limits::{Budget, Limits, MAX_KEYS};
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, Members};
 
 /// A trusted public key, bound to the algorithms of its type.
 ///
@@ -286,7 +286,11 @@ impl Receipt {
 /// check, the digest differs and nothing inside the manifest is decoded.
 ///
 /// The manifest is parsed again under the default item budget
-/// ([`Limits::DEFAULT`]), whatever limits the original call used.
+/// ([`Limits::DEFAULT`]), whatever limits the original call used. The check
+/// that each bstr-wrapped member holds exactly one well-formed item is not
+/// repeated: the digest proves these are the bytes the receipt's
+/// authentication checked (a severed member's digest is checked again). That
+/// check was half the cost of re-opening.
 ///
 /// # Errors
 /// [`ErrorKind::AuthDigestMismatch`] when the manifest is not the one the
@@ -310,7 +314,8 @@ pub fn reauthenticate<'a, C: Crypto>(
     }
     let limits = Limits::DEFAULT;
     let mut budget = Budget::new(limits.cbor_items, ErrorKind::LimitCborItems);
-    let manifest = Manifest::parse(envelope, crypto, &mut budget)?;
+    // These are the bytes the receipt's authentication checked.
+    let manifest = Manifest::parse(envelope, crypto, &mut budget, Members::CheckedBefore)?;
     if manifest.sequence_number() != receipt.sequence_number {
         return Err(ErrorKind::AuthDigestMismatch.at(envelope.manifest_content_span().start()));
     }
@@ -390,7 +395,7 @@ pub fn authenticate<'a, C: Crypto>(
     }
 
     // 5. The manifest, now authenticated.
-    let manifest = Manifest::parse(envelope, crypto, &mut budget)?;
+    let manifest = Manifest::parse(envelope, crypto, &mut budget, Members::Check)?;
     if manifest.sequence_number() < policy.min_sequence {
         return Err(ErrorKind::SequenceRollback.at(envelope.manifest_content_span().start()));
     }
@@ -503,21 +508,88 @@ fn accept_signature(verified: bool) -> bool {
 mod tests {
     use super::*;
     use crate::crypto::RustCrypto;
+    use std::format;
     use std::vec;
     use std::vec::Vec;
+    use suit_encoder::cbor::Value;
     use suit_encoder::suit::{Command, EnvelopeBuilder, Manifest as M, Sequence};
 
     fn signed(seq: u64) -> (Vec<u8>, [u8; 32]) {
-        let key = suit_encoder::test_keys::ed25519_a();
-        let m = M {
+        signed_manifest(M {
             sequence_number: seq,
             components: vec![vec![vec![0]]],
             validate: Some(Sequence::new(vec![Command::abort(0)])),
             ..M::default()
-        };
+        })
+    }
+
+    fn signed_manifest(m: M) -> (Vec<u8>, [u8; 32]) {
+        let key = suit_encoder::test_keys::ed25519_a();
         let env = EnvelopeBuilder::new(m).build().unwrap();
         let env = suit_encoder::cose::sign(&env, &key, key.default_alg(), None).unwrap();
         (env, key.public_raw().try_into().unwrap())
+    }
+
+    fn auth_kind(env: &[u8], pk: &[u8; 32]) -> core::result::Result<(), ErrorKind> {
+        let keys = [TrustedKey::ed25519(pk)];
+        let store = KeyStore::new(&keys).unwrap();
+        let env = Envelope::parse(env).map_err(|e| e.kind())?;
+        authenticate(&env, &store, &Policy::DEFAULT, &RustCrypto)
+            .map(|_| ())
+            .map_err(|e| e.kind())
+    }
+
+    /// Re-opening skips the one-item checks of the bstr-wrapped members (the
+    /// receipt's authentication made them), so authentication must make them:
+    /// a validate member holding two items is refused there.
+    #[test]
+    fn a_wrapped_member_holding_two_items_is_refused_at_authentication() {
+        let with_validate = |raw: Vec<u8>| {
+            signed_manifest(M {
+                components: vec![vec![vec![0]]],
+                extra_manifest: vec![(crate::manifest::key::VALIDATE, Value::Bytes(raw))],
+                ..M::default()
+            })
+        };
+        // [3, 15]: image-match, policy 15.
+        let (one, pk) = with_validate(vec![0x82, 0x03, 0x0f]);
+        assert_eq!(auth_kind(&one, &pk), Ok(()));
+        // The same, then a stray 0.
+        let (two, pk) = with_validate(vec![0x82, 0x03, 0x0f, 0x00]);
+        assert_eq!(auth_kind(&two, &pk), Err(ErrorKind::CborTrailingBytes));
+        // Truncated: not one well-formed item.
+        let (cut, pk) = with_validate(vec![0x82, 0x03]);
+        assert_eq!(auth_kind(&cut, &pk), Err(ErrorKind::CborLengthExceedsInput));
+    }
+
+    /// Re-opening decodes the same manifest authentication decoded, severed
+    /// members included.
+    #[test]
+    fn reopening_gives_the_manifest_authentication_gave() {
+        let (plain, pk) = signed(5);
+        let (severed, _) = signed_manifest(M {
+            sequence_number: 6,
+            components: vec![vec![vec![0]]],
+            shared: Some(Sequence::new(vec![Command::set_component_index(0)])),
+            validate: Some(Sequence::new(vec![Command::abort(0)])),
+            install: Some(Sequence::new(vec![Command::abort(0)])),
+            text: Some(Value::int_map(vec![(1, Value::text("severed text"))])),
+            sever: vec![crate::manifest::key::INSTALL, crate::manifest::key::TEXT],
+            ..M::default()
+        });
+        let keys = [TrustedKey::ed25519(&pk)];
+        let store = KeyStore::new(&keys).unwrap();
+        for (bytes, has_install) in [(&plain, false), (&severed, true)] {
+            let env = Envelope::parse(bytes).unwrap();
+            let auth = authenticate(&env, &store, &Policy::DEFAULT, &RustCrypto).unwrap();
+            let again = reauthenticate(&env, &auth.receipt(), &RustCrypto).unwrap();
+            assert_eq!(
+                format!("{:?}", again.manifest()),
+                format!("{:?}", auth.manifest())
+            );
+            let install = again.manifest().section(crate::manifest::key::INSTALL);
+            assert_eq!(install.get().is_some(), has_install);
+        }
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! borrowed slice, checks each bstr-wrapped member holds exactly one
 //! well-formed item, and resolves severed members against the envelope
 //! (a present severed member must match its digest; an absent one is only an
-//! error when a procedure needs it).
+//! error when a procedure needs it). [`crate::auth::reauthenticate`] parses
+//! again bytes whose digest matched an authentication's receipt: those are the
+//! bytes that authentication checked, so it skips the one-item checks
+//! (`Members::CheckedBefore`), about half the cost of re-opening.
 
 use crate::cbor::{Reader, check_single_item, major};
 use crate::crypto::Crypto;
@@ -14,6 +17,18 @@ use crate::digest::SuitDigest;
 use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{Budget, MAX_COMPONENT_ID_SEGMENTS};
+
+/// Whether [`Manifest::parse`] checks that each bstr-wrapped member holds
+/// exactly one well-formed item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Members {
+    /// Check them (authentication).
+    Check,
+    /// An authentication checked these bytes: the manifest digest matched the
+    /// [`Receipt`](crate::auth::Receipt) that authentication issued, and each
+    /// severed member matches its digest again.
+    CheckedBefore,
+}
 
 /// Most components a manifest may list (hard ceiling; a processor's own
 /// capacity, its const generic, is usually smaller).
@@ -205,6 +220,7 @@ impl<'a> Manifest<'a> {
         env: &Envelope<'a>,
         crypto: &C,
         budget: &mut Budget,
+        members: Members,
     ) -> Result<Manifest<'a>> {
         let span = env.manifest_content_span();
         let bytes = span.get(env.as_unverified_bytes());
@@ -251,7 +267,7 @@ impl<'a> Manifest<'a> {
                 }
                 key::COMMON => {
                     let (_, c, off) = r.bytes_with_head()?;
-                    parse_common(&mut m, c, off, r.budget())?;
+                    parse_common(&mut m, c, off, r.budget(), members)?;
                     have[2] = true;
                 }
                 key::REFERENCE_URI => m.reference_uri = Some(r.text()?),
@@ -261,21 +277,21 @@ impl<'a> Manifest<'a> {
                     r.skip()?;
                     m.manifest_component_id = Some(Bstr::new(r.slice(start, r.position()), at));
                 }
-                key::SET_VERSION => m.set_version = Some(wrapped(&mut r)?),
-                key::VALIDATE => m.validate = Some(wrapped(&mut r)?),
-                key::LOAD => m.load = Some(wrapped(&mut r)?),
-                key::INVOKE => m.invoke = Some(wrapped(&mut r)?),
-                key::UNINSTALL => m.uninstall = Some(wrapped(&mut r)?),
-                key::COSWID => m.coswid = severable(&mut r, env, k, crypto)?,
+                key::SET_VERSION => m.set_version = Some(wrapped(&mut r, members)?),
+                key::VALIDATE => m.validate = Some(wrapped(&mut r, members)?),
+                key::LOAD => m.load = Some(wrapped(&mut r, members)?),
+                key::INVOKE => m.invoke = Some(wrapped(&mut r, members)?),
+                key::UNINSTALL => m.uninstall = Some(wrapped(&mut r, members)?),
+                key::COSWID => m.coswid = severable(&mut r, env, k, crypto, members)?,
                 key::DEPENDENCY_RESOLUTION => {
-                    m.dependency_resolution = severable(&mut r, env, k, crypto)?
+                    m.dependency_resolution = severable(&mut r, env, k, crypto, members)?
                 }
-                key::PAYLOAD_FETCH => m.payload_fetch = severable(&mut r, env, k, crypto)?,
+                key::PAYLOAD_FETCH => m.payload_fetch = severable(&mut r, env, k, crypto, members)?,
                 key::CANDIDATE_VERIFICATION => {
-                    m.candidate_verification = severable(&mut r, env, k, crypto)?
+                    m.candidate_verification = severable(&mut r, env, k, crypto, members)?
                 }
-                key::INSTALL => m.install = severable(&mut r, env, k, crypto)?,
-                key::TEXT => m.text = severable(&mut r, env, k, crypto)?,
+                key::INSTALL => m.install = severable(&mut r, env, k, crypto, members)?,
+                key::TEXT => m.text = severable(&mut r, env, k, crypto, members)?,
                 _ => return Err(ErrorKind::ManifestUnknownKey.at(key_at)),
             }
             if k == key::VERSION || have[0] {
@@ -404,9 +420,11 @@ impl<'a> Manifest<'a> {
 }
 
 /// A member that must be a bstr holding exactly one item.
-fn wrapped<'a>(r: &mut Reader<'a, '_>) -> Result<Bstr<'a>> {
+fn wrapped<'a>(r: &mut Reader<'a, '_>, members: Members) -> Result<Bstr<'a>> {
     let (_, c, off) = r.bytes_with_head()?;
-    check_single_item(c, off, r.budget())?;
+    if members == Members::Check {
+        check_single_item(c, off, r.budget())?;
+    }
     Ok(Bstr::new(c, off))
 }
 
@@ -416,6 +434,7 @@ fn severable<'a, C: Crypto>(
     env: &Envelope<'a>,
     k: i64,
     crypto: &C,
+    members: Members,
 ) -> Result<Severable<'a>> {
     let at = r.offset();
     match r.peek_major()? {
@@ -423,7 +442,7 @@ fn severable<'a, C: Crypto>(
             if let Some(s) = env.severed_member(k) {
                 return Err(ErrorKind::SeveredMemberUnexpected.at(s.start()));
             }
-            Ok(Severable::Present(wrapped(r)?))
+            Ok(Severable::Present(wrapped(r, members)?))
         }
         major::ARRAY => {
             let d = SuitDigest::read(r)?;
@@ -438,7 +457,9 @@ fn severable<'a, C: Crypto>(
             let mut b = Budget::new(1, ErrorKind::LimitCborItems);
             let mut er = Reader::new(whole, span.start(), &mut b);
             let (_, content, off) = er.bytes_with_head()?;
-            check_single_item(content, off, r.budget())?;
+            if members == Members::Check {
+                check_single_item(content, off, r.budget())?;
+            }
             Ok(Severable::Present(Bstr::new(content, off)))
         }
         _ => Err(ErrorKind::CborUnexpectedType.at(at)),
@@ -450,6 +471,7 @@ fn parse_common<'a>(
     c: &'a [u8],
     off: usize,
     budget: &mut Budget,
+    members: Members,
 ) -> Result<()> {
     let mut r = Reader::new(c, off, budget);
     let n = r.map()?;
@@ -503,7 +525,7 @@ fn parse_common<'a>(
                 m.components = Bstr::new(r.slice(start, r.position()), at);
                 m.component_count = u8::try_from(count).unwrap_or(u8::MAX);
             }
-            common_key::SHARED_SEQUENCE => m.shared = Some(wrapped(&mut r)?),
+            common_key::SHARED_SEQUENCE => m.shared = Some(wrapped(&mut r, members)?),
             _ => return Err(ErrorKind::ManifestUnknownKey.at(key_at)),
         }
     }
