@@ -21,6 +21,15 @@
  *                           that hashes nothing and answers the digest the envelope
  *                           claims, a verify that accepts): the library's own work, what
  *                           the harness's auth_rest_<alg> measures below the C ABI
+ *   c_reopen_ex4_<alg>      a later call on that context (suit_manifest_sequence_number):
+ *                           every call after suit_authenticate re-hashes and re-decodes the
+ *                           held manifest; c_reopen_ex4_stub_<alg>: the same, stub primitives
+ *   c_validate_ex4_stub_<alg>  suit_run_section(VALIDATE) of example 4, stub primitives: the
+ *                           re-opening, the checks before the run, the shared sequence and
+ *                           image-match reading component 0's 34,768 bytes through `read`
+ *                           (which copies nothing: the stub digest ignores the bytes);
+ *                           with c_auth_ex4_stub_<alg>, everything but the primitives that a
+ *                           C firmware's authenticate + validate of example 4 executes
  *   c_path_<alg>            the whole firmware path on the two-image manifest:
  *     c_auth_img_<alg>        suit_authenticate
  *     c_validate_img_<alg>    suit_run_section(VALIDATE): reads and hashes 4 + 64 KiB
@@ -50,6 +59,9 @@
 REGION(empty)
 REGION(c_auth_ex4_eddsa) REGION(c_auth_ex4_es256)
 REGION(c_auth_ex4_stub_eddsa) REGION(c_auth_ex4_stub_es256)
+REGION(c_reopen_ex4_eddsa) REGION(c_reopen_ex4_es256)
+REGION(c_reopen_ex4_stub_eddsa) REGION(c_reopen_ex4_stub_es256)
+REGION(c_validate_ex4_stub_eddsa) REGION(c_validate_ex4_stub_es256)
 REGION(c_path_eddsa) REGION(c_path_es256)
 REGION(c_auth_img_eddsa) REGION(c_auth_img_es256)
 REGION(c_validate_img_eddsa) REGION(c_validate_img_es256)
@@ -174,6 +186,24 @@ static const suit_crypto STUB_CRYPTO = {
     .verify = stub_verify,
 };
 
+/* Example 4 through the C ABI with stub primitives: component 0 is 34,768 bytes (its
+ * image-size) whose digest the stub answers as the manifest's D1 once image-match starts
+ * reading it. */
+static const uint8_t EX4_D1[32] = {0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa,
+                                   0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x01, 0x23, 0x45, 0x67, 0x89, 0xab,
+                                   0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10};
+static int32_t read_ex4(void *u, uint32_t c, uint64_t off, uint8_t *buf, size_t len, size_t *got)
+{
+    (void)u; (void)buf;
+    if (c != 0) return SUIT_PLATFORM_UNSUPPORTED;
+    memcpy(claimed, EX4_D1, 32);
+    *got = off >= 34768u ? 0 : (size_t)(34768u - off < len ? 34768u - off : len);
+    return SUIT_PLATFORM_OK;
+}
+static const suit_platform PLATFORM_EX4 = {
+    .check_vendor = check_vendor, .check_class = check_class, .read = read_ex4,
+};
+
 /* ---- checks ---------------------------------------------------------------------------- */
 static int passed, failed;
 static void check(const char *name, int ok)
@@ -271,6 +301,17 @@ static int feed(size_t len)
         check("path_" #alg, ok);                                                                  \
     } while (0)
 
+/* A later call on an authenticated context: the cheapest query, so the region is the
+ * re-opening every C ABI call does (digest checked against the receipt, manifest decoded). */
+#define REOPEN(region, ok)                                                                        \
+    do {                                                                                          \
+        uint64_t seq_ = 0;                                                                        \
+        insn_begin_##region();                                                                    \
+        ok &= suit_manifest_sequence_number(&ctx, &seq_) == SUIT_RESULT_OK;                       \
+        insn_end_##region();                                                                      \
+        ok &= seq_ != 0;                                                                          \
+    } while (0)
+
 #define AUTH_EX4(alg, VENV, VKEY)                                                                 \
     do {                                                                                          \
         const uint8_t *env; size_t env_len; suit_key key = key_of(VKEY); int ok;                  \
@@ -279,6 +320,7 @@ static int feed(size_t len)
         insn_begin_c_auth_ex4_##alg();                                                            \
         ok = suit_authenticate(&ctx, env, env_len, &key, 1, 0, 0) == SUIT_RESULT_OK;             \
         insn_end_c_auth_ex4_##alg();                                                              \
+        REOPEN(c_reopen_ex4_##alg, ok);                                                           \
         check("auth_ex4_" #alg, ok);                                                              \
         suit_ctx_deinit(&ctx);                                                                    \
         ok = find_claimed_digest(env, env_len);                                                   \
@@ -287,7 +329,15 @@ static int feed(size_t len)
         insn_begin_c_auth_ex4_stub_##alg();                                                       \
         ok &= suit_authenticate(&ctx, env, env_len, &key, 1, 0, 0) == SUIT_RESULT_OK;            \
         insn_end_c_auth_ex4_stub_##alg();                                                         \
+        REOPEN(c_reopen_ex4_stub_##alg, ok);                                                      \
         check("auth_ex4_stub_" #alg, ok);                                                         \
+        {                                                                                         \
+            suit_verdict v = SUIT_VERDICT_DENY;                                                   \
+            insn_begin_c_validate_ex4_stub_##alg();                                               \
+            ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4, 0, &v) == 0;        \
+            insn_end_c_validate_ex4_stub_##alg();                                                 \
+            check("validate_ex4_stub_" #alg, ok && v == SUIT_VERDICT_ALLOW);                      \
+        }                                                                                         \
         suit_ctx_deinit(&ctx);                                                                    \
     } while (0)
 
