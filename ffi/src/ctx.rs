@@ -316,8 +316,11 @@ impl Ctx {
     ) -> Result<R, Error> {
         let (bytes, receipt) = self.authenticated()?;
         let env = Envelope::parse(bytes)?;
-        let auth = reauthenticate(&env, &receipt, crypto)?;
-        f(&auth)
+        // Borrowed where it was made, not moved out of its Result (a copy).
+        match &reauthenticate(&env, &receipt, crypto) {
+            Ok(auth) => f(auth),
+            Err(e) => Err(*e),
+        }
     }
 }
 
