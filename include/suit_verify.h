@@ -316,7 +316,8 @@ typedef struct suit_ctx {
  *
  * Callbacks must return normally (no `longjmp`, no C++ exception) and must
  * not call any `suit_*` function on the context or image verifier whose
- * call is running them: such a call returns `SUIT_RESULT_BAD_STATE`.
+ * call is running them: such a call returns `SUIT_RESULT_BAD_STATE`,
+ * except `suit_ctx_last_error`, which answers.
  */
 typedef struct suit_crypto {
   /**
@@ -1245,8 +1246,9 @@ suit_result suit_ctx_deinit(struct suit_ctx *ctx);
 
 /**
  * Use the firmware's crypto primitives (see `suit_crypto`) for this
- * context and the image verifiers made from it; NULL returns to the
- * built-in Rust code. The table is copied; its `user` pointer must stay
+ * context and the image verifiers made from it from now on (a verifier
+ * keeps the table it was made with); NULL returns to the built-in Rust
+ * code. The table is copied; its `user` pointer must stay
  * valid until `suit_ctx_deinit` and the deinit of those verifiers.
  *
  * # Safety
@@ -1308,7 +1310,11 @@ suit_result suit_keys_check(const struct suit_key *keys,
  * # Errors
  * Misuse: `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
  * `SUIT_RESULT_BUFFER_TOO_SMALL` (envelope larger than the copy buffer),
- * `SUIT_RESULT_INVALID_ARGUMENT`, `SUIT_RESULT_INVALID_KEY`,
+ * `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned `keys`; the envelope
+ * overlapping the copy buffer other than at its start, or the context; a
+ * key, kid or the key table inside the copy buffer or the context, where
+ * the call writes: the envelope copied over a key could bring the key it
+ * is then checked with), `SUIT_RESULT_INVALID_KEY`,
  * `SUIT_RESULT_LIMIT_KEYS`. Input: any CBOR, envelope, `AUTH_*` or manifest
  * code, `SUIT_RESULT_SEQUENCE_ROLLBACK`; `SUIT_RESULT_CRYPTO_BACKEND` when a
  * crypto callback failed. `suit_ctx_last_error` has the byte offset.
@@ -1409,8 +1415,8 @@ suit_result suit_manifest_component_segment(struct suit_ctx *ctx,
 /**
  * The manifest's reference-uri, copied to `out` with a terminating NUL:
  * `out_size` must be its length plus one. `*out_len` is set to the length
- * (without the NUL) whatever happens, so a first call with `out` NULL and
- * `out_size` 0 (`SUIT_RESULT_BUFFER_TOO_SMALL`) tells the size to use.
+ * (without the NUL) on success and with `SUIT_RESULT_BUFFER_TOO_SMALL`, so
+ * a first call with `out` NULL and `out_size` 0 tells the size to use.
  *
  * # Safety
  * As `suit_manifest_component_id`.
@@ -1464,7 +1470,9 @@ suit_result suit_manifest_text(struct suit_ctx *ctx,
  * `ctx` as for `suit_ctx_deinit`; `out` NULL or writable.
  *
  * # Errors
- * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`.
+ * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
+ * `SUIT_RESULT_INVALID_ARGUMENT` (`out` misaligned or inside the context;
+ * not written).
  */
 suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
                                 struct suit_error_detail *out);
@@ -1473,7 +1481,10 @@ suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
  * Run the update procedure (payload-fetch, install, validate; absent
  * sections are skipped) with `platform`. `*verdict` is
  * `SUIT_VERDICT_ALLOW` only when the result is `SUIT_RESULT_OK`:
- * install allowed. It is set to `SUIT_VERDICT_DENY` first of all.
+ * install allowed. It is set to `SUIT_VERDICT_DENY` first of all, unless
+ * it lies inside the context or the envelope the context holds: the call
+ * would change what it relies on, so it is refused
+ * (`SUIT_RESULT_INVALID_ARGUMENT`) and nothing is written.
  *
  * `flags`: `SUIT_RUN_*` bits (0 for the defaults).
  *
@@ -1487,8 +1498,9 @@ suit_result suit_ctx_last_error(const struct suit_ctx *ctx,
  * again later; the run restarts from the first command, so directive
  * callbacks must be idempotent), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
  * from a callback), `SUIT_RESULT_NULL_POINTER`,
- * `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, or
- * a misaligned pointer); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
+ * `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, a
+ * misaligned pointer, or an output inside the context or the held
+ * envelope); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
  * (the held envelope changed) and `SUIT_RESULT_CRYPTO_BACKEND`; before
  * anything runs, `SUIT_RESULT_UNSUPPORTED_EXTENSION`,
  * `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
@@ -1515,7 +1527,9 @@ suit_result suit_run_update(struct suit_ctx *ctx,
  * `*verdict` is `SUIT_VERDICT_ALLOW` and `*boot_component` the component
  * the invoke directive chose; the firmware then boots it itself, after
  * checking the verdict again (see the example). Both outputs are set to
- * DENY / `SUIT_NO_COMPONENT` first of all.
+ * DENY / `SUIT_NO_COMPONENT` first of all; they may not lie on each other
+ * (nor, as for `suit_run_update`, inside the context or the held envelope):
+ * `SUIT_RESULT_INVALID_ARGUMENT`, nothing written.
  *
  * # Safety
  * As `suit_run_update`; `boot_component` NULL or writable.
@@ -1588,7 +1602,8 @@ suit_result suit_run_section(struct suit_ctx *ctx,
  *
  * # Errors
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
- * `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned pointer),
+ * `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned pointer, or `v` inside the
+ * context or the envelope it holds: nothing is written),
  * `SUIT_RESULT_BAD_STATE` (verifier already initialised, context not
  * authenticated or busy), `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`,
  * `SUIT_RESULT_IDENTITY_UNCHECKED`,
@@ -1621,7 +1636,8 @@ suit_result suit_image_verifier_init(struct suit_image_verifier *v,
  *
  * # Errors
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_INVALID_ARGUMENT` (misaligned
- * `v`, or `len` above `PTRDIFF_MAX`), `SUIT_RESULT_BAD_STATE` (not
+ * `v`, `len` above `PTRDIFF_MAX`, or a chunk overlapping `v`'s storage;
+ * the state is unchanged), `SUIT_RESULT_BAD_STATE` (not
  * initialised or finished), `SUIT_RESULT_IMAGE_SIZE_MISMATCH`,
  * `SUIT_RESULT_CRYPTO_BACKEND`, or the earlier error.
  */
@@ -1640,6 +1656,8 @@ suit_result suit_image_verifier_update(struct suit_image_verifier *v,
  * # Errors
  * `SUIT_RESULT_IMAGE_DIGEST_MISMATCH`, `SUIT_RESULT_IMAGE_SIZE_MISMATCH`
  * (short image), `SUIT_RESULT_CRYPTO_BACKEND`, `SUIT_RESULT_NULL_POINTER`,
+ * `SUIT_RESULT_INVALID_ARGUMENT` (`verdict` misaligned or inside `v`'s
+ * storage: not written, the verifier unchanged),
  * `SUIT_RESULT_BAD_STATE` (not initialised or already finished), or the
  * error of an earlier update.
  */
@@ -1658,7 +1676,8 @@ suit_result suit_image_verifier_finish(struct suit_image_verifier *v,
  * # Errors
  * `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active: not
  * initialised, finished, or failed), `SUIT_RESULT_INVALID_ARGUMENT` (a
- * misaligned output; neither is written then).
+ * misaligned output, one inside `v`'s storage, or both on one another;
+ * neither is written then).
  */
 suit_result suit_image_verifier_progress(const struct suit_image_verifier *v,
                                          uint64_t *seen,

@@ -53,7 +53,8 @@ pub struct suit_bytes {
 ///
 /// Callbacks must return normally (no `longjmp`, no C++ exception) and must
 /// not call any `suit_*` function on the context or image verifier whose
-/// call is running them: such a call returns `SUIT_RESULT_BAD_STATE`.
+/// call is running them: such a call returns `SUIT_RESULT_BAD_STATE`,
+/// except `suit_ctx_last_error`, which answers.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct suit_crypto {

@@ -176,6 +176,13 @@ pub(crate) fn overlap(a: usize, alen: usize, b: usize, blen: usize) -> bool {
     a < b.saturating_add(blen) && b < a.saturating_add(alen)
 }
 
+/// Whether the `T` at `a` and the `U` at `b` share a byte (addresses only:
+/// nothing is read). The library refuses an output or an input it reads
+/// throughout a call that lies in storage the call writes.
+pub(crate) fn clash<T, U>(a: *const T, b: *const U) -> bool {
+    overlap(a.addr(), size_of::<T>(), b.addr(), size_of::<U>())
+}
+
 /// Check `size`/`abi` and the pointer for an init call.
 pub(crate) fn check_storage<T>(
     p: *const T,
@@ -195,6 +202,11 @@ pub(crate) fn check_storage<T>(
 pub(crate) struct Ctx(*mut CtxInner);
 
 impl Ctx {
+    /// The context storage's address.
+    pub(crate) fn addr(&self) -> usize {
+        self.0.addr()
+    }
+
     /// Validate a context pointer: non-NULL, aligned, initialised here.
     ///
     /// # Safety
@@ -305,6 +317,12 @@ impl Ctx {
         // contract keeps them valid (see above).
         let bytes = unsafe { p::bytes(h.env, h.env_len) }?;
         Ok((bytes, receipt))
+    }
+
+    /// The held envelope's address and length (0, 0 before authentication).
+    pub(crate) fn held(&self) -> (usize, usize) {
+        let h = self.head();
+        (h.env.addr(), h.env_len)
     }
 
     /// Run `f` on the re-opened authenticated manifest (digest re-checked,
@@ -527,8 +545,9 @@ pub unsafe extern "C" fn suit_ctx_deinit(ctx: *mut suit_ctx) -> suit_result {
 }
 
 /// Use the firmware's crypto primitives (see `suit_crypto`) for this
-/// context and the image verifiers made from it; NULL returns to the
-/// built-in Rust code. The table is copied; its `user` pointer must stay
+/// context and the image verifiers made from it from now on (a verifier
+/// keeps the table it was made with); NULL returns to the built-in Rust
+/// code. The table is copied; its `user` pointer must stay
 /// valid until `suit_ctx_deinit` and the deinit of those verifiers.
 ///
 /// # Safety
@@ -654,7 +673,11 @@ pub unsafe extern "C" fn suit_keys_check(keys: *const suit_key, key_count: usize
 /// # Errors
 /// Misuse: `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
 /// `SUIT_RESULT_BUFFER_TOO_SMALL` (envelope larger than the copy buffer),
-/// `SUIT_RESULT_INVALID_ARGUMENT`, `SUIT_RESULT_INVALID_KEY`,
+/// `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned `keys`; the envelope
+/// overlapping the copy buffer other than at its start, or the context; a
+/// key, kid or the key table inside the copy buffer or the context, where
+/// the call writes: the envelope copied over a key could bring the key it
+/// is then checked with), `SUIT_RESULT_INVALID_KEY`,
 /// `SUIT_RESULT_LIMIT_KEYS`. Input: any CBOR, envelope, `AUTH_*` or manifest
 /// code, `SUIT_RESULT_SEQUENCE_ROLLBACK`; `SUIT_RESULT_CRYPTO_BACKEND` when a
 /// crypto callback failed. `suit_ctx_last_error` has the byte offset.
@@ -707,15 +730,36 @@ unsafe fn authenticate_inner(
 ) -> Result<(), Error> {
     // SAFETY: forwarded contract.
     let keys = unsafe { p::array(keys, key_count) }?;
+    let (mode, buf, cap) = {
+        let h = c.head();
+        (h.mode, h.copy_buf, h.copy_cap)
+    };
+    // The call writes the context and, in copy mode, the copy buffer (the
+    // envelope goes there before any signature is checked): a key read
+    // from either could be overwritten by what it is meant to judge.
+    let copy = if mode == MODE_COPY { cap } else { 0 };
+    let written = |a: usize, n: usize| {
+        n > 0 && (overlap(a, n, c.addr(), size_of::<suit_ctx>()) || overlap(a, n, buf.addr(), copy))
+    };
+    if written(keys.as_ptr().addr(), size_of_val(keys))
+        || keys
+            .iter()
+            .any(|k| written(k.key.addr(), k.key_len) || written(k.kid.addr(), k.kid_len))
+        || (envelope_len > 0
+            && overlap(
+                envelope.addr(),
+                envelope_len,
+                c.addr(),
+                size_of::<suit_ctx>(),
+            ))
+    {
+        return Err(ErrorKind::InvalidArgument.here());
+    }
     let mut tk = [TrustedKey::ed25519(&NO_KEY); MAX_KEYS];
     let n = trusted_keys(keys, &mut tk)?;
     let store = KeyStore::new(tk.get(..n).unwrap_or(&[]))?;
     // SAFETY: forwarded contract.
     let input = unsafe { p::bytes(envelope, envelope_len) }?;
-    let (mode, buf, cap) = {
-        let h = c.head();
-        (h.mode, h.copy_buf, h.copy_cap)
-    };
     let (ptr, len) = if mode == MODE_COPY {
         if envelope_len > cap {
             return Err(ErrorKind::BufferTooSmall.here());
@@ -974,8 +1018,8 @@ pub unsafe extern "C" fn suit_manifest_component_segment(
 
 /// The manifest's reference-uri, copied to `out` with a terminating NUL:
 /// `out_size` must be its length plus one. `*out_len` is set to the length
-/// (without the NUL) whatever happens, so a first call with `out` NULL and
-/// `out_size` 0 (`SUIT_RESULT_BUFFER_TOO_SMALL`) tells the size to use.
+/// (without the NUL) on success and with `SUIT_RESULT_BUFFER_TOO_SMALL`, so
+/// a first call with `out` NULL and `out_size` 0 tells the size to use.
 ///
 /// # Safety
 /// As `suit_manifest_component_id`.
@@ -1115,7 +1159,9 @@ fn text_lookup<'a>(
 /// `ctx` as for `suit_ctx_deinit`; `out` NULL or writable.
 ///
 /// # Errors
-/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`.
+/// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE`,
+/// `SUIT_RESULT_INVALID_ARGUMENT` (`out` misaligned or inside the context;
+/// not written).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_ctx_last_error(
     ctx: *const suit_ctx,
@@ -1124,6 +1170,9 @@ pub unsafe extern "C" fn suit_ctx_last_error(
     crate::guard(|| {
         // SAFETY: forwarded contract; only read here.
         let c = unsafe { Ctx::get(ctx.cast_mut()) }?;
+        if clash(out, ctx) {
+            return Err(ErrorKind::InvalidArgument.here());
+        }
         // Through a local the optimiser may not look into: a direct copy
         // between two raw pointers that might overlap becomes a call of
         // `memmove` (1.5 KB of flash on Cortex-M, for this one copy).
@@ -1209,10 +1258,25 @@ unsafe fn run(
     verdict: *mut suit_verdict,
     boot: *mut u32,
 ) -> suit_result {
+    // Outputs inside the context, inside the envelope it holds, or on each
+    // other are refused and not written: a write there would change what
+    // this call (and every later one) relies on.
+    let invoke = which == Run::Invoke;
+    // SAFETY: forwarded contract; only validated and read here.
+    let (env, env_len) = unsafe { Ctx::get(ctx) }.map_or((0, 0), |c| c.held());
+    let misplaced = |out: usize, n: usize| {
+        overlap(out, n, ctx.addr(), size_of::<suit_ctx>()) || overlap(out, n, env, env_len)
+    };
+    let misplaced = misplaced(verdict.addr(), size_of::<suit_verdict>())
+        || (invoke && (misplaced(boot.addr(), size_of::<u32>()) || clash(boot, verdict)));
     // The verdict is DENY from the first instruction that can write it.
-    // SAFETY: forwarded contract (NULL is refused, not written).
-    let verdict_ok = unsafe { p::write(verdict, SUIT_VERDICT_DENY) };
-    let boot_ok = if which == Run::Invoke {
+    let verdict_ok = if misplaced {
+        Err(ErrorKind::InvalidArgument.here())
+    } else {
+        // SAFETY: forwarded contract (NULL is refused, not written).
+        unsafe { p::write(verdict, SUIT_VERDICT_DENY) }
+    };
+    let boot_ok = if invoke && !misplaced {
         // SAFETY: forwarded contract.
         unsafe { p::write(boot, SUIT_NO_COMPONENT) }
     } else {
@@ -1269,7 +1333,10 @@ unsafe fn run(
 /// Run the update procedure (payload-fetch, install, validate; absent
 /// sections are skipped) with `platform`. `*verdict` is
 /// `SUIT_VERDICT_ALLOW` only when the result is `SUIT_RESULT_OK`:
-/// install allowed. It is set to `SUIT_VERDICT_DENY` first of all.
+/// install allowed. It is set to `SUIT_VERDICT_DENY` first of all, unless
+/// it lies inside the context or the envelope the context holds: the call
+/// would change what it relies on, so it is refused
+/// (`SUIT_RESULT_INVALID_ARGUMENT`) and nothing is written.
 ///
 /// `flags`: `SUIT_RUN_*` bits (0 for the defaults).
 ///
@@ -1283,8 +1350,9 @@ unsafe fn run(
 /// again later; the run restarts from the first command, so directive
 /// callbacks must be idempotent), `SUIT_RESULT_BAD_STATE` (not authenticated, or called
 /// from a callback), `SUIT_RESULT_NULL_POINTER`,
-/// `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, or
-/// a misaligned pointer); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
+/// `SUIT_RESULT_INVALID_ARGUMENT` (unknown flags, both identity flags, a
+/// misaligned pointer, or an output inside the context or the held
+/// envelope); as every query, `SUIT_RESULT_AUTH_DIGEST_MISMATCH`
 /// (the held envelope changed) and `SUIT_RESULT_CRYPTO_BACKEND`; before
 /// anything runs, `SUIT_RESULT_UNSUPPORTED_EXTENSION`,
 /// `SUIT_RESULT_LIMIT_COMPONENTS` (more components than
@@ -1315,7 +1383,9 @@ pub unsafe extern "C" fn suit_run_update(
 /// `*verdict` is `SUIT_VERDICT_ALLOW` and `*boot_component` the component
 /// the invoke directive chose; the firmware then boots it itself, after
 /// checking the verdict again (see the example). Both outputs are set to
-/// DENY / `SUIT_NO_COMPONENT` first of all.
+/// DENY / `SUIT_NO_COMPONENT` first of all; they may not lie on each other
+/// (nor, as for `suit_run_update`, inside the context or the held envelope):
+/// `SUIT_RESULT_INVALID_ARGUMENT`, nothing written.
 ///
 /// # Safety
 /// As `suit_run_update`; `boot_component` NULL or writable.

@@ -8,7 +8,7 @@ use suit_verify::interp::Procedure;
 use suit_verify::{Error, ErrorKind, ImageVerifier, Options};
 
 use crate::crypto::{FfiCrypto, FfiHasher, HashSlot};
-use crate::ctx::{Ctx, begin, check_storage, finish_with, run_processor, suit_ctx};
+use crate::ctx::{Ctx, begin, check_storage, clash, finish_with, overlap, run_processor, suit_ctx};
 use crate::platform::suit_platform;
 use crate::result::{SUIT_RESULT_OK, suit_result};
 use crate::{
@@ -254,7 +254,8 @@ impl Drop for BusyGuard {
 ///
 /// # Errors
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_ABI_MISMATCH`,
-/// `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned pointer),
+/// `SUIT_RESULT_INVALID_ARGUMENT` (a misaligned pointer, or `v` inside the
+/// context or the envelope it holds: nothing is written),
 /// `SUIT_RESULT_BAD_STATE` (verifier already initialised, context not
 /// authenticated or busy), `SUIT_RESULT_COMPONENT_INDEX_OUT_OF_RANGE`,
 /// `SUIT_RESULT_IDENTITY_UNCHECKED`,
@@ -280,6 +281,12 @@ pub unsafe extern "C" fn suit_image_verifier_init(
             size_of::<suit_image_verifier>(),
             abi_version
         ));
+        // The verifier's storage is read and written below (and zeroed on
+        // failure): it may not lie in the context (checked by address before
+        // anything is read) or in the envelope the context holds (below).
+        if clash(v, ctx) {
+            return code(&ErrorKind::InvalidArgument.here());
+        }
         // SAFETY: forwarded contract.
         if try_code!(unsafe { Verifier::set_up(v) }) {
             return code(&ErrorKind::BadState.here());
@@ -287,6 +294,10 @@ pub unsafe extern "C" fn suit_image_verifier_init(
         // SAFETY: forwarded contract.
         let c = try_code!(unsafe { Ctx::get_idle(ctx) });
         begin(&c);
+        let (env, env_len) = c.held();
+        if overlap(v.addr(), size_of::<suit_image_verifier>(), env, env_len) {
+            return finish_with(&c, Err(ErrorKind::InvalidArgument.here()), None);
+        }
         let inner: *mut VerifierInner = p::place(v);
         // SAFETY: `v` is non-NULL, aligned and large enough (checked above,
         // compile-time assertions); the writes do not read old bytes.
@@ -374,7 +385,8 @@ pub unsafe extern "C" fn suit_image_verifier_init(
 ///
 /// # Errors
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_INVALID_ARGUMENT` (misaligned
-/// `v`, or `len` above `PTRDIFF_MAX`), `SUIT_RESULT_BAD_STATE` (not
+/// `v`, `len` above `PTRDIFF_MAX`, or a chunk overlapping `v`'s storage;
+/// the state is unchanged), `SUIT_RESULT_BAD_STATE` (not
 /// initialised or finished), `SUIT_RESULT_IMAGE_SIZE_MISMATCH`,
 /// `SUIT_RESULT_CRYPTO_BACKEND`, or the earlier error.
 #[unsafe(no_mangle)]
@@ -396,6 +408,15 @@ pub unsafe extern "C" fn suit_image_verifier_update(
             Ok(d) => d,
             Err(e) => return code(&e),
         };
+        // The chunk is read while the hash state in `v` is written.
+        if overlap(
+            data.as_ptr().addr(),
+            data.len(),
+            v.addr(),
+            size_of::<suit_image_verifier>(),
+        ) {
+            return code(&ErrorKind::InvalidArgument.here());
+        }
         ver.set_state(BUSY);
         let _busy = BusyGuard {
             v,
@@ -424,6 +445,8 @@ pub unsafe extern "C" fn suit_image_verifier_update(
 /// # Errors
 /// `SUIT_RESULT_IMAGE_DIGEST_MISMATCH`, `SUIT_RESULT_IMAGE_SIZE_MISMATCH`
 /// (short image), `SUIT_RESULT_CRYPTO_BACKEND`, `SUIT_RESULT_NULL_POINTER`,
+/// `SUIT_RESULT_INVALID_ARGUMENT` (`verdict` misaligned or inside `v`'s
+/// storage: not written, the verifier unchanged),
 /// `SUIT_RESULT_BAD_STATE` (not initialised or already finished), or the
 /// error of an earlier update.
 #[unsafe(no_mangle)]
@@ -431,8 +454,13 @@ pub unsafe extern "C" fn suit_image_verifier_finish(
     v: *mut suit_image_verifier,
     verdict: *mut suit_verdict,
 ) -> suit_result {
-    // SAFETY: forwarded contract (NULL is refused, not written).
-    let verdict_ok = unsafe { p::write(verdict, SUIT_VERDICT_DENY) };
+    // A verdict inside the verifier is refused and not written.
+    let verdict_ok = if clash(verdict, v) {
+        Err(ErrorKind::InvalidArgument.here())
+    } else {
+        // SAFETY: forwarded contract (NULL is refused, not written).
+        unsafe { p::write(verdict, SUIT_VERDICT_DENY) }
+    };
     crate::boundary(|| {
         // SAFETY: forwarded contract.
         let ver = try_code!(unsafe { Verifier::get(v) });
@@ -480,7 +508,8 @@ pub unsafe extern "C" fn suit_image_verifier_finish(
 /// # Errors
 /// `SUIT_RESULT_NULL_POINTER`, `SUIT_RESULT_BAD_STATE` (not active: not
 /// initialised, finished, or failed), `SUIT_RESULT_INVALID_ARGUMENT` (a
-/// misaligned output; neither is written then).
+/// misaligned output, one inside `v`'s storage, or both on one another;
+/// neither is written then).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn suit_image_verifier_progress(
     v: *const suit_image_verifier,
@@ -497,11 +526,18 @@ pub unsafe extern "C" fn suit_image_verifier_progress(
         // SAFETY: ACTIVE means `iv` is initialised.
         let iv = unsafe { h.iv.assume_init_ref() };
         let (s, r) = (iv.seen(), iv.remaining().unwrap_or(SUIT_NO_SIZE));
-        // Outputs are written only on success: both are checked first.
+        // Outputs are written only on success: both are checked first, and
+        // neither may lie in the verifier or on the other.
         for out in [seen, remaining] {
             if !out.is_null() {
                 p::check(out.cast_const())?;
+                if clash(out, v) {
+                    return Err(ErrorKind::InvalidArgument.here());
+                }
             }
+        }
+        if !seen.is_null() && clash(seen, remaining) {
+            return Err(ErrorKind::InvalidArgument.here());
         }
         if !seen.is_null() {
             // SAFETY: forwarded contract.

@@ -1307,6 +1307,256 @@ fn query_outputs_may_not_overlap_the_held_envelope_or_the_context() {
     assert_eq!(seq, fixture::SEQUENCE);
 }
 
+/// Every 4-aligned address inside the context as a `T` pointer (under Miri,
+/// where each check takes seconds, the first words, where the mode, busy
+/// flag and held envelope are, a word of the last error, and the last word).
+fn inside_ctx<T>(c: &Ctx) -> impl Iterator<Item = *mut T> + '_ {
+    let offsets: Vec<usize> = if cfg!(miri) {
+        std::vec![0, 8, 12, 16, 32, 200, CTX_SIZE - 4]
+    } else {
+        (0..CTX_SIZE).step_by(4).collect()
+    };
+    offsets
+        .into_iter()
+        .map(|o| c.p().cast::<u8>().wrapping_add(o).cast::<T>())
+}
+
+/// The context still works: its manifest re-opens and updates.
+fn still_works(c: &Ctx, p: &suit_platform, what: &str) {
+    assert_eq!(c.seq(), Ok(fixture::SEQUENCE), "{what}");
+    let (r, verdict) = run_update(c, p, 0);
+    assert_eq!((r, verdict), (SUIT_RESULT_OK, SUIT_VERDICT_ALLOW), "{what}");
+}
+
+#[test]
+fn run_outputs_inside_the_context_or_the_held_envelope_are_refused_unwritten() {
+    let v = vectors();
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let c = Ctx::copy_mode(v.envelope.len() + 64);
+    ok(c.auth(&v.envelope, 0));
+    let (mut verdict, mut boot) = (0u32, 0u32);
+    for out in inside_ctx::<u32>(&c) {
+        // SAFETY: `out` is inside the live context storage; refused before
+        // anything is written.
+        unsafe {
+            err(
+                suit_run_update(c.p(), &p, 0, out),
+                ErrorKind::InvalidArgument,
+            );
+            err(
+                suit_run_invoke(c.p(), &p, 0, out, &mut boot),
+                ErrorKind::InvalidArgument,
+            );
+            err(
+                suit_run_invoke(c.p(), &p, 0, &mut verdict, out),
+                ErrorKind::InvalidArgument,
+            );
+            err(
+                suit_ctx_last_error(c.p(), out.cast()),
+                ErrorKind::InvalidArgument,
+            );
+        }
+        still_works(&c, &p, "an output inside the context");
+    }
+    // The verdict and the boot component on one another.
+    // SAFETY: live locals.
+    unsafe {
+        err(
+            suit_run_invoke(c.p(), &p, 0, &mut verdict, &mut verdict),
+            ErrorKind::InvalidArgument,
+        );
+    }
+    // Inside the held envelope (the front of the copy buffer).
+    let in_env = c.buf.wrapping_add(c.buf.align_offset(4) + 8).cast::<u32>();
+    // SAFETY: inside the live copy buffer; refused (the early DENY write
+    // changes the copy, which the re-opening would refuse anyway).
+    unsafe {
+        err(
+            suit_run_update(c.p(), &p, 0, in_env),
+            ErrorKind::InvalidArgument,
+        );
+        err(
+            suit_run_invoke(c.p(), &p, 0, &mut verdict, in_env),
+            ErrorKind::InvalidArgument,
+        );
+    }
+    // The spare bytes after the envelope are the caller's.
+    let spare = c.buf.wrapping_add(v.envelope.len());
+    let spare = spare.wrapping_add(spare.align_offset(4)).cast::<u32>();
+    // SAFETY: inside the buffer's 64 spare bytes.
+    unsafe {
+        ok(suit_run_update(c.p(), &p, 0, spare));
+        assert_eq!(*spare, SUIT_VERDICT_ALLOW);
+    }
+}
+
+#[test]
+fn an_image_verifier_inside_the_context_or_the_held_envelope_is_refused() {
+    let v = vectors();
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let c = Ctx::copy_mode(v.envelope.len() + VER_SIZE + 16);
+    ok(c.auth(&v.envelope, 0));
+    let in_env = c
+        .buf
+        .wrapping_add(c.buf.align_offset(8))
+        .cast::<suit_image_verifier>();
+    for (what, at) in [
+        ("on the context", c.p().cast::<suit_image_verifier>()),
+        (
+            "inside the context",
+            c.p().cast::<u8>().wrapping_add(64).cast(),
+        ),
+        ("on the held envelope", in_env),
+    ] {
+        // SAFETY: `at` is inside live storage; refused before anything is
+        // written (on the envelope, its first word is read first).
+        let r = unsafe { suit_image_verifier_init(at, VER_SIZE, SUIT_ABI_VERSION, c.p(), &p, 0) };
+        err(r, ErrorKind::InvalidArgument);
+        still_works(&c, &p, what);
+    }
+}
+
+#[test]
+fn image_verifier_arguments_inside_the_verifier_are_refused() {
+    let v = vectors();
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    let s = Storage::<suit_image_verifier>::garbage(0xEE);
+    let base = s.ptr.cast::<u8>();
+    // SAFETY: live storage, context and platform; the pointers inside the
+    // verifier storage are refused before anything is read or written.
+    unsafe {
+        ok(suit_image_verifier_init(
+            s.ptr,
+            VER_SIZE,
+            SUIT_ABI_VERSION,
+            c.p(),
+            &p,
+            0,
+        ));
+        for o in (0..VER_SIZE).step_by(8) {
+            let at = base.add(o);
+            err(
+                suit_image_verifier_update(s.ptr, at, 8),
+                ErrorKind::InvalidArgument,
+            );
+            err(
+                suit_image_verifier_finish(s.ptr, at.cast()),
+                ErrorKind::InvalidArgument,
+            );
+            err(
+                suit_image_verifier_progress(s.ptr, at.cast(), null_mut()),
+                ErrorKind::InvalidArgument,
+            );
+            err(
+                suit_image_verifier_progress(s.ptr, null_mut(), at.cast()),
+                ErrorKind::InvalidArgument,
+            );
+        }
+        let mut both = 0u64;
+        err(
+            suit_image_verifier_progress(s.ptr, &mut both, &mut both),
+            ErrorKind::InvalidArgument,
+        );
+        // Nothing was changed: the image still verifies.
+        ok(suit_image_verifier_update(
+            s.ptr,
+            v.image.as_ptr(),
+            v.image.len(),
+        ));
+        let mut verdict = SUIT_VERDICT_DENY;
+        ok(suit_image_verifier_finish(s.ptr, &mut verdict));
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+        ok(suit_image_verifier_deinit(s.ptr));
+    }
+}
+
+/// A trusted key in the copy buffer would be overwritten by the envelope
+/// before any signature is checked (an envelope carrying another key at
+/// that place would then verify against the key it brought): refused, as
+/// are keys, key tables and a zero-copy envelope inside the context.
+#[test]
+fn keys_and_envelopes_in_storage_the_call_writes_are_refused() {
+    let v = vectors();
+    let len = v.envelope.len();
+    let c = Ctx::copy_mode(len + 256);
+    let at = len + 64;
+    let mut k = key();
+    // SAFETY: the key is copied into the buffer's spare bytes, all live.
+    unsafe {
+        core::ptr::copy_nonoverlapping(k.key, c.buf.add(at), k.key_len);
+    }
+    let inside = |off: usize| c.buf.wrapping_add(off).cast_const();
+    let cases: [(&str, suit_key); 3] = [
+        (
+            "the key after the envelope",
+            suit_key {
+                key: inside(at),
+                ..k
+            },
+        ),
+        (
+            "the key at the envelope's place",
+            suit_key {
+                key: inside(0),
+                ..k
+            },
+        ),
+        (
+            "a kid in the buffer",
+            suit_key {
+                kid: inside(at),
+                kid_len: 4,
+                ..k
+            },
+        ),
+    ];
+    for (what, key) in cases {
+        // SAFETY: every pointer is inside live storage; refused before the copy.
+        let r = unsafe { suit_authenticate(c.p(), v.envelope.as_ptr(), len, &key, 1, 0, 0) };
+        err(r, ErrorKind::InvalidArgument);
+        assert_eq!(c.seq(), Err(code(&ErrorKind::BadState.here())), "{what}");
+    }
+    // The key table itself in the buffer.
+    let table = c.buf.wrapping_add(len + 128);
+    let table = table.wrapping_add(table.align_offset(8)).cast::<suit_key>();
+    // SAFETY: `table` is inside the buffer's spare bytes, aligned.
+    unsafe {
+        table.write(k);
+        err(
+            suit_authenticate(c.p(), v.envelope.as_ptr(), len, table, 1, 0, 0),
+            ErrorKind::InvalidArgument,
+        );
+    }
+    // A key inside the context.
+    k.key = c.p().cast::<u8>().wrapping_add(32).cast_const();
+    // SAFETY: inside the live context storage; refused before it is read.
+    unsafe {
+        err(
+            suit_authenticate(c.p(), v.envelope.as_ptr(), len, &k, 1, 0, 0),
+            ErrorKind::InvalidArgument,
+        );
+    }
+    // Held elsewhere, the same key authenticates.
+    ok(c.auth(&v.envelope, 0));
+    drop(c);
+
+    // Zero-copy: an envelope inside the context is refused.
+    let z = Ctx::zero_copy();
+    let k = key();
+    // SAFETY: points inside the live context storage; refused before it is read.
+    unsafe {
+        err(
+            suit_authenticate(z.p(), z.p().cast::<u8>().add(8), 64, &k, 1, 0, 0),
+            ErrorKind::InvalidArgument,
+        );
+    }
+}
+
 // ---- procedures -------------------------------------------------------------------
 
 #[test]
