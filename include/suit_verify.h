@@ -135,7 +135,11 @@
 #define SUIT_RUN_DRY_RUN 1
 
 /**
- * Run flag: call the `invoke` callback for the invoke directive.
+ * Run flag: call the `invoke` callback for the invoke directive. Without
+ * it the run names the component to boot (`suit_run_invoke`) and refuses a
+ * second invoke directive (`SUIT_RESULT_PLATFORM_UNSUPPORTED`): an invoke
+ * transfers execution, and the caller, who does that after the run,
+ * cannot come back to perform the second.
  */
 #define SUIT_RUN_INVOKE_CALLBACK 2
 

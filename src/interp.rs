@@ -192,7 +192,10 @@ pub struct Options {
     /// dry run its caller asked for.
     pub dry_run: bool,
     /// Call [`Platform::invoke`] for the invoke directive (default: return
-    /// the component to boot in [`Outcome::boot`] instead).
+    /// the component to boot in [`Outcome::boot`] instead; a second invoke
+    /// in one run is then refused with [`ErrorKind::PlatformUnsupported`]:
+    /// the caller transfers execution after the run and cannot come back
+    /// to perform it).
     pub invoke_callback: bool,
     /// Work limits.
     pub limits: Limits,
@@ -1554,7 +1557,15 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         let (directive, source) = match command {
             cmd::FETCH => (Directive::Fetch, None),
             cmd::WRITE => (Directive::Write, None),
-            cmd::INVOKE => (Directive::Invoke, None),
+            cmd::INVOKE => {
+                // An invoke transfers execution. Without the callback the
+                // caller does that after the run: it cannot come back from
+                // a first invoke to perform a second.
+                if !self.options.invoke_callback && self.boot.is_some() {
+                    return Err(Fail::Hard(ErrorKind::PlatformUnsupported.at(at)));
+                }
+                (Directive::Invoke, None)
+            }
             cmd::COPY | cmd::SWAP => {
                 let s = p.source.ok_or(hard_unset)?;
                 let s = usize::try_from(s)

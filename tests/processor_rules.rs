@@ -2257,6 +2257,53 @@ fn a_dry_run_refuses_directives_the_platform_does_not_claim() {
     );
 }
 
+/// An invoke transfers execution (draft §8.4.10.7). Without the invoke
+/// callback the caller does that after the run, so it cannot come back from
+/// a first invoke to perform a second: a second invoke is refused, in the
+/// dry run too, instead of silently replacing the first (which the draft
+/// would have run). With the callback both run, in order.
+#[test]
+fn a_second_invoke_needs_the_invoke_callback() {
+    let mut shared = vec![C::set_component_index_all()];
+    shared.extend(identity_only(&VENDOR).0);
+    let man = Manifest {
+        components: vec![vec![vec![0]], vec![vec![1]]],
+        shared: Some(seq(shared)),
+        validate: None,
+        invoke: Some(seq(vec![
+            C::set_component_index(0),
+            C::invoke(15),
+            C::set_component_index(1),
+            C::invoke(15),
+        ])),
+        ..manifest(1)
+    };
+    let dry = Options {
+        dry_run: true,
+        ..Options::DEFAULT
+    };
+    for opts in [Options::DEFAULT, dry] {
+        let mut m = device();
+        let r = run_with(man.clone(), &mut m, Procedure::Invoke, opts);
+        assert_eq!(r, Err(K::PlatformUnsupported), "dry run {}", opts.dry_run);
+    }
+    // One invoke names the component to boot.
+    let mut one = man.clone();
+    one.invoke = Some(seq(vec![C::set_component_index(1), C::invoke(15)]));
+    let mut m = device();
+    let r = run(one, &mut m, Procedure::Invoke).map(|o| o.boot.map(|b| b.component));
+    assert_eq!(r, Ok(Some(1)));
+    // With the callback the platform runs both.
+    let mut m = device();
+    let callback = Options {
+        invoke_callback: true,
+        ..Options::DEFAULT
+    };
+    assert!(run_with(man, &mut m, Procedure::Invoke, callback).is_ok());
+    let invoked: Vec<_> = m.calls.iter().filter(|c| c.starts_with("invoke")).collect();
+    assert_eq!(invoked, ["invoke 0", "invoke 1"]);
+}
+
 #[test]
 fn integrated_payload_without_image_digest_is_not_written() {
     // The payload is outside the signature; with no image-digest to check

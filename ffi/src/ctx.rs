@@ -101,7 +101,11 @@ pub const SUIT_KEY_P256: u32 = 2;
 /// a custom directive): a `custom` callback that acts must not act during a
 /// run its caller asked to be dry.
 pub const SUIT_RUN_DRY_RUN: u32 = 1;
-/// Run flag: call the `invoke` callback for the invoke directive.
+/// Run flag: call the `invoke` callback for the invoke directive. Without
+/// it the run names the component to boot (`suit_run_invoke`) and refuses a
+/// second invoke directive (`SUIT_RESULT_PLATFORM_UNSUPPORTED`): an invoke
+/// transfers execution, and the caller, who does that after the run,
+/// cannot come back to perform the second.
 pub const SUIT_RUN_INVOKE_CALLBACK: u32 = 2;
 /// Run flag: vendor and class must have matched for the very component a
 /// directive touches (default: for any component in the section run).
