@@ -175,7 +175,9 @@ fn magic_for(p: *const suit_ctx) -> u64 {
     MAGIC ^ u64::try_from(p.addr()).unwrap_or(0)
 }
 
-/// Whether `[a, a + alen)` and `[b, b + blen)` overlap.
+/// Whether `[a, a + alen)` and `[b, b + blen)` overlap. Not inlined: it
+/// guards many arguments, none on a hot path.
+#[inline(never)]
 pub(crate) fn overlap(a: usize, alen: usize, b: usize, blen: usize) -> bool {
     a < b.saturating_add(blen) && b < a.saturating_add(alen)
 }
@@ -723,6 +725,31 @@ pub unsafe extern "C" fn suit_authenticate(
     })
 }
 
+/// Whether a key, a kid, the key table or the envelope lies where
+/// `suit_authenticate` writes: the context, and in copy mode the copy buffer
+/// (`copy` bytes at `buf`; the envelope goes there before any signature is
+/// checked, so a key there could be overwritten by what it is meant to
+/// judge). The envelope may be the copy buffer, not the context. Not inlined,
+/// so that its frame is gone before the signature check's.
+#[inline(never)]
+fn in_written_storage(
+    keys: &[suit_key],
+    envelope: usize,
+    envelope_len: usize,
+    ctx: usize,
+    buf: usize,
+    copy: usize,
+) -> bool {
+    let ctx_len = size_of::<suit_ctx>();
+    let written =
+        |a: usize, n: usize| n > 0 && (overlap(a, n, ctx, ctx_len) || overlap(a, n, buf, copy));
+    written(keys.as_ptr().addr(), size_of_val(keys))
+        || keys
+            .iter()
+            .any(|k| written(k.key.addr(), k.key_len) || written(k.kid.addr(), k.kid_len))
+        || (envelope_len > 0 && overlap(envelope, envelope_len, ctx, ctx_len))
+}
+
 unsafe fn authenticate_inner(
     c: &Ctx,
     envelope: *const u8,
@@ -738,25 +765,15 @@ unsafe fn authenticate_inner(
         let h = c.head();
         (h.mode, h.copy_buf, h.copy_cap)
     };
-    // The call writes the context and, in copy mode, the copy buffer (the
-    // envelope goes there before any signature is checked): a key read
-    // from either could be overwritten by what it is meant to judge.
     let copy = if mode == MODE_COPY { cap } else { 0 };
-    let written = |a: usize, n: usize| {
-        n > 0 && (overlap(a, n, c.addr(), size_of::<suit_ctx>()) || overlap(a, n, buf.addr(), copy))
-    };
-    if written(keys.as_ptr().addr(), size_of_val(keys))
-        || keys
-            .iter()
-            .any(|k| written(k.key.addr(), k.key_len) || written(k.kid.addr(), k.kid_len))
-        || (envelope_len > 0
-            && overlap(
-                envelope.addr(),
-                envelope_len,
-                c.addr(),
-                size_of::<suit_ctx>(),
-            ))
-    {
+    if in_written_storage(
+        keys,
+        envelope.addr(),
+        envelope_len,
+        c.addr(),
+        buf.addr(),
+        copy,
+    ) {
         return Err(ErrorKind::InvalidArgument.here());
     }
     let mut tk = [TrustedKey::ed25519(&NO_KEY); MAX_KEYS];
