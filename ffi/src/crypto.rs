@@ -202,7 +202,10 @@ pub(crate) enum FfiHasher {
 pub(crate) struct CHash {
     table: suit_crypto,
     slot: *const HashSlot,
+    /// The C operation is in progress (until finish, a failure or drop).
     open: bool,
+    /// This hash holds the slot (until drop, or a failure releases it).
+    holds: bool,
 }
 
 impl CHash {
@@ -211,7 +214,9 @@ impl CHash {
         unsafe { &*self.slot }
     }
 
-    /// Stop using the slot: abort the C operation if it is still open.
+    /// Stop using the slot: abort the C operation if it is still open, and
+    /// release the slot once (a hash closed after a failure may be dropped
+    /// after another hash took the slot: that one keeps it).
     fn close(&mut self) {
         if self.open {
             self.open = false;
@@ -222,7 +227,10 @@ impl CHash {
                 unsafe { abort(self.table.user, state) };
             }
         }
-        self.slot().busy.set(false);
+        if self.holds {
+            self.holds = false;
+            self.slot().busy.set(false);
+        }
     }
 }
 
@@ -327,6 +335,7 @@ impl Crypto for FfiCrypto {
             table,
             slot: self.slot,
             open: true,
+            holds: true,
         }))
     }
 

@@ -2224,6 +2224,37 @@ fn crypto_table(d: &Raw<CryptoDev>) -> suit_crypto {
     }
 }
 
+/// A C hash whose update failed releases the slot at once; dropped later,
+/// it must not release it again while another hash holds it (a third would
+/// then start in the area of the second).
+#[test]
+fn a_failed_c_hash_releases_its_slot_once() {
+    use crate::crypto::{FfiCrypto, HashSlot};
+    use suit_verify::crypto::{Crypto, DigestAlg, Hasher};
+    let cd = Raw::new(CryptoDev {
+        fail: "update:2",
+        ..CryptoDev::default()
+    });
+    let slot = HashSlot::new();
+    // SAFETY: `slot` outlives the backend and every hasher made below.
+    let crypto = unsafe { FfiCrypto::new(Some(crypto_table(&cd)), &slot) };
+    let mut a = crypto.hasher(DigestAlg::Sha256).unwrap();
+    assert!(
+        crypto.hasher(DigestAlg::Sha256).is_none(),
+        "the slot is held"
+    );
+    a.update(b"one");
+    a.update(b"two"); // fails: the slot is released
+    let b = crypto.hasher(DigestAlg::Sha256).unwrap();
+    drop(a);
+    assert!(
+        crypto.hasher(DigestAlg::Sha256).is_none(),
+        "the slot is still held by the second hash"
+    );
+    drop(b);
+    assert!(crypto.hasher(DigestAlg::Sha256).is_some());
+}
+
 #[test]
 fn c_crypto_callbacks_are_used_and_their_failures_deny() {
     let v = vectors();
