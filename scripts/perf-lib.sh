@@ -192,30 +192,44 @@ perf_firmware() { # board variant
   (cd "$PERF_ROOT/perf/harness" && env "${PV_ENV[@]}" CARGO_TARGET_DIR="$tdir" \
     nice cargo "${PV_CONFIG[@]}" build -q --locked --profile release-size --target "$PB_TARGET" \
     --no-default-features --features "$feats") >&2 || return 1
+  perf_link "$elf" "$tdir/$PB_TARGET/release-size/libsuit_perf_harness.a" || return 1
+  echo "$elf"
+}
+
+# Link perf/firmware/main.c for the board perf_board chose with a static library; more C
+# flags and sources may follow (the shipped build's -D flags and vectors.c).
+perf_link() { # elf lib [cflags and sources...]
+  local elf="$1" lib="$2"
+  shift 2
   # shellcheck disable=SC2086
   arm-none-eabi-gcc $PB_CFLAGS -std=c11 -Os -Wall -Wextra -Werror -fno-ipa-icf \
     -ffunction-sections -fdata-sections -I"$PERF_ROOT/include" \
-    "$PERF_ROOT/perf/firmware/startup.c" "$PERF_ROOT/perf/firmware/main.c" \
-    "$tdir/$PB_TARGET/release-size/libsuit_perf_harness.a" \
+    "$PERF_ROOT/perf/firmware/startup.c" "$PERF_ROOT/perf/firmware/main.c" "$@" "$lib" \
     -nostartfiles --specs=nano.specs --specs=rdimon.specs -T "$PERF_ROOT/perf/firmware/link.ld" \
-    -Wl,--gc-sections -Wl,--no-warn-execstack -o "$elf" >&2 || return 1
-  echo "$elf"
+    -Wl,--gc-sections -Wl,--no-warn-execstack -o "$elf" >&2
+}
+
+# Run a measurement firmware under QEMU with the plugin, output to a log; on failure say
+# what failed and show its failed checks.
+perf_qemu() { # elf log what
+  local so
+  so="$(perf_plugin)" || return 1
+  if ! timeout 600 qemu-system-arm -M "$PB_MACHINE" -nographic \
+      -semihosting-config enable=on,target=native -plugin "$so" -kernel "$1" \
+      </dev/null >"$2" 2>&1; then
+    perf_log "$3 failed on $PB_MACHINE, log: $2"
+    grep -E "FAIL|fatal" "$2" >&2
+    return 1
+  fi
 }
 
 # Run the firmware under QEMU with the plugin; writes $PERF_OUT/run-<board>-<variant>.json
 # ({"insns": {region: n - empty}, "stack": {...}, "size": {...}}) and the raw log.
 perf_run() { # board variant
-  local elf so log="$PERF_OUT/run-$1-$2.log"
+  local elf log="$PERF_OUT/run-$1-$2.log"
   elf="$(perf_firmware "$1" "$2")" || return 1
-  so="$(perf_plugin)" || return 1
   perf_board "$1"
-  if ! timeout 600 qemu-system-arm -M "$PB_MACHINE" -nographic \
-      -semihosting-config enable=on,target=native -plugin "$so" -kernel "$elf" \
-      </dev/null >"$log" 2>&1; then
-    perf_log "firmware failed on $PB_MACHINE ($2), log: $log"
-    grep -E "FAIL|fatal" "$log" >&2
-    return 1
-  fi
+  perf_qemu "$elf" "$log" "firmware ($2)" || return 1
   perf_parse_log "$log" "$PERF_OUT/run-$1-$2.json"
 }
 
@@ -248,8 +262,7 @@ PY
 # inputs, same calls: only what LTO made of the library differs. Writes
 # $PERF_OUT/shipped-an386-<variant>.json, Cortex-M4 (mps2-an386).
 perf_shipped() { # [variants]
-  local so v lib defs elf log outdir vdir
-  so="$(perf_plugin)" || return 1
+  local v lib defs elf log outdir vdir
   perf_firmware an386 both >/dev/null || return 1 # its build script writes the vectors
   vdir="$(ls -td "$PERF_OUT"/harness-both/thumbv7em-none-eabihf/release-size/build/suit-perf-harness-*/out 2>/dev/null | head -1)"
   if [ ! -f "$vdir/ex4_eddsa.cbor" ]; then
@@ -271,18 +284,8 @@ perf_shipped() { # [variants]
     elf="$outdir/fw-an386-$v.elf"
     log="$outdir/run-an386-$v.log"
     # shellcheck disable=SC2086
-    arm-none-eabi-gcc $PB_CFLAGS -std=c11 -Os -Wall -Wextra -Werror -fno-ipa-icf \
-      -ffunction-sections -fdata-sections -DPERF_SHIPPED $defs -I"$PERF_ROOT/include" \
-      "$PERF_ROOT/perf/firmware/startup.c" "$PERF_ROOT/perf/firmware/main.c" "$outdir/vectors.c" \
-      "$lib" -nostartfiles --specs=nano.specs --specs=rdimon.specs -T "$PERF_ROOT/perf/firmware/link.ld" \
-      -Wl,--gc-sections -Wl,--no-warn-execstack -o "$elf" >&2 || return 1
-    if ! timeout 600 qemu-system-arm -M "$PB_MACHINE" -nographic \
-        -semihosting-config enable=on,target=native -plugin "$so" -kernel "$elf" \
-        </dev/null >"$log" 2>&1; then
-      perf_log "shipped firmware failed on $PB_MACHINE ($v), log: $log"
-      grep -E "FAIL|fatal" "$log" >&2
-      return 1
-    fi
+    perf_link "$elf" "$lib" -DPERF_SHIPPED $defs "$outdir/vectors.c" || return 1
+    perf_qemu "$elf" "$log" "shipped firmware ($v)" || return 1
     perf_parse_log "$log" "$PERF_OUT/shipped-an386-$v.json" || return 1
   done
 }
