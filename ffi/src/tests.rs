@@ -1463,15 +1463,7 @@ fn image_verifier_arguments_inside_the_verifier_are_refused() {
             ErrorKind::InvalidArgument,
         );
         // Nothing was changed: the image still verifies.
-        ok(suit_image_verifier_update(
-            s.ptr,
-            v.image.as_ptr(),
-            v.image.len(),
-        ));
-        let mut verdict = SUIT_VERDICT_DENY;
-        ok(suit_image_verifier_finish(s.ptr, &mut verdict));
-        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
-        ok(suit_image_verifier_deinit(s.ptr));
+        finish_allowed(s.ptr, &v.image);
     }
 }
 
@@ -1761,6 +1753,21 @@ fn refused(v: *mut suit_image_verifier, kind: ErrorKind) {
         err(suit_image_verifier_finish(v, &mut verdict), kind);
     }
     assert_eq!(verdict, SUIT_VERDICT_DENY);
+}
+
+/// Feed `rest` of the image to `v`, finish with ALLOW and release `v`.
+///
+/// # Safety
+/// `v` is a live, initialised verifier.
+unsafe fn finish_allowed(v: *mut suit_image_verifier, rest: &[u8]) {
+    // SAFETY: forwarded contract; `rest` and the verdict are live.
+    unsafe {
+        ok(suit_image_verifier_update(v, rest.as_ptr(), rest.len()));
+        let mut verdict = SUIT_VERDICT_DENY;
+        ok(suit_image_verifier_finish(v, &mut verdict));
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+        ok(suit_image_verifier_deinit(v));
+    }
 }
 
 fn verify_image(c: &Ctx, image: &[u8], chunk: usize) -> (suit_result, suit_verdict) {
@@ -2579,15 +2586,7 @@ fn crypto_callbacks_cannot_reenter_their_context_or_verifier() {
         ));
         cdev(table.user).reenter_ctx = None;
         // From the digest callbacks of the verifier's update and finish.
-        ok(suit_image_verifier_update(
-            s.ptr,
-            v.image.as_ptr(),
-            v.image.len(),
-        ));
-        let mut verdict = SUIT_VERDICT_DENY;
-        ok(suit_image_verifier_finish(s.ptr, &mut verdict));
-        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
-        ok(suit_image_verifier_deinit(s.ptr));
+        finish_allowed(s.ptr, &v.image);
         let dev = cdev(table.user);
         assert!(dev.reentries.len() > 20, "{:?}", dev.reentries);
         assert!(
