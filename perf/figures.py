@@ -70,6 +70,26 @@ def with_path(i):
     return i
 
 
+def c_abi(f, prefix, i, ed, sha_span):
+    """The C ABI figures derived from the region counts `i`, as `prefix`.<name>: the
+    stub-primitive authentication per million of an Ed25519 verify (`ed`), authenticate +
+    validate with stub primitives (c_rest_<alg>, and per million), the image verifier per
+    byte (slope 4 KiB -> 64 KiB) and its ratio to plain sha2's (`sha_span`: sha2's
+    instructions from 4 to 64 KiB)."""
+    for a in ("eddsa", "es256"):
+        auth, val = i.get(f"c_auth_ex4_stub_{a}"), i.get(f"c_validate_ex4_stub_{a}")
+        if ed and auth is not None and val is not None:
+            f[f"{prefix}.c_auth_ex4_stub_{a}_ppm"] = round(auth * 1e6 / ed)
+            f[f"{prefix}.c_rest_{a}"] = auth + val
+            f[f"{prefix}.c_rest_{a}_ppm"] = round((auth + val) * 1e6 / ed)
+    if "c_image_4k" in i and "c_image_64k_eddsa" in i:
+        image = i["c_image_64k_eddsa"] - i["c_image_4k"]
+        f[f"{prefix}.image_per_byte_milli"] = round(image * 1000 / (65536 - 4096))
+        if sha_span:
+            # Our image hashing per byte relative to plain sha2's (ppm: 1,000,000 = equal).
+            f[f"{prefix}.image_ratio_ppm"] = round(image * 1e6 / sha_span)
+
+
 def figures():
     f = {}
     for path in sorted(glob.glob(os.path.join(OUT, "flash-*.json"))):
@@ -103,22 +123,12 @@ def figures():
             direct = i[f"parse_{a}"] + i[f"auth_rest_{a}"] + i[f"validate_{a}"]
             f[f"insns.{b}.rest_direct_{a}"] = direct
             f[f"insns.{b}.rest_direct_{a}_ppm"] = round(direct * 1e6 / ed)
-            f[f"insns.{b}.c_auth_ex4_stub_{a}_ppm"] = round(i[f"c_auth_ex4_stub_{a}"] * 1e6 / ed)
-            # The same through the C ABI: authenticate + validate, stub primitives.
-            c_rest = i[f"c_auth_ex4_stub_{a}"] + i[f"c_validate_ex4_stub_{a}"]
-            f[f"insns.{b}.c_rest_{a}"] = c_rest
-            f[f"insns.{b}.c_rest_{a}_ppm"] = round(c_rest * 1e6 / ed)
         span = 65536 - 4096
         f[f"insns.{b}.sha_per_byte_milli"] = round(
             (i["sha_plain_64k"] - i["sha_plain_4k"]) * 1000 / span)
         f[f"insns.{b}.image_core_per_byte_milli"] = round(
             (i["image_core_64k"] - i["image_core_4k"]) * 1000 / span)
-        f[f"insns.{b}.image_per_byte_milli"] = round(
-            (i["c_image_64k_eddsa"] - i["c_image_4k"]) * 1000 / span)
-        # Our image hashing per byte relative to plain sha2's (ppm: 1,000,000 = equal).
-        f[f"insns.{b}.image_ratio_ppm"] = round(
-            (i["c_image_64k_eddsa"] - i["c_image_4k"]) * 1e6
-            / (i["sha_plain_64k"] - i["sha_plain_4k"]))
+        c_abi(f, f"insns.{b}", i, ed, i["sha_plain_64k"] - i["sha_plain_4k"])
         s = r["stack"]
         base = s["baseline"]
         for k, v in s.items():
@@ -144,26 +154,15 @@ def figures():
     # The C ABI regions on the shipped library (scripts/perf-lib.sh perf_shipped), Cortex-M4:
     # the figures of the harness's C ABI rows as a firmware's library gives them.
     ed = f.get("insns.an386.sig_plain_eddsa")
-    sha = f.get("insns.an386.sha_per_byte_milli")
+    sha_span = (f["insns.an386.sha_plain_64k"] - f["insns.an386.sha_plain_4k"]
+                if "insns.an386.sha_plain_64k" in f else None)
     for path in sorted(glob.glob(os.path.join(OUT, "shipped-an386-*.json"))):
         v = os.path.basename(path)[len("shipped-an386-"):-len(".json")]
         r = load(path)
         i = with_path(r["insns"])
         for k, x in i.items():
             f[f"insns.shipped.{v}.{k}"] = x
-        for a in ("eddsa", "es256"):
-            if ed and f"c_auth_ex4_stub_{a}" in i:
-                f[f"insns.shipped.{v}.c_auth_ex4_stub_{a}_ppm"] = round(i[f"c_auth_ex4_stub_{a}"] * 1e6 / ed)
-                c_rest = i[f"c_auth_ex4_stub_{a}"] + i[f"c_validate_ex4_stub_{a}"]
-                f[f"insns.shipped.{v}.c_rest_{a}"] = c_rest
-                f[f"insns.shipped.{v}.c_rest_{a}_ppm"] = round(c_rest * 1e6 / ed)
-        if "c_image_4k" in i and "c_image_64k_eddsa" in i:
-            slope = (i["c_image_64k_eddsa"] - i["c_image_4k"]) * 1000 / (65536 - 4096)
-            f[f"insns.shipped.{v}.image_per_byte_milli"] = round(slope)
-            if sha:
-                f[f"insns.shipped.{v}.image_ratio_ppm"] = round(
-                    (i["c_image_64k_eddsa"] - i["c_image_4k"]) * 1e6
-                    / (f["insns.an386.sha_plain_64k"] - f["insns.an386.sha_plain_4k"]))
+        c_abi(f, f"insns.shipped.{v}", i, ed, sha_span)
         st = r["stack"]
         for k, x in st.items():
             if k != "baseline":
