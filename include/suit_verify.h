@@ -64,7 +64,7 @@
  * function signature or a meaning changes incompatibly); second byte:
  * SUIT_VERIFY_MAX_COMPONENTS.
  */
-#define SUIT_ABI_VERSION 1026u
+#define SUIT_ABI_VERSION 1027u
 /** 64-bit words reserved for the C digest callbacks' state (the build variable of the same name). */
 #define SUIT_VERIFY_HASH_CTX_WORDS 32
 /** Size of suit_ctx in 64-bit words. */
@@ -484,13 +484,14 @@ typedef struct suit_report_record {
  * directive answers `SUIT_PLATFORM_UNSUPPORTED` (a manifest that needs it is
  * rejected); NULL `component_size` means "no intrinsic size"; NULL
  * `supports` means "yes for the directives whose callback is set"; NULL
- * `supports_component` means "yes"; NULL `report` reports nothing.
+ * `supports_component` means "yes"; NULL `component_digest` has the library
+ * read and hash; NULL `report` reports nothing.
  *
  * Conventions: `component` is the index in the manifest's component list
  * (see `suit_manifest_component_id`); conditions (`check_vendor`,
  * `check_class`, `check_device`) answer `SUIT_PLATFORM_MATCH` or
  * `SUIT_PLATFORM_NO_MATCH`; every other callback answers `SUIT_PLATFORM_OK`,
- * `component_slot`, `component_size` and `read` included (they hand the
+ * `component_slot`, `component_size`, `component_digest` and `read` included (they hand the
  * library a value it compares itself); any of them may answer `SUIT_PLATFORM_FAIL`,
  * `SUIT_PLATFORM_UNSUPPORTED` or `SUIT_PLATFORM_WAIT`. Pointers passed to a
  * callback are valid only during that call; byte strings from the manifest
@@ -632,6 +633,26 @@ typedef struct suit_platform {
                                 uint32_t component,
                                 const uint8_t *id,
                                 size_t id_len);
+  /**
+   * image-match fast path, for devices that already know the digest of
+   * a component's content (a secure element, a digest stored when the
+   * image was written): fill `out` with the `out_len` bytes of the
+   * digest (COSE algorithm `cose_alg`: -16 SHA-256, -43 SHA-384, -44
+   * SHA-512) of the component's first `*size` bytes, or of all of it
+   * when `size` is NULL (the manifest sets no image-size). The library
+   * compares it with the manifest's image-digest itself.
+   * `SUIT_PLATFORM_UNSUPPORTED` (or NULL) has the library read the
+   * content through `read` and hash it. Answer only from a digest made
+   * over the current content: drop it on every change (write, fetch,
+   * copy, swap, or anything outside the library), since a stale digest
+   * makes image-match pass on content that changed.
+   */
+  int32_t (*component_digest)(void *user,
+                              uint32_t component,
+                              int32_t cose_alg,
+                              const uint64_t *size,
+                              uint8_t *out,
+                              size_t out_len);
 } suit_platform;
 
 /**

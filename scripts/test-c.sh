@@ -175,7 +175,7 @@ installed_capacities() {
     SUIT_VERIFY_MAX_COMPONENTS=8 CARGO_TARGET_DIR="$out/package-cargo-8" \
       cmake/package.sh "$out/prefix-8" "" "" dev &&
     grep -q "^#define SUIT_VERIFY_MAX_COMPONENTS 8$" "$out/prefix-8/include/suit_verify.h" &&
-    grep -q "(C ABI 2050, " "$out/prefix-8/lib/pkgconfig/suit-verify.pc" &&
+    grep -q "(C ABI 2051, " "$out/prefix-8/lib/pkgconfig/suit-verify.pc" &&
     consumer "$out/consumer-installed-8" "$out/prefix-8/lib/cmake/SuitVerify"
 }
 step cmake-installed-capacities installed_capacities

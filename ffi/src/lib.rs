@@ -137,7 +137,7 @@ pub const SUIT_VERSION_MINOR: u32 = 1;
 pub const SUIT_VERSION_PATCH: u32 = 0;
 /// The ABI revision: it changes whenever a struct layout, a function
 /// signature or a meaning changes incompatibly (gen-header.sh reads it).
-const ABI_REVISION: u32 = 2;
+const ABI_REVISION: u32 = 3;
 /// The ABI version: pass it to `suit_ctx_init` and
 /// `suit_image_verifier_init`. Low byte: [`ABI_REVISION`]; second byte: the
 /// `SUIT_VERIFY_MAX_COMPONENTS` the library was built with, so a header and a

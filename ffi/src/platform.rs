@@ -62,13 +62,14 @@ pub struct suit_report_record {
 /// directive answers `SUIT_PLATFORM_UNSUPPORTED` (a manifest that needs it is
 /// rejected); NULL `component_size` means "no intrinsic size"; NULL
 /// `supports` means "yes for the directives whose callback is set"; NULL
-/// `supports_component` means "yes"; NULL `report` reports nothing.
+/// `supports_component` means "yes"; NULL `component_digest` has the library
+/// read and hash; NULL `report` reports nothing.
 ///
 /// Conventions: `component` is the index in the manifest's component list
 /// (see `suit_manifest_component_id`); conditions (`check_vendor`,
 /// `check_class`, `check_device`) answer `SUIT_PLATFORM_MATCH` or
 /// `SUIT_PLATFORM_NO_MATCH`; every other callback answers `SUIT_PLATFORM_OK`,
-/// `component_slot`, `component_size` and `read` included (they hand the
+/// `component_slot`, `component_size`, `component_digest` and `read` included (they hand the
 /// library a value it compares itself); any of them may answer `SUIT_PLATFORM_FAIL`,
 /// `SUIT_PLATFORM_UNSUPPORTED` or `SUIT_PLATFORM_WAIT`. Pointers passed to a
 /// callback are valid only during that call; byte strings from the manifest
@@ -192,6 +193,28 @@ pub struct suit_platform {
             id_len: usize,
         ) -> i32,
     >,
+    /// image-match fast path, for devices that already know the digest of
+    /// a component's content (a secure element, a digest stored when the
+    /// image was written): fill `out` with the `out_len` bytes of the
+    /// digest (COSE algorithm `cose_alg`: -16 SHA-256, -43 SHA-384, -44
+    /// SHA-512) of the component's first `*size` bytes, or of all of it
+    /// when `size` is NULL (the manifest sets no image-size). The library
+    /// compares it with the manifest's image-digest itself.
+    /// `SUIT_PLATFORM_UNSUPPORTED` (or NULL) has the library read the
+    /// content through `read` and hash it. Answer only from a digest made
+    /// over the current content: drop it on every change (write, fetch,
+    /// copy, swap, or anything outside the library), since a stale digest
+    /// makes image-match pass on content that changed.
+    pub component_digest: Option<
+        unsafe extern "C" fn(
+            user: *mut c_void,
+            component: u32,
+            cose_alg: i32,
+            size: *const u64,
+            out: *mut u8,
+            out_len: usize,
+        ) -> i32,
+    >,
 }
 
 /// [`suit_verify::Platform`] over a copy of the caller's table.
@@ -289,13 +312,35 @@ impl suit_verify::Platform for CPlatform {
 
     fn component_digest(
         &mut self,
-        _component: Component<'_>,
-        _alg: DigestAlg,
-        _size: Option<u64>,
-        _out: &mut [u8; MAX_DIGEST],
+        component: Component<'_>,
+        alg: DigestAlg,
+        size: Option<u64>,
+        out: &mut [u8; MAX_DIGEST],
     ) -> PlatformResult<Option<usize>> {
-        // The C ABI always lets the processor hash the content it reads.
-        Ok(None)
+        let Some(f) = self.t.component_digest else {
+            return Ok(None);
+        };
+        let cose = i32::try_from(alg.cose_id()).map_err(|_| PlatformError::Failed)?;
+        let n = alg.output_len();
+        let digest = out.get_mut(..n).ok_or(PlatformError::Failed)?;
+        let size = size.as_ref().map_or(core::ptr::null(), core::ptr::from_ref);
+        // SAFETY: `digest` is live and writable for `n` bytes, `size` NULL
+        // or a live local, for the call.
+        let rc = unsafe {
+            f(
+                self.t.user,
+                index(component)?,
+                cose,
+                size,
+                digest.as_mut_ptr(),
+                n,
+            )
+        };
+        match status(rc) {
+            Ok(()) => Ok(Some(n)),
+            Err(PlatformError::Unsupported) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     fn read(

@@ -168,6 +168,9 @@ struct Device {
     reports: usize,
     /// `supports_component` questions (not in `calls`: not an effect).
     components_asked: usize,
+    /// The arguments of each `component_digest` call: component, COSE
+    /// algorithm, `*size` (None for NULL) and `out_len`.
+    digests_asked: Vec<(u32, i32, Option<u64>, usize)>,
 }
 
 /// A heap value used, as C would, only through one raw pointer (so the
@@ -204,6 +207,7 @@ impl Device {
             reentry: None,
             reports: 0,
             components_asked: 0,
+            digests_asked: Vec::new(),
         })
     }
 }
@@ -330,6 +334,40 @@ unsafe extern "C" fn supports_component(
     verdict_of(d, "component", SUIT_PLATFORM_MATCH)
 }
 
+/// A device that keeps its images' digests: SHA-256 of the first `*size`
+/// bytes of what `read` would serve.
+unsafe extern "C" fn component_digest(
+    user: *mut c_void,
+    component: u32,
+    cose_alg: i32,
+    size: *const u64,
+    out: *mut u8,
+    out_len: usize,
+) -> i32 {
+    let d = dev(user);
+    // SAFETY: NULL or a live `u64` for the call.
+    let size = unsafe { size.as_ref() }.copied();
+    d.digests_asked.push((component, cose_alg, size, out_len));
+    let rc = answer(d, "digest", SUIT_PLATFORM_OK);
+    if rc != SUIT_PLATFORM_OK {
+        return rc;
+    }
+    let src = d.fetched.as_ref().unwrap_or(&d.image);
+    let n = size.map_or(src.len(), |s| usize::try_from(s).unwrap().min(src.len()));
+    use suit_verify::Crypto;
+    use suit_verify::crypto::Hasher;
+    let mut h = suit_verify::RustCrypto
+        .hasher(suit_verify::crypto::DigestAlg::Sha256)
+        .unwrap();
+    h.update(&src[..n]);
+    let mut digest = [0u8; 64];
+    let len = h.finish(&mut digest);
+    assert_eq!(out_len, len);
+    // SAFETY: `out` has `out_len` writable bytes.
+    unsafe { core::ptr::copy_nonoverlapping(digest.as_ptr(), out, out_len) };
+    SUIT_PLATFORM_OK
+}
+
 unsafe extern "C" fn report(user: *mut c_void, record: *const suit_report_record) {
     // SAFETY: live record for the call.
     let r = unsafe { &*record };
@@ -355,6 +393,7 @@ fn platform(d: &Raw<Device>) -> suit_platform {
         supports: None,
         report: Some(report),
         supports_component: Some(supports_component),
+        component_digest: None,
     }
 }
 
@@ -740,6 +779,7 @@ fn use_before_init_after_deinit_and_of_a_moved_copy_is_bad_state() {
         supports: None,
         report: None,
         supports_component: None,
+        component_digest: None,
     };
     let check_all = |ctx: *mut suit_ctx| {
         let (mut u64v, mut u32v, mut n) = (0u64, 0u32, 0usize);
@@ -1681,6 +1721,60 @@ fn every_callback_failure_denies() {
     let mut p = platform(&d);
     p.check_vendor = None;
     err(run_update(&c, &p, 0).0, ErrorKind::PlatformUnsupported);
+}
+
+#[test]
+fn a_device_that_knows_its_digests_answers_image_match_without_reads() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    ok(c.auth(&v.envelope, 0));
+    let with_digests = |image: &[u8], fail: &'static str| {
+        let d = Device::new(image);
+        d.get().fail = fail;
+        let p = suit_platform {
+            component_digest: Some(component_digest),
+            ..platform(&d)
+        };
+        let (r, verdict, boot) = run_invoke(&c, &p);
+        (d, r, verdict, boot)
+    };
+    // The digest answers image-match: nothing is read.
+    let (d, r, verdict, boot) = with_digests(&v.image, "");
+    ok(r);
+    assert_eq!((verdict, boot), (SUIT_VERDICT_ALLOW, 0));
+    let size = u64::try_from(v.image.len()).unwrap();
+    assert_eq!(d.get().digests_asked, [(0, -16, Some(size), 32)]);
+    assert!(!d.get().calls.contains(&"read"), "{:?}", d.get().calls);
+    // The library compares: the digest of other content fails image-match.
+    let mut bad = v.image.clone();
+    bad[500] ^= 1;
+    let (d, r, verdict, boot) = with_digests(&bad, "");
+    err(r, ErrorKind::ImageDigestMismatch);
+    assert_eq!((verdict, boot), (SUIT_VERDICT_DENY, SUIT_NO_COMPONENT));
+    assert!(!d.get().calls.contains(&"read"));
+    // UNSUPPORTED: the library reads and hashes, as with a NULL callback.
+    let (d, r, verdict, _) = with_digests(&v.image, "digest:unsupported");
+    ok(r);
+    assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+    assert!(d.get().calls.contains(&"read"));
+    let (d, r, _, _) = with_digests(&bad, "digest:unsupported");
+    err(r, ErrorKind::ImageDigestMismatch);
+    assert!(d.get().calls.contains(&"read"));
+    // Failures deny, like every other callback's.
+    for (fail, want) in [
+        ("digest", ErrorKind::PlatformFailed),
+        ("digest:garbage", ErrorKind::PlatformFailed),
+        ("digest:wait", ErrorKind::Pending),
+    ] {
+        let (d, r, verdict, boot) = with_digests(&v.image, fail);
+        err(r, want);
+        assert_eq!(
+            (verdict, boot),
+            (SUIT_VERDICT_DENY, SUIT_NO_COMPONENT),
+            "{fail}"
+        );
+        assert!(!d.get().calls.contains(&"read"), "{fail}");
+    }
 }
 
 #[test]

@@ -139,7 +139,7 @@ typedef struct {
     const uint8_t *image;   /* what `read` serves */
     size_t image_len;
     const char *fail;       /* "name", "name:wait", "name:unsupported", "name:nomatch", "name:garbage" */
-    int fetched, invoked, reports, reads, components_asked;
+    int fetched, invoked, reports, reads, components_asked, digests;
     suit_ctx *reenter;      /* if set, a callback tries to use this context */
     suit_result reentry;
 } device;
@@ -193,6 +193,24 @@ static int32_t cb_read(void *user, uint32_t component, uint64_t offset, uint8_t 
     if (n > len) n = len;
     memcpy(buf, d->image + offset, n);
     *got = n;
+    return SUIT_PLATFORM_OK;
+}
+
+/* A device that keeps its images' digests: SHA-256 of the first *size bytes `read` would serve. */
+static int32_t cb_digest(void *user, uint32_t component, int32_t cose_alg, const uint64_t *size, uint8_t *out,
+                         size_t out_len)
+{
+    device *d = user;
+    int32_t rc = answer(d, "digest", SUIT_PLATFORM_OK);
+    size_t n = d->image_len;
+    test_sha256 s;
+    d->digests++;
+    if (rc != SUIT_PLATFORM_OK) return rc;
+    if (component != 0 || cose_alg != -16 || out_len != 32) return SUIT_PLATFORM_FAIL;
+    if (size != NULL && *size < n) n = (size_t)*size;
+    test_sha256_init(&s);
+    test_sha256_update(&s, d->image, n);
+    test_sha256_final(&s, out);
     return SUIT_PLATFORM_OK;
 }
 
@@ -783,6 +801,31 @@ static void test_callback_failures(void)
         p = platform_for(&d);
         d.class_id = VEC_VENDOR_ID;
         CHECK_RC(suit_run_invoke(&ctx, &p, 0, &v, &boot), SUIT_RESULT_CLASS_MISMATCH);
+    }
+    /* A device that knows its digests: image-match reads nothing; the library compares. */
+    {
+        static uint8_t bad[sizeof VEC_IMAGE];
+        device d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
+        suit_platform p = platform_for(&d);
+        suit_verdict v = SUIT_VERDICT_DENY;
+        uint32_t boot = SUIT_NO_COMPONENT;
+        p.component_digest = cb_digest;
+        CHECK_RC(suit_run_invoke(&ctx, &p, 0, &v, &boot), SUIT_RESULT_OK);
+        CHECK(v == SUIT_VERDICT_ALLOW && boot == 0 && d.digests == 1 && d.reads == 0);
+        memcpy(bad, VEC_IMAGE, sizeof bad);
+        bad[17] ^= 0x40;
+        d = new_device(bad, sizeof bad);
+        p.user = &d;
+        CHECK_RC(suit_run_invoke(&ctx, &p, 0, &v, &boot), SUIT_RESULT_IMAGE_DIGEST_MISMATCH);
+        CHECK(v == SUIT_VERDICT_DENY && d.digests == 1 && d.reads == 0);
+        d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
+        d.fail = "digest:unsupported"; /* the library reads and hashes */
+        CHECK_RC(suit_run_invoke(&ctx, &p, 0, &v, &boot), SUIT_RESULT_OK);
+        CHECK(v == SUIT_VERDICT_ALLOW && d.digests == 1 && d.reads > 0);
+        d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
+        d.fail = "digest";
+        CHECK_RC(suit_run_invoke(&ctx, &p, 0, &v, &boot), SUIT_RESULT_PLATFORM_FAILED);
+        CHECK(v == SUIT_VERDICT_DENY && d.reads == 0);
     }
     CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
 }
