@@ -30,6 +30,10 @@
  *                           (which copies nothing: the stub digest ignores the bytes);
  *                           with c_auth_ex4_stub_<alg>, everything but the primitives that a
  *                           C firmware's authenticate + validate of example 4 executes
+ *   c_validate_ex4_known_<alg> the same run on a device that knows its images' digests: the
+ *                           platform's component_digest answers component 0's (D1), so
+ *                           image-match reads nothing; as the core API's validate_<alg>
+ *                           measures it (its platform answers digests from a table)
  *   the whole firmware path on the two-image manifest (c_path_<alg> in perf/figures.py is
  *   the sum of these four: an enclosing region would also count the stack painting between
  *   them, whose cost depends on how deep the calls went):
@@ -64,6 +68,7 @@ REGION(c_auth_ex4_stub_eddsa) REGION(c_auth_ex4_stub_es256)
 REGION(c_reopen_ex4_eddsa) REGION(c_reopen_ex4_es256)
 REGION(c_reopen_ex4_stub_eddsa) REGION(c_reopen_ex4_stub_es256)
 REGION(c_validate_ex4_stub_eddsa) REGION(c_validate_ex4_stub_es256)
+REGION(c_validate_ex4_known_eddsa) REGION(c_validate_ex4_known_es256)
 REGION(c_auth_img_eddsa) REGION(c_auth_img_es256)
 REGION(c_validate_img_eddsa) REGION(c_validate_img_es256)
 REGION(c_image_init_eddsa) REGION(c_image_init_es256)
@@ -204,6 +209,17 @@ static int32_t read_ex4(void *u, uint32_t c, uint64_t off, uint8_t *buf, size_t 
 static const suit_platform PLATFORM_EX4 = {
     .check_vendor = check_vendor, .check_class = check_class, .read = read_ex4,
 };
+/* A device that keeps its images' digests: component 0's is D1. */
+static int32_t digest_ex4(void *u, uint32_t c, int32_t alg, const uint64_t *size, uint8_t *out, size_t n)
+{
+    (void)u;
+    if (c != 0 || alg != -16 || n != 32 || size == NULL || *size != 34768u) return SUIT_PLATFORM_UNSUPPORTED;
+    memcpy(out, EX4_D1, 32);
+    return SUIT_PLATFORM_OK;
+}
+static const suit_platform PLATFORM_EX4_KNOWN = {
+    .check_vendor = check_vendor, .check_class = check_class, .component_digest = digest_ex4,
+};
 
 /* ---- checks ---------------------------------------------------------------------------- */
 static int passed, failed;
@@ -336,6 +352,12 @@ static int feed(size_t len)
             ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4, 0, &v) == 0;        \
             insn_end_c_validate_ex4_stub_##alg();                                                 \
             check("validate_ex4_stub_" #alg, ok && v == SUIT_VERDICT_ALLOW);                      \
+            v = SUIT_VERDICT_DENY;                                                                \
+            find_claimed_digest(env, env_len); /* read_ex4 set the stub digest to D1 */           \
+            insn_begin_c_validate_ex4_known_##alg();                                              \
+            ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4_KNOWN, 0, &v) == 0;  \
+            insn_end_c_validate_ex4_known_##alg();                                                \
+            check("validate_ex4_known_" #alg, ok && v == SUIT_VERDICT_ALLOW);                     \
         }                                                                                         \
         suit_ctx_deinit(&ctx);                                                                    \
     } while (0)
