@@ -1367,7 +1367,8 @@ suit_result suit_authenticate(struct suit_ctx *ctx,
  * `SUIT_RESULT_INVALID_ARGUMENT` (misaligned `out`), and as every query:
  * `SUIT_RESULT_INVALID_ARGUMENT` when an output (`out`, `out_len`)
  * overlaps the held envelope (the copy buffer's envelope, or the caller's
- * in zero-copy mode) or the context, checked before anything is written;
+ * in zero-copy mode), the context or the other output, checked before
+ * anything is written;
  * `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; also
  * reported as the envelope or CBOR error its changed bytes cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
  */

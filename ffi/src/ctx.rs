@@ -862,8 +862,9 @@ fn copy_regions(out: *mut u8, out_size: usize, out_len: *mut usize) -> [(usize, 
 /// are the bulk of each query function (flash on Cortex-M).
 ///
 /// `outs` are the regions `f` writes (address, length). None may overlap
-/// the held envelope, which `f` reads while it writes, or the context:
-/// `SUIT_RESULT_INVALID_ARGUMENT` before anything is read.
+/// the held envelope, which `f` reads while it writes, the context, or
+/// another of them (a buffer over its own `*out_len` would overwrite the
+/// length): `SUIT_RESULT_INVALID_ARGUMENT` before anything is read.
 ///
 /// # Safety
 /// `ctx` as for `suit_ctx_deinit`.
@@ -878,8 +879,13 @@ unsafe fn query(
         let c = try_code!(unsafe { Ctx::get_idle(ctx) });
         begin(&c);
         let (env, env_len) = (c.head().env.addr(), c.head().env_len);
-        let clash = outs.iter().any(|&(a, n)| {
-            overlap(a, n, env, env_len) || overlap(a, n, ctx.addr(), size_of::<suit_ctx>())
+        let clash = outs.iter().enumerate().any(|(i, &(a, n))| {
+            overlap(a, n, env, env_len)
+                || overlap(a, n, ctx.addr(), size_of::<suit_ctx>())
+                || outs
+                    .iter()
+                    .skip(i.saturating_add(1))
+                    .any(|&(b, m)| n > 0 && m > 0 && overlap(a, n, b, m))
         });
         if clash {
             return finish_with(&c, Err(ErrorKind::InvalidArgument.here()), None);
@@ -906,7 +912,8 @@ unsafe fn query(
 /// `SUIT_RESULT_INVALID_ARGUMENT` (misaligned `out`), and as every query:
 /// `SUIT_RESULT_INVALID_ARGUMENT` when an output (`out`, `out_len`)
 /// overlaps the held envelope (the copy buffer's envelope, or the caller's
-/// in zero-copy mode) or the context, checked before anything is written;
+/// in zero-copy mode), the context or the other output, checked before
+/// anything is written;
 /// `SUIT_RESULT_AUTH_DIGEST_MISMATCH` (the held envelope changed; also
 /// reported as the envelope or CBOR error its changed bytes cause) and `SUIT_RESULT_CRYPTO_BACKEND` (a C digest callback failed).
 #[unsafe(no_mangle)]

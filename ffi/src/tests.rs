@@ -1345,6 +1345,24 @@ fn query_outputs_may_not_overlap_the_held_envelope_or_the_context() {
         ok(suit_manifest_sequence_number(c.p(), &mut seq));
     }
     assert_eq!(seq, fixture::SEQUENCE);
+
+    // A buffer over its own *out_len: refused before either is written.
+    let mut scratch = [u64::MAX; 12];
+    let sp = scratch.as_mut_ptr();
+    // SAFETY: `sp` points to 96 writable bytes; the length lies at byte 32
+    // (8-aligned); only the accepted call writes.
+    unsafe {
+        let at32 = sp.add(4).cast::<usize>();
+        err(
+            suit_manifest_reference_uri(c.p(), sp.cast(), 64, at32),
+            ErrorKind::InvalidArgument,
+        );
+        assert_eq!(c.last().result, SUIT_RESULT_INVALID_ARGUMENT);
+        assert!(scratch.iter().all(|w| *w == u64::MAX));
+        // Right next to it is fine (the URI is 31 bytes + NUL).
+        ok(suit_manifest_reference_uri(c.p(), sp.cast(), 32, at32));
+        assert_eq!(*at32, fixture::REFERENCE_URI.len());
+    }
 }
 
 /// Every 4-aligned address inside the context as a `T` pointer (under Miri,
