@@ -31,6 +31,8 @@ Figure names (all deterministic except host.*):
                              (same inputs; Cortex-M4); also ..._ppm of the stub-primitive
                              regions, image_per_byte_milli and image_ratio_ppm as above
   stack.shipped.<variant>.<name>   that firmware's stack figures (caller's frame subtracted)
+  insns.shipped_m3.<variant>.<region>   the same regions on Cortex-M3 (thumbv7m library;
+                             scripts/perf-report.sh measures the both-algorithms one)
   ram.<name>                 sizeof the C ABI objects (default capacities)
 """
 
@@ -174,6 +176,17 @@ def figures():
         for k, x in st.items():
             if k != "baseline":
                 f[f"stack.shipped.{v}.{k}"] = x - st["baseline"]
+    # The same on Cortex-M3 (perf-report only; the both-algorithms library), against the
+    # harness's an385 figures.
+    ed3 = f.get("insns.an385.sig_plain_eddsa")
+    sha3 = (f["insns.an385.sha_plain_64k"] - f["insns.an385.sha_plain_4k"]
+            if "insns.an385.sha_plain_64k" in f else None)
+    for path in sorted(glob.glob(os.path.join(OUT, "shipped-an385-*.json"))):
+        v = os.path.basename(path)[len("shipped-an385-"):-len(".json")]
+        i = with_path(load(path)["insns"])
+        for k, x in i.items():
+            f[f"insns.shipped_m3.{v}.{k}"] = x
+        c_abi(f, f"insns.shipped_m3.{v}", i, ed3, sha3)
     # The same firmware built with other levers (scripts/perf-report.sh), Cortex-M4.
     for path in sorted(glob.glob(os.path.join(OUT, "run-an386-*.json"))):
         v = os.path.basename(path)[len("run-an386-"):-len(".json")]
@@ -463,6 +476,27 @@ def report():
                              ("validate_nested_eddsa", "stack: `suit_run_section(VALIDATE)`, deepest nesting")]:
                 w(f"| {label} | {n(f.get(f'stack.an386.{k}', 0))} | " + " | ".join(
                     cell(f, f"stack.shipped.{v}.{k}") for v in shipped) + " |")
+            w("")
+        m3 = [v for v in ("ed25519", "p256", "both") if f"insns.shipped_m3.{v}.c_path_eddsa" in f
+              or f"insns.shipped_m3.{v}.c_path_es256" in f]
+        if m3:
+            w("### C ABI on the shipped library, Cortex-M3 (mps2-an385, the same firmware and "
+              "inputs, `libsuit_verify_ffi.a` for thumbv7m-none-eabi)\n")
+            w("| Region | harness (both) | " + " | ".join(f"shipped, {v}" for v in m3) + " |")
+            w("|---|---|" + "---|" * len(m3))
+            for k, label in [
+                    ("c_auth_ex4_stub_eddsa", "`suit_authenticate`, example 4, stub primitives"),
+                    ("c_reopen_ex4_stub_eddsa", "a later call's re-opening, stub primitives"),
+                    ("c_validate_ex4_stub_eddsa", "`suit_run_section(VALIDATE)`, example 4, stub primitives"),
+                    ("c_rest_eddsa", "**everything but the primitives**, authenticate + validate"),
+                    ("c_rest_eddsa_ppm", "... per million of one Ed25519 verify (on Cortex-M3)"),
+                    ("c_rest_known_eddsa", "the same, a platform that answers `component_digest`"),
+                    ("c_rest_known_eddsa_ppm", "... per million of one Ed25519 verify (on Cortex-M3)"),
+                    ("c_path_eddsa", "**path total, EdDSA**"),
+                    ("c_path_es256", "**path total, ES256**"),
+                    ("image_ratio_ppm", "image verifier / plain sha2 per byte, x10^6")]:
+                w(f"| {label} | {n(f.get(f'insns.an385.{k}', 0))} | " + " | ".join(
+                    cell(f, f"insns.shipped_m3.{v}.{k}") for v in m3) + " |")
             w("")
         w(f"C ABI objects (thumbv7em, default capacities: SUIT_VERIFY_MAX_COMPONENTS=4, "
           f"SUIT_VERIFY_HASH_CTX_WORDS=32): `suit_ctx` {n(f.get('ram.suit_ctx', 0))} B, "

@@ -119,14 +119,16 @@ perf_target_dir() {
   echo "$d"
 }
 
-# Build the C ABI static library of a variant for thumbv7em-none-eabihf; print its path.
-perf_ffi_lib() { # variant
+# Build the C ABI static library of a variant (for thumbv7em-none-eabihf unless a target is
+# given); print its path.
+perf_ffi_lib() { # variant [target]
   perf_variant "$1" || return 1
-  local tdir lib dst="$PERF_OUT/lib/$1/libsuit_verify_ffi.a"
+  local target="${2:-thumbv7em-none-eabihf}" tdir lib dst="$PERF_OUT/lib/$1/libsuit_verify_ffi.a"
+  [ -n "${2:-}" ] && dst="$PERF_OUT/lib/$1-$2/libsuit_verify_ffi.a"
   tdir="$(perf_target_dir)"
-  lib="$tdir/thumbv7em-none-eabihf/release-size/libsuit_verify_ffi.a"
+  lib="$tdir/$target/release-size/libsuit_verify_ffi.a"
   mkdir -p "$(dirname "$dst")"
-  local common=(-q -p suit-verify-ffi --profile release-size --target thumbv7em-none-eabihf
+  local common=(-q -p suit-verify-ffi --profile release-size --target "$target"
                 --no-default-features --features "$PV_FEATURES,panic-handler")
   if [ "$PV_LTO" = 1 ]; then
     # `cargo rustc --crate-type staticlib`: the crate declares staticlib + rlib, and for such a
@@ -260,9 +262,10 @@ PY
 # (perf_ffi_lib: the library the flash figures measure, built as a firmware builds it)
 # instead of the harness, with the harness's vectors as C arrays (perf/vectors_c.py). Same
 # inputs, same calls: only what LTO made of the library differs. Writes
-# $PERF_OUT/shipped-an386-<variant>.json, Cortex-M4 (mps2-an386).
-perf_shipped() { # [variants]
-  local v lib defs elf log outdir vdir
+# $PERF_OUT/shipped-<board>-<variant>.json, by default Cortex-M4 (mps2-an386); board an385
+# builds the libraries for thumbv7m-none-eabi and runs on Cortex-M3.
+perf_shipped() { # [variants [board]]
+  local v lib defs elf log outdir vdir board="${2:-an386}"
   perf_firmware an386 both >/dev/null || return 1 # its build script writes the vectors
   vdir="$(ls -td "$PERF_OUT"/harness-both/thumbv7em-none-eabihf/release-size/build/suit-perf-harness-*/out 2>/dev/null | head -1)"
   if [ ! -f "$vdir/ex4_eddsa.cbor" ]; then
@@ -272,21 +275,25 @@ perf_shipped() { # [variants]
   outdir="$PERF_OUT/shipped"
   mkdir -p "$outdir"
   python3 "$PERF_ROOT/perf/vectors_c.py" "$PERF_ROOT/perf/harness/src/lib.rs" "$vdir" "$outdir/vectors.c" || return 1
-  perf_board an386
+  perf_board "$board" || return 1
   for v in ${1:-ed25519 p256 both}; do
-    lib="$(perf_ffi_lib "$v")" || return 1
+    if [ "$board" = an386 ]; then
+      lib="$(perf_ffi_lib "$v")" || return 1
+    else
+      lib="$(perf_ffi_lib "$v" "$PB_TARGET")" || return 1
+    fi
     case "$v" in
       ed25519) defs="-DPERF_EDDSA" ;;
       p256) defs="-DPERF_ES256" ;;
       both) defs="-DPERF_EDDSA -DPERF_ES256" ;;
       *) perf_log "perf_shipped: unknown variant $v"; return 1 ;;
     esac
-    elf="$outdir/fw-an386-$v.elf"
-    log="$outdir/run-an386-$v.log"
+    elf="$outdir/fw-$board-$v.elf"
+    log="$outdir/run-$board-$v.log"
     # shellcheck disable=SC2086
     perf_link "$elf" "$lib" -DPERF_SHIPPED $defs "$outdir/vectors.c" || return 1
     perf_qemu "$elf" "$log" "shipped firmware ($v)" || return 1
-    perf_parse_log "$log" "$PERF_OUT/shipped-an386-$v.json" || return 1
+    perf_parse_log "$log" "$PERF_OUT/shipped-$board-$v.json" || return 1
   done
 }
 

@@ -39,8 +39,9 @@ if [ "$cortex" = 1 ]; then
   perf_run an386 both
   perf_log "Cortex-M: stack of the shipped library (example firmware, M4)"
   perf_fw_stack
-  perf_log "Cortex-M: the C ABI regions on the shipped library (M4)"
+  perf_log "Cortex-M: the C ABI regions on the shipped library (M4; M3 for both algorithms)"
   perf_shipped
+  perf_shipped both an385
   perf_log "Cortex-M: instruction levers (M4)"
   for v in both-unrolled both-fast both-unrolled-o3 both-fast-unrolled-o3; do perf_run an386 "$v"; done
   perf_log "flash: levers, floors, boot-only"
