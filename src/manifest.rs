@@ -1,6 +1,6 @@
 //! The manifest (draft §8.4), decoded only after authentication.
 //!
-//! `Manifest::parse` is `pub(crate)`: the only way to obtain a [`Manifest`]
+//! `Manifest::parse_into` is `pub(crate)`: the only way to obtain a [`Manifest`]
 //! is [`crate::authenticate`], which calls it after the digest and a
 //! signature have passed. It checks the version, records every member as a
 //! borrowed slice, checks each bstr-wrapped member holds exactly one
@@ -18,7 +18,7 @@ use crate::envelope::Envelope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{Budget, MAX_COMPONENT_ID_SEGMENTS};
 
-/// Whether [`Manifest::parse`] checks that each bstr-wrapped member holds
+/// Whether [`Manifest::parse_into`] checks that each bstr-wrapped member holds
 /// exactly one well-formed item.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Members {
@@ -214,40 +214,49 @@ pub struct Manifest<'a> {
 }
 
 impl<'a> Manifest<'a> {
+    /// A manifest with no member, for [`Self::parse_into`] to fill.
+    pub(crate) const EMPTY: Manifest<'static> = Manifest {
+        sequence_number: 0,
+        components: Bstr {
+            bytes: &[],
+            offset: 0,
+        },
+        component_count: 0,
+        component_bounds: [0; MAX_COMPONENTS + 1],
+        dependencies: None,
+        shared: None,
+        reference_uri: None,
+        manifest_component_id: None,
+        set_version: None,
+        validate: None,
+        load: None,
+        invoke: None,
+        uninstall: None,
+        coswid: Severable::Absent,
+        dependency_resolution: Severable::Absent,
+        payload_fetch: Severable::Absent,
+        candidate_verification: Severable::Absent,
+        install: Severable::Absent,
+        text: Severable::Absent,
+    };
+
     /// Decode the manifest of an envelope whose digest and signature have
-    /// passed. Crate-private: see the module docs.
-    pub(crate) fn parse<C: Crypto>(
+    /// passed into `m` (which must be [`Self::EMPTY`]), in place: the
+    /// caller's manifest is not built elsewhere and moved (256 bytes on
+    /// Cortex-M, copied in part byte by byte). Crate-private: see the
+    /// module docs. On error `m` holds what was decoded before it.
+    pub(crate) fn parse_into<C: Crypto>(
+        m: &mut Manifest<'a>,
         env: &Envelope<'a>,
         crypto: &C,
         budget: &mut Budget,
         members: Members,
-    ) -> Result<Manifest<'a>> {
+    ) -> Result<()> {
         let span = env.manifest_content_span();
         let bytes = span.get(env.as_unverified_bytes());
         let base = span.start();
         let mut r = Reader::new(bytes, base, budget);
         let n = r.map()?;
-        let mut m = Manifest {
-            sequence_number: 0,
-            components: Bstr::new(&[], 0),
-            component_count: 0,
-            component_bounds: [0; MAX_COMPONENTS + 1],
-            dependencies: None,
-            shared: None,
-            reference_uri: None,
-            manifest_component_id: None,
-            set_version: None,
-            validate: None,
-            load: None,
-            invoke: None,
-            uninstall: None,
-            coswid: Severable::Absent,
-            dependency_resolution: Severable::Absent,
-            payload_fetch: Severable::Absent,
-            candidate_verification: Severable::Absent,
-            install: Severable::Absent,
-            text: Severable::Absent,
-        };
         let mut prev = None;
         let mut have = [false; 3];
         for _ in 0..n {
@@ -267,7 +276,7 @@ impl<'a> Manifest<'a> {
                 }
                 key::COMMON => {
                     let (_, c, off) = r.bytes_with_head()?;
-                    parse_common(&mut m, c, off, r.budget(), members)?;
+                    parse_common(m, c, off, r.budget(), members)?;
                     have[2] = true;
                 }
                 key::REFERENCE_URI => m.reference_uri = Some(r.text()?),
@@ -311,7 +320,7 @@ impl<'a> Manifest<'a> {
                 return Err(ErrorKind::SeveredMemberUnexpected.at(s.start()));
             }
         }
-        Ok(m)
+        Ok(())
     }
 
     /// The sequence number (anti-rollback).
