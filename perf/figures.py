@@ -291,6 +291,16 @@ def cell(f, key):
     return n(f[key]) if key in f else "-"
 
 
+def shipped_table(w, f, board, prefix, variants, rows):
+    """A table of instruction regions: the harness's figure on `board` beside the shipped
+    library's (`prefix`.<variant>.<region>) for each variant."""
+    w("| Region | harness (both) | " + " | ".join(f"shipped, {v}" for v in variants) + " |")
+    w("|---|---|" + "---|" * len(variants))
+    for k, label in rows:
+        w(f"| {label} | {n(f.get(f'insns.{board}.{k}', 0))} | " + " | ".join(
+            cell(f, f"{prefix}.{v}.{k}") for v in variants) + " |")
+
+
 def criterion(group, bench):
     p = os.path.join(ROOT, "target", "criterion", group, bench, "new", "estimates.json")
     d = load(p)
@@ -448,9 +458,7 @@ def report():
         if shipped:
             w("### C ABI on the shipped library (Cortex-M4, the measurement firmware's C ABI "
               "regions linked with `libsuit_verify_ffi.a` as a firmware links it, same inputs)\n")
-            w("| Region | harness (both) | " + " | ".join(f"shipped, {v}" for v in shipped) + " |")
-            w("|---|---|" + "---|" * len(shipped))
-            for k, label in [
+            shipped_table(w, f, "an386", "insns.shipped", shipped, [
                     ("c_auth_ex4_eddsa", "instructions: `suit_authenticate`, example 4, EdDSA"),
                     ("c_auth_ex4_stub_eddsa", "... with stub primitives (the rest, direct)"),
                     ("c_auth_ex4_stub_eddsa_ppm", "... per million of one Ed25519 verify"),
@@ -470,9 +478,7 @@ def report():
                     ("c_path_eddsa", "instructions: **path total, EdDSA**"),
                     ("c_path_es256", "instructions: **path total, ES256**"),
                     ("image_per_byte_milli", "instructions: image verifier per byte x1000"),
-                    ("image_ratio_ppm", "... / plain sha2 per byte, x10^6 (target <= 1,030,000)")]:
-                w(f"| {label} | {n(f.get(f'insns.an386.{k}', 0))} | " + " | ".join(
-                    cell(f, f"insns.shipped.{v}.{k}") for v in shipped) + " |")
+                    ("image_ratio_ppm", "... / plain sha2 per byte, x10^6 (target <= 1,030,000)")])
             for k, label in [("path_eddsa", "stack: path, EdDSA, the nested validate included"),
                              ("path_es256", "stack: path, ES256, the nested validate included"),
                              ("validate_nested_eddsa", "stack: `suit_run_section(VALIDATE)`, deepest nesting")]:
@@ -484,9 +490,7 @@ def report():
         if m3:
             w("### C ABI on the shipped library, Cortex-M3 (mps2-an385, the same firmware and "
               "inputs, `libsuit_verify_ffi.a` for thumbv7m-none-eabi)\n")
-            w("| Region | harness (both) | " + " | ".join(f"shipped, {v}" for v in m3) + " |")
-            w("|---|---|" + "---|" * len(m3))
-            for k, label in [
+            shipped_table(w, f, "an385", "insns.shipped_m3", m3, [
                     ("c_auth_ex4_stub_eddsa", "`suit_authenticate`, example 4, stub primitives"),
                     ("c_reopen_ex4_stub_eddsa", "a later call's re-opening, stub primitives"),
                     ("c_validate_ex4_stub_eddsa", "`suit_run_section(VALIDATE)`, example 4, stub primitives"),
@@ -496,9 +500,7 @@ def report():
                     ("c_rest_known_eddsa_ppm", "... per million of one Ed25519 verify (on Cortex-M3)"),
                     ("c_path_eddsa", "**path total, EdDSA**"),
                     ("c_path_es256", "**path total, ES256**"),
-                    ("image_ratio_ppm", "image verifier / plain sha2 per byte, x10^6")]:
-                w(f"| {label} | {n(f.get(f'insns.an385.{k}', 0))} | " + " | ".join(
-                    cell(f, f"insns.shipped_m3.{v}.{k}") for v in m3) + " |")
+                    ("image_ratio_ppm", "image verifier / plain sha2 per byte, x10^6")])
             w("")
         w(f"C ABI objects (thumbv7em, default capacities: SUIT_VERIFY_MAX_COMPONENTS=4, "
           f"SUIT_VERIFY_HASH_CTX_WORDS=32): `suit_ctx` {n(f.get('ram.suit_ctx', 0))} B, "
