@@ -91,6 +91,11 @@ def c_abi(f, prefix, i, ed, sha_span):
             # API's validate_<alg> is measured).
             f[f"{prefix}.c_rest_known_{a}"] = auth + known
             f[f"{prefix}.c_rest_known_{a}_ppm"] = round((auth + known) * 1e6 / ed)
+        zc, zc_known = i.get(f"c_auth_ex4_zc_stub_{a}"), i.get(f"c_validate_ex4_zc_known_{a}")
+        if ed and zc is not None and zc_known is not None:
+            # The same in zero-copy mode (no copy of the envelope into a buffer).
+            f[f"{prefix}.c_rest_zc_known_{a}"] = zc + zc_known
+            f[f"{prefix}.c_rest_zc_known_{a}_ppm"] = round((zc + zc_known) * 1e6 / ed)
     if "c_image_4k" in i and "c_image_64k_eddsa" in i:
         image = i["c_image_64k_eddsa"] - i["c_image_4k"]
         f[f"{prefix}.image_per_byte_milli"] = round(image * 1000 / (65536 - 4096))
@@ -404,6 +409,13 @@ def report():
              "API's validate is measured)"),
             ("c_rest_known_eddsa", "**C ABI: everything but the primitives**, that platform"),
             ("c_rest_known_eddsa_ppm", "... per million of one Ed25519 verify"),
+            ("c_auth_ex4_zc_stub_eddsa", "C ABI `suit_authenticate`, example 4, stub primitives, "
+             "zero-copy mode (`suit_ctx_init_zero_copy`)"),
+            ("c_validate_ex4_zc_known_eddsa", "... then `suit_run_section(VALIDATE)`, the "
+             "platform that answers `component_digest`"),
+            ("c_rest_zc_known_eddsa", "**C ABI: everything but the primitives**, zero-copy mode, "
+             "that platform"),
+            ("c_rest_zc_known_eddsa_ppm", "... per million of one Ed25519 verify"),
             ("c_auth_img_eddsa", "C ABI path: `suit_authenticate` (two-image manifest)"),
             ("c_validate_img_eddsa", "C ABI path: `suit_run_section(VALIDATE)`, hashes 4 + 64 KiB"),
             ("c_image_init_eddsa", "C ABI path: `suit_image_verifier_init`"),
@@ -469,6 +481,8 @@ def report():
                     ("c_validate_ex4_known_eddsa", "instructions: the same validate, a platform that answers `component_digest`"),
                     ("c_rest_known_eddsa", "instructions: **everything but the primitives**, that platform"),
                     ("c_rest_known_eddsa_ppm", "... per million of one Ed25519 verify"),
+                    ("c_rest_zc_known_eddsa", "instructions: the same in zero-copy mode"),
+                    ("c_rest_zc_known_eddsa_ppm", "... per million of one Ed25519 verify"),
                     ("c_auth_ex4_es256", "instructions: `suit_authenticate`, example 4, ES256"),
                     ("c_auth_ex4_stub_es256", "... with stub primitives"),
                     ("c_auth_img_eddsa", "instructions: path, `suit_authenticate`, EdDSA"),

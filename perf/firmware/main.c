@@ -21,6 +21,10 @@
  *                           that hashes nothing and answers the digest the envelope
  *                           claims, a verify that accepts): the library's own work, what
  *                           the harness's auth_rest_<alg> measures below the C ABI
+ *   c_auth_ex4_zc_stub_<alg> the same in zero-copy mode (suit_ctx_init_zero_copy: the
+ *                           envelope is not copied into a buffer), stub primitives; and
+ *                           c_validate_ex4_zc_known_<alg>, c_validate_ex4_known_<alg> (below)
+ *                           on that context
  *   c_reopen_ex4_<alg>      a later call on that context (suit_manifest_sequence_number):
  *                           every call after suit_authenticate re-hashes and re-decodes the
  *                           held manifest; c_reopen_ex4_stub_<alg>: the same, stub primitives
@@ -65,6 +69,8 @@
 REGION(empty)
 REGION(c_auth_ex4_eddsa) REGION(c_auth_ex4_es256)
 REGION(c_auth_ex4_stub_eddsa) REGION(c_auth_ex4_stub_es256)
+REGION(c_auth_ex4_zc_stub_eddsa) REGION(c_auth_ex4_zc_stub_es256)
+REGION(c_validate_ex4_zc_known_eddsa) REGION(c_validate_ex4_zc_known_es256)
 REGION(c_reopen_ex4_eddsa) REGION(c_reopen_ex4_es256)
 REGION(c_reopen_ex4_stub_eddsa) REGION(c_reopen_ex4_stub_es256)
 REGION(c_validate_ex4_stub_eddsa) REGION(c_validate_ex4_stub_es256)
@@ -358,6 +364,21 @@ static int feed(size_t len)
             ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4_KNOWN, 0, &v) == 0;  \
             insn_end_c_validate_ex4_known_##alg();                                                \
             check("validate_ex4_known_" #alg, ok && v == SUIT_VERDICT_ALLOW);                     \
+        }                                                                                         \
+        suit_ctx_deinit(&ctx);                                                                    \
+        ok = find_claimed_digest(env, env_len);                                                   \
+        ok &= suit_ctx_init_zero_copy(&ctx, sizeof ctx, SUIT_ABI_VERSION) == 0;                   \
+        ok &= suit_ctx_set_crypto(&ctx, &STUB_CRYPTO) == SUIT_RESULT_OK;                          \
+        insn_begin_c_auth_ex4_zc_stub_##alg();                                                    \
+        ok &= suit_authenticate(&ctx, env, env_len, &key, 1, 0, 0) == SUIT_RESULT_OK;            \
+        insn_end_c_auth_ex4_zc_stub_##alg();                                                      \
+        check("auth_ex4_zc_stub_" #alg, ok);                                                      \
+        {                                                                                         \
+            suit_verdict v = SUIT_VERDICT_DENY;                                                   \
+            insn_begin_c_validate_ex4_zc_known_##alg();                                           \
+            ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4_KNOWN, 0, &v) == 0;  \
+            insn_end_c_validate_ex4_zc_known_##alg();                                             \
+            check("validate_ex4_zc_known_" #alg, ok && v == SUIT_VERDICT_ALLOW);                  \
         }                                                                                         \
         suit_ctx_deinit(&ctx);                                                                    \
     } while (0)
