@@ -333,6 +333,17 @@ static int feed(size_t len)
         ok &= seq_ != 0;                                                                          \
     } while (0)
 
+/* suit_run_section(VALIDATE) of example 4 with a platform table, as a region; the verdict
+ * must be ALLOW. */
+#define VALIDATE_EX4(region, platform, ok)                                                        \
+    do {                                                                                          \
+        suit_verdict v_ = SUIT_VERDICT_DENY;                                                      \
+        insn_begin_##region();                                                                    \
+        ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, (platform), 0, &v_) == 0;              \
+        insn_end_##region();                                                                      \
+        check(#region, ok && v_ == SUIT_VERDICT_ALLOW);                                           \
+    } while (0)
+
 #define AUTH_EX4(alg, VENV, VKEY)                                                                 \
     do {                                                                                          \
         const uint8_t *env; size_t env_len; suit_key key = key_of(VKEY); int ok;                  \
@@ -352,19 +363,9 @@ static int feed(size_t len)
         insn_end_c_auth_ex4_stub_##alg();                                                         \
         REOPEN(c_reopen_ex4_stub_##alg, ok);                                                      \
         check("auth_ex4_stub_" #alg, ok);                                                         \
-        {                                                                                         \
-            suit_verdict v = SUIT_VERDICT_DENY;                                                   \
-            insn_begin_c_validate_ex4_stub_##alg();                                               \
-            ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4, 0, &v) == 0;        \
-            insn_end_c_validate_ex4_stub_##alg();                                                 \
-            check("validate_ex4_stub_" #alg, ok && v == SUIT_VERDICT_ALLOW);                      \
-            v = SUIT_VERDICT_DENY;                                                                \
-            find_claimed_digest(env, env_len); /* read_ex4 set the stub digest to D1 */           \
-            insn_begin_c_validate_ex4_known_##alg();                                              \
-            ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4_KNOWN, 0, &v) == 0;  \
-            insn_end_c_validate_ex4_known_##alg();                                                \
-            check("validate_ex4_known_" #alg, ok && v == SUIT_VERDICT_ALLOW);                     \
-        }                                                                                         \
+        VALIDATE_EX4(c_validate_ex4_stub_##alg, &PLATFORM_EX4, ok);                               \
+        find_claimed_digest(env, env_len); /* read_ex4 set the stub digest to D1 */               \
+        VALIDATE_EX4(c_validate_ex4_known_##alg, &PLATFORM_EX4_KNOWN, ok);                        \
         suit_ctx_deinit(&ctx);                                                                    \
         ok = find_claimed_digest(env, env_len);                                                   \
         ok &= suit_ctx_init_zero_copy(&ctx, sizeof ctx, SUIT_ABI_VERSION) == 0;                   \
@@ -373,13 +374,7 @@ static int feed(size_t len)
         ok &= suit_authenticate(&ctx, env, env_len, &key, 1, 0, 0) == SUIT_RESULT_OK;            \
         insn_end_c_auth_ex4_zc_stub_##alg();                                                      \
         check("auth_ex4_zc_stub_" #alg, ok);                                                      \
-        {                                                                                         \
-            suit_verdict v = SUIT_VERDICT_DENY;                                                   \
-            insn_begin_c_validate_ex4_zc_known_##alg();                                           \
-            ok = suit_run_section(&ctx, SUIT_SECTION_VALIDATE, &PLATFORM_EX4_KNOWN, 0, &v) == 0;  \
-            insn_end_c_validate_ex4_zc_known_##alg();                                             \
-            check("validate_ex4_zc_known_" #alg, ok && v == SUIT_VERDICT_ALLOW);                  \
-        }                                                                                         \
+        VALIDATE_EX4(c_validate_ex4_zc_known_##alg, &PLATFORM_EX4_KNOWN, ok);                     \
         suit_ctx_deinit(&ctx);                                                                    \
     } while (0)
 
