@@ -79,6 +79,7 @@ impl Limits {
 
     /// These limits clamped to the compile-time ceilings.
     #[must_use]
+    #[inline]
     pub fn clamped(self) -> Limits {
         Limits {
             cbor_items: self.cbor_items.min(MAX_CBOR_ITEMS),
