@@ -577,8 +577,9 @@ pub unsafe extern "C" fn suit_ctx_set_crypto(
             let table = if crypto.is_null() {
                 None
             } else {
-                // SAFETY: non-NULL, points to a `suit_crypto` (contract).
-                let t = unsafe { p::read(crypto) }?;
+                // SAFETY: non-NULL, points to a `suit_crypto` (contract);
+                // copied at once.
+                let t = *unsafe { p::get(crypto) }?;
                 match t.digest_callbacks() {
                     None => return Err(ErrorKind::InvalidArgument.here()),
                     Some(true) if crate::capacity::HASH_CTX_WORDS == 0 => {
@@ -1319,8 +1320,9 @@ unsafe fn run(
         let r = (|| {
             verdict_ok?;
             boot_ok?;
-            // SAFETY: forwarded contract.
-            let table = unsafe { p::read(platform) }?;
+            // SAFETY: forwarded contract; copied at once, no reference kept
+            // while the callbacks run.
+            let table = *unsafe { p::get(platform) }?;
             let options = options(flags)?;
             let procedure = match which {
                 Run::Update => Procedure::Update,

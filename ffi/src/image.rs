@@ -324,8 +324,9 @@ pub unsafe extern "C" fn suit_image_verifier_init(
         let crypto = unsafe { FfiCrypto::new(c.crypto_table(), addr_of!((*inner).hash)) };
         let mut detail = None;
         let r = (|| {
-            // SAFETY: forwarded contract.
-            let table = unsafe { p::read(platform) }?;
+            // SAFETY: forwarded contract; copied at once, no reference kept
+            // while the callbacks run.
+            let table = *unsafe { p::get(platform) }?;
             let index = usize::try_from(component)
                 .map_err(|_| ErrorKind::ComponentIndexOutOfRange.here())?;
             let (r, d) = run_processor(&c, &crypto, table, Options::DEFAULT, |proc| {
