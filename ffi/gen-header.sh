@@ -37,6 +37,9 @@ cbindgen --quiet --config "$tmp/cbindgen.toml" --crate suit-verify-ffi --output 
 # cbindgen writes `#endif // __cplusplus`; C89 preprocessors refuse the
 # `//` comment, so it becomes a block comment.
 sed -i -e 's|^#endif  *// *\(.*\)$|#endif  /* \1 */|' "$tmp/suit_verify.h"
+# A negative constant in parentheses, so that `x-SUIT_PROCEDURE_UPDATE` is
+# not `x--1`.
+sed -i -e 's|^\(#define SUIT_[A-Z0-9_]*\) \(-[0-9][0-9]*\)$|\1 (\2)|' "$tmp/suit_verify.h"
 # Result codes in hex, as the README, the CLI and the bands (0x04xx policy, ...) write them;
 # cbindgen writes decimal.
 awk '/^#define SUIT_RESULT_[A-Z0-9_]+ [0-9]+u$/ { sub(/u$/, "", $3); printf "#define %s 0x%04xu\n", $2, $3; next } { print }' \

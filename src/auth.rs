@@ -361,6 +361,58 @@ pub fn authenticate<'a, C: Crypto>(
     policy: &Policy,
     crypto: &C,
 ) -> Result<Authenticated<'a>> {
+    let (mut budget, digest, signers) = verify_envelope(envelope, keys, policy, crypto)?;
+    let mut auth = Authenticated {
+        envelope: *envelope,
+        manifest: Manifest::EMPTY,
+        signers,
+        // Made in place: an `OwnedDigest` moved is copied byte by byte.
+        digest: OwnedDigest::from_digest(&digest),
+    };
+    open_authenticated(&mut auth, envelope, policy, crypto, &mut budget)?;
+    Ok(auth)
+}
+
+/// [`authenticate`], then `f` on the [`Authenticated`] where it was made
+/// instead of returning it: the same checks in the same order, for a caller
+/// that uses the manifest once (authenticate and run a procedure at boot).
+/// It saves moving the `Authenticated` (some 440 bytes on a 32-bit target)
+/// and keeps it off the stack while the signatures are checked.
+///
+/// # Errors
+/// Those of [`authenticate`], then those of `f`.
+pub fn authenticate_with<'a, C: Crypto, R>(
+    envelope: &Envelope<'a>,
+    keys: &KeyStore<'_>,
+    policy: &Policy,
+    crypto: &C,
+    f: impl FnOnce(&Authenticated<'a>) -> Result<R>,
+) -> Result<R> {
+    let (mut budget, digest, signers) = verify_envelope(envelope, keys, policy, crypto)?;
+    let mut auth = Authenticated {
+        envelope: *envelope,
+        manifest: Manifest::EMPTY,
+        signers,
+        // Made in place: an `OwnedDigest` moved is copied byte by byte.
+        digest: OwnedDigest::from_digest(&digest),
+    };
+    open_authenticated(&mut auth, envelope, policy, crypto, &mut budget)?;
+    f(&auth)
+}
+
+/// Steps 0-4 of [`authenticate`]: the policy's sanity, the manifest digest,
+/// every authentication block, the signers the policy requires. Returns the
+/// CBOR item budget left, the manifest digest (in the envelope) and the
+/// signers' mask.
+/// Inlined into both callers: out of line, its tuple goes through memory
+/// (measured: +490 instructions on Cortex-M4 for IETF example 4).
+#[inline(always)]
+fn verify_envelope<'a, C: Crypto>(
+    envelope: &Envelope<'a>,
+    keys: &KeyStore<'_>,
+    policy: &Policy,
+    crypto: &C,
+) -> Result<(Budget, SuitDigest<'a>, u32)> {
     // 0. A policy no envelope can meet is the caller's mistake, not the
     //    envelope's: requiring key i when there are fewer keys.
     let key_count = u32::try_from(keys.keys().len()).unwrap_or(u32::MAX);
@@ -402,25 +454,25 @@ pub fn authenticate<'a, C: Crypto>(
     if policy.required_signers & !signers != 0 {
         return Err(ErrorKind::AuthRequiredSignerMissing.at(dspan.start()));
     }
+    Ok((budget, digest, signers))
+}
 
-    // 5. The manifest, now authenticated.
-    let mut auth = Authenticated {
-        envelope: *envelope,
-        manifest: Manifest::EMPTY,
-        signers,
-        digest: OwnedDigest::from_digest(&digest),
-    };
-    Manifest::parse_into(
-        &mut auth.manifest,
-        envelope,
-        crypto,
-        &mut budget,
-        Members::Check,
-    )?;
+/// Step 5 of [`authenticate`]: the manifest, now authenticated, decoded
+/// into `auth` (whose envelope is set) and held to the policy's minimum
+/// sequence number.
+#[inline(always)]
+fn open_authenticated<'a, C: Crypto>(
+    auth: &mut Authenticated<'a>,
+    envelope: &Envelope<'a>,
+    policy: &Policy,
+    crypto: &C,
+    budget: &mut Budget,
+) -> Result<()> {
+    Manifest::parse_into(&mut auth.manifest, envelope, crypto, budget, Members::Check)?;
     if auth.manifest.sequence_number() < policy.min_sequence {
         return Err(ErrorKind::SequenceRollback.at(envelope.manifest_content_span().start()));
     }
-    Ok(auth)
+    Ok(())
 }
 
 /// Check one block. The outer `Result` carries hard errors (malformed CBOR);
@@ -605,6 +657,46 @@ mod tests {
             );
             let install = again.manifest().section(crate::manifest::key::INSTALL);
             assert_eq!(install.get().is_some(), has_install);
+        }
+    }
+
+    /// `authenticate_with` gives `f` what `authenticate` returns, and
+    /// refuses what it refuses without calling `f`.
+    #[test]
+    fn authenticate_with_is_authenticate_in_place() {
+        let (env_bytes, pk) = signed(5);
+        let keys = [TrustedKey::ed25519(&pk)];
+        let store = KeyStore::new(&keys).unwrap();
+        let env = Envelope::parse(&env_bytes).unwrap();
+        let auth = authenticate(&env, &store, &Policy::DEFAULT, &RustCrypto).unwrap();
+        let seen = authenticate_with(&env, &store, &Policy::DEFAULT, &RustCrypto, |a| {
+            Ok((a.receipt(), format!("{:?}", a.manifest())))
+        })
+        .unwrap();
+        assert_eq!(seen, (auth.receipt(), format!("{:?}", auth.manifest())));
+        // `f`'s error is the call's.
+        let r = authenticate_with(&env, &store, &Policy::DEFAULT, &RustCrypto, |_| {
+            Err::<(), _>(ErrorKind::PlatformFailed.here())
+        });
+        assert_eq!(r.map_err(|e| e.kind()), Err(ErrorKind::PlatformFailed));
+        // Refusals: `f` is not called, the error is `authenticate`'s.
+        let mut changed = env_bytes.clone();
+        let at = env.manifest_content_span().start() + 4; // the sequence number value
+        changed[at] ^= 0x01;
+        let changed = Envelope::parse(&changed).unwrap();
+        for (e, policy, want) in [
+            (&changed, Policy::DEFAULT, ErrorKind::AuthDigestMismatch),
+            (&env, Policy::min_sequence(6), ErrorKind::SequenceRollback),
+        ] {
+            let mut called = false;
+            let r = authenticate_with(e, &store, &policy, &RustCrypto, |_| {
+                called = true;
+                Ok(())
+            });
+            assert_eq!(r.map_err(|e| e.kind()), Err(want));
+            let alone = authenticate(e, &store, &policy, &RustCrypto);
+            assert_eq!(alone.map(|_| ()).map_err(|e| e.kind()), Err(want));
+            assert!(!called, "{want:?}");
         }
     }
 

@@ -41,7 +41,9 @@
 //!   (nesting is a loop over a fixed-size stack), so the stack depth does
 //!   not depend on input.
 //! - Nothing inside the manifest is decoded before its digest and a
-//!   signature have passed; only [`authenticate`] (and
+//!   signature have passed; only [`authenticate`] (or
+//!   [`authenticate_with`], which lends it to a closure instead of
+//!   returning it; and
 //!   [`auth::reauthenticate`], from the [`auth::Receipt`] of an earlier
 //!   authentication) produces [`Authenticated`].
 //! - Every failure is an [`Error`]: a stable numbered [`ErrorKind`] (the C ABI
@@ -105,7 +107,7 @@ pub mod limits;
 pub mod manifest;
 pub mod platform;
 
-pub use auth::{Authenticated, KeyStore, Policy, TrustedKey, authenticate};
+pub use auth::{Authenticated, KeyStore, Policy, TrustedKey, authenticate, authenticate_with};
 pub use crypto::{Crypto, KeyType, RustCrypto};
 pub use envelope::Envelope;
 pub use error::{Error, ErrorKind, Result};

@@ -1851,6 +1851,512 @@ fn callbacks_cannot_reenter_their_context() {
     assert_eq!(c.seq(), Ok(fixture::SEQUENCE));
 }
 
+// ---- one call: authenticate and run ----------------------------------------------------
+
+/// `suit_authenticate_and_run` with the fixture's key: the result, the
+/// verdict and the boot component (the outputs start at 0 and 77).
+fn auth_run(
+    c: &Ctx,
+    env: &[u8],
+    min_seq: u64,
+    procedure: i64,
+    p: *const suit_platform,
+    flags: u32,
+) -> (suit_result, suit_verdict, u32) {
+    let k = key();
+    let (mut v, mut b) = (0u32, 77u32);
+    // SAFETY: all pointers live for the call (`p` NULL or live).
+    let r = unsafe {
+        suit_authenticate_and_run(
+            c.p(),
+            env.as_ptr(),
+            env.len(),
+            &k,
+            1,
+            min_seq,
+            0,
+            procedure,
+            p,
+            flags,
+            &mut v,
+            &mut b,
+        )
+    };
+    (r, v, b)
+}
+
+#[test]
+fn one_call_authenticates_and_runs_each_procedure() {
+    let v = vectors();
+    for (mode, c) in [
+        ("copy", Ctx::copy_mode(2048)),
+        ("zero-copy", Ctx::zero_copy()),
+    ] {
+        // The update procedure calls back exactly as the two calls do.
+        let two = Ctx::copy_mode(2048);
+        ok(two.auth(&v.envelope, 0));
+        let d2 = Device::new(&v.image);
+        ok(run_update(&two, &platform(&d2), 0).0);
+        let d = Device::new(&v.image);
+        let p = platform(&d);
+        let r = auth_run(&c, &v.envelope, 0, SUIT_PROCEDURE_UPDATE, &p, 0);
+        assert_eq!(r, (SUIT_RESULT_OK, SUIT_VERDICT_ALLOW, 77), "{mode}");
+        assert_eq!(d.get().calls, d2.get().calls, "{mode}");
+        assert_eq!(d.get().reports, d2.get().reports, "{mode}");
+        // The context holds the manifest: queries and runs work.
+        still_works(&c, &p, mode);
+        // Invoke names the boot component.
+        let r = auth_run(&c, &v.envelope, 0, SUIT_PROCEDURE_INVOKE, &p, 0);
+        assert_eq!(r, (SUIT_RESULT_OK, SUIT_VERDICT_ALLOW, 0), "{mode}");
+        // A section, and the shared sequence alone.
+        for section in [SUIT_SECTION_VALIDATE, SUIT_SECTION_SHARED] {
+            let r = auth_run(&c, &v.envelope, 0, section, &p, 0);
+            assert_eq!(r, (SUIT_RESULT_OK, SUIT_VERDICT_ALLOW, 77), "{mode}");
+        }
+        // With a NULL boot component when the procedure names none.
+        let k = key();
+        let mut verdict = 0;
+        // SAFETY: live pointers; `boot_component` unused.
+        ok(unsafe {
+            suit_authenticate_and_run(
+                c.p(),
+                v.envelope.as_ptr(),
+                v.envelope.len(),
+                &k,
+                1,
+                0,
+                0,
+                SUIT_PROCEDURE_UPDATE,
+                &p,
+                SUIT_RUN_DRY_RUN,
+                &mut verdict,
+                null_mut(),
+            )
+        });
+        assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+        assert_eq!(c.last().result, SUIT_RESULT_OK);
+    }
+}
+
+#[test]
+fn one_call_refuses_bad_arguments_before_reading_the_envelope() {
+    let v = vectors();
+    let cd = Raw::new(CryptoDev::default());
+    let table = crypto_table(&cd);
+    let c = Ctx::copy_mode(2048);
+    // SAFETY: live pointers.
+    ok(unsafe { suit_ctx_set_crypto(c.p(), &table) });
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let both = SUIT_RUN_IDENTITY_PER_COMPONENT | SUIT_RUN_IDENTITY_RELAXED;
+    for (what, procedure, plat, flags, want) in [
+        (
+            "procedure -3",
+            -3,
+            &raw const p,
+            0,
+            ErrorKind::InvalidArgument,
+        ),
+        (
+            "procedure MIN",
+            i64::MIN,
+            &raw const p,
+            0,
+            ErrorKind::InvalidArgument,
+        ),
+        (
+            "unknown flag",
+            SUIT_PROCEDURE_UPDATE,
+            &raw const p,
+            0x100,
+            ErrorKind::InvalidArgument,
+        ),
+        (
+            "both identity flags",
+            SUIT_PROCEDURE_UPDATE,
+            &raw const p,
+            both,
+            ErrorKind::InvalidArgument,
+        ),
+        (
+            "NULL platform",
+            SUIT_PROCEDURE_INVOKE,
+            null(),
+            0,
+            ErrorKind::NullPointer,
+        ),
+    ] {
+        ok(c.auth(&v.envelope, 0));
+        let before = (cdev(table.user).inits, cdev(table.user).verifies);
+        let (r, verdict, _) = auth_run(&c, &v.envelope, 0, procedure, plat, flags);
+        err(r, want);
+        assert_eq!(verdict, SUIT_VERDICT_DENY, "{what}");
+        // Nothing hashed or verified, no callback, and the earlier
+        // authentication is forgotten.
+        assert_eq!(
+            (cdev(table.user).inits, cdev(table.user).verifies),
+            before,
+            "{what}"
+        );
+        assert!(d.get().calls.is_empty(), "{what}");
+        assert_eq!(c.last().result, u32::from(want.code()), "{what}");
+        assert_eq!(
+            c.seq().map_err(kind),
+            Err(Some(ErrorKind::BadState)),
+            "{what}"
+        );
+    }
+    // NULL outputs.
+    let verified = cdev(table.user).verifies;
+    let k = key();
+    let mut verdict = 0;
+    // SAFETY: live pointers; the NULL outputs are refused.
+    unsafe {
+        err(
+            suit_authenticate_and_run(
+                c.p(),
+                v.envelope.as_ptr(),
+                v.envelope.len(),
+                &k,
+                1,
+                0,
+                0,
+                SUIT_PROCEDURE_UPDATE,
+                &p,
+                0,
+                null_mut(),
+                null_mut(),
+            ),
+            ErrorKind::NullPointer,
+        );
+        err(
+            suit_authenticate_and_run(
+                c.p(),
+                v.envelope.as_ptr(),
+                v.envelope.len(),
+                &k,
+                1,
+                0,
+                0,
+                SUIT_PROCEDURE_INVOKE,
+                &p,
+                0,
+                &mut verdict,
+                null_mut(),
+            ),
+            ErrorKind::NullPointer,
+        );
+        assert_eq!(verdict, SUIT_VERDICT_DENY);
+        err(
+            suit_authenticate_and_run(
+                null_mut(),
+                v.envelope.as_ptr(),
+                v.envelope.len(),
+                &k,
+                1,
+                0,
+                0,
+                SUIT_PROCEDURE_UPDATE,
+                &p,
+                0,
+                &mut verdict,
+                null_mut(),
+            ),
+            ErrorKind::NullPointer,
+        );
+    }
+    assert_eq!(cdev(table.user).verifies, verified);
+    assert!(d.get().calls.is_empty());
+}
+
+#[test]
+fn one_call_runs_nothing_when_authentication_fails() {
+    let v = vectors();
+    let mut tampered = v.envelope.clone();
+    let last = tampered.len() - 1; // inside the last member
+    tampered[last] ^= 1;
+    let other = fixture::p256_key().public_raw();
+    let untrusted = suit_key {
+        key_type: SUIT_KEY_P256,
+        key: other.as_ptr(),
+        key_len: other.len(),
+        kid: null(),
+        kid_len: 0,
+    };
+    let seq = fixture::SEQUENCE;
+    let ed = key();
+    for (what, env, min_seq, cap, k, want) in [
+        (
+            "tampered",
+            &tampered,
+            0,
+            2048,
+            ed,
+            ErrorKind::AuthDigestMismatch,
+        ),
+        (
+            "rollback",
+            &v.envelope,
+            seq + 1,
+            2048,
+            ed,
+            ErrorKind::SequenceRollback,
+        ),
+        (
+            "unsigned",
+            &v.unsigned,
+            0,
+            2048,
+            ed,
+            ErrorKind::AuthNoSignature,
+        ),
+        (
+            "too long",
+            &v.envelope,
+            0,
+            16,
+            ed,
+            ErrorKind::BufferTooSmall,
+        ),
+        (
+            "untrusted key",
+            &v.envelope,
+            0,
+            2048,
+            untrusted,
+            ErrorKind::AuthUntrustedKey,
+        ),
+    ] {
+        let c = Ctx::copy_mode(cap);
+        let d = Device::new(&v.image);
+        let p = platform(&d);
+        let (mut verdict, mut boot) = (0u32, 77u32);
+        // SAFETY: live pointers.
+        let r = unsafe {
+            suit_authenticate_and_run(
+                c.p(),
+                env.as_ptr(),
+                env.len(),
+                &k,
+                1,
+                min_seq,
+                0,
+                SUIT_PROCEDURE_INVOKE,
+                &p,
+                0,
+                &mut verdict,
+                &mut boot,
+            )
+        };
+        err(r, want);
+        // suit_authenticate refuses it the same way.
+        let c2 = Ctx::copy_mode(cap);
+        // SAFETY: live pointers.
+        let alone =
+            unsafe { suit_authenticate(c2.p(), env.as_ptr(), env.len(), &k, 1, min_seq, 0) };
+        assert_eq!(r, alone, "{what}");
+        assert_eq!(c.last(), c2.last(), "{what}");
+        assert_eq!(
+            (verdict, boot),
+            (SUIT_VERDICT_DENY, SUIT_NO_COMPONENT),
+            "{what}"
+        );
+        assert!(d.get().calls.is_empty(), "{what}: no callback");
+        assert_eq!(
+            c.seq().map_err(kind),
+            Err(Some(ErrorKind::BadState)),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn one_call_run_failures_keep_the_authentication() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    for (fail, procedure, want, section, command) in [
+        (
+            "vendor:nomatch",
+            SUIT_PROCEDURE_UPDATE,
+            ErrorKind::VendorMismatch,
+            0,
+            1,
+        ),
+        (
+            "fetch:wait",
+            SUIT_PROCEDURE_UPDATE,
+            ErrorKind::Pending,
+            20,
+            21,
+        ),
+        (
+            "",
+            SUIT_SECTION_LOAD,
+            ErrorKind::SectionAbsent,
+            SUIT_NO_SECTION,
+            0,
+        ),
+    ] {
+        let d = Device::new(&v.image);
+        d.get().fail = fail;
+        let p = platform(&d);
+        let (r, verdict, _) = auth_run(&c, &v.envelope, 0, procedure, &p, 0);
+        err(r, want);
+        assert_eq!(verdict, SUIT_VERDICT_DENY, "{fail}");
+        let last = c.last();
+        assert_eq!(
+            (last.result, last.section, last.command),
+            (u32::from(want.code()), section, command),
+            "{fail}"
+        );
+        // Authenticated all the same: a second run needs no second call.
+        d.get().fail = "";
+        still_works(&c, &p, fail);
+    }
+}
+
+#[test]
+fn one_call_outputs_where_it_writes_are_refused_unwritten() {
+    let v = vectors();
+    let d = Device::new(&v.image);
+    let p = platform(&d);
+    let k = key();
+    let call = |c: &Ctx, env: &[u8], procedure: i64, verdict: *mut u32, boot: *mut u32| {
+        // SAFETY: live pointers; outputs in caller storage.
+        unsafe {
+            suit_authenticate_and_run(
+                c.p(),
+                env.as_ptr(),
+                env.len(),
+                &k,
+                1,
+                0,
+                0,
+                procedure,
+                &p,
+                0,
+                verdict,
+                boot,
+            )
+        }
+    };
+    let c = Ctx::copy_mode(v.envelope.len() + 64);
+    let mut boot = 0u32;
+    for out in inside_ctx::<u32>(&c) {
+        err(
+            call(&c, &v.envelope, SUIT_PROCEDURE_UPDATE, out, null_mut()),
+            ErrorKind::InvalidArgument,
+        );
+        err(
+            call(&c, &v.envelope, SUIT_PROCEDURE_INVOKE, &mut boot, out),
+            ErrorKind::InvalidArgument,
+        );
+    }
+    still_works_after_auth(&c, &p);
+    // Anywhere in the copy buffer, past the envelope's end too: the copy
+    // goes there.
+    for at in [0, v.envelope.len() + 4] {
+        let out = c.buf.wrapping_add(at);
+        let out = out.wrapping_add(out.align_offset(4)).cast::<u32>();
+        // SAFETY: inside the live copy buffer.
+        unsafe { out.write(0xA5A5_A5A5) };
+        err(
+            call(&c, &v.envelope, SUIT_PROCEDURE_UPDATE, out, null_mut()),
+            ErrorKind::InvalidArgument,
+        );
+        // SAFETY: as above.
+        assert_eq!(unsafe { out.read() }, 0xA5A5_A5A5, "unwritten");
+    }
+    // On each other.
+    let mut verdict = 0x5A5A_5A5Au32;
+    err(
+        call(
+            &c,
+            &v.envelope,
+            SUIT_PROCEDURE_INVOKE,
+            &mut verdict,
+            &mut verdict,
+        ),
+        ErrorKind::InvalidArgument,
+    );
+    assert_eq!(verdict, 0x5A5A_5A5A, "unwritten");
+    // Inside the caller's envelope (zero-copy: the held one).
+    let z = Ctx::zero_copy();
+    d.get().calls.clear();
+    let mut env = v.envelope.clone();
+    let out = env.as_mut_ptr();
+    let out = out.wrapping_add(out.align_offset(4) + 8).cast::<u32>();
+    // SAFETY: `out` is inside `env`; refused before anything is written or
+    // read (the envelope is read through the same pointer's allocation).
+    let r = unsafe {
+        let (ep, el) = (env.as_ptr(), env.len());
+        suit_authenticate_and_run(
+            z.p(),
+            ep,
+            el,
+            &k,
+            1,
+            0,
+            0,
+            SUIT_PROCEDURE_UPDATE,
+            &p,
+            0,
+            out,
+            null_mut(),
+        )
+    };
+    err(r, ErrorKind::InvalidArgument);
+    assert_eq!(env, v.envelope, "unwritten");
+    assert!(d.get().calls.is_empty());
+    // A boot component the procedure does not write may lie anywhere.
+    let mut verdict = 0u32;
+    ok(call(
+        &z,
+        &v.envelope,
+        SUIT_PROCEDURE_UPDATE,
+        &mut verdict,
+        c.p().cast(),
+    ));
+    assert_eq!(verdict, SUIT_VERDICT_ALLOW);
+}
+
+/// Authenticates again and runs: a refused call left the context usable.
+fn still_works_after_auth(c: &Ctx, p: &suit_platform) {
+    let r = auth_run(c, &vectors().envelope, 0, SUIT_PROCEDURE_UPDATE, p, 0);
+    assert_eq!(r, (SUIT_RESULT_OK, SUIT_VERDICT_ALLOW, 77));
+}
+
+#[test]
+fn one_call_callbacks_cannot_reenter_and_crypto_failures_deny() {
+    let v = vectors();
+    let c = Ctx::copy_mode(2048);
+    let d = Device::new(&v.image);
+    d.get().ctx = c.p();
+    let p = platform(&d);
+    ok(auth_run(&c, &v.envelope, 0, SUIT_PROCEDURE_UPDATE, &p, 0).0);
+    err(d.get().reentry.unwrap(), ErrorKind::BadState);
+    d.get().ctx = null_mut();
+
+    let cd = Raw::new(CryptoDev::default());
+    let table = crypto_table(&cd);
+    // SAFETY: live pointers.
+    ok(unsafe { suit_ctx_set_crypto(c.p(), &table) });
+    for (fail, want) in [
+        ("update", ErrorKind::CryptoBackend),
+        ("verify", ErrorKind::CryptoBackend),
+        ("verify:deny", ErrorKind::AuthSignatureInvalid),
+    ] {
+        cdev(table.user).fail = fail;
+        d.get().calls.clear();
+        let (r, verdict, _) = auth_run(&c, &v.envelope, 0, SUIT_PROCEDURE_UPDATE, &p, 0);
+        err(r, want);
+        assert_eq!(verdict, SUIT_VERDICT_DENY, "{fail}");
+        assert!(d.get().calls.is_empty(), "{fail}: no callback");
+    }
+    cdev(table.user).fail = "";
+    ok(auth_run(&c, &v.envelope, 0, SUIT_PROCEDURE_UPDATE, &p, 0).0);
+}
+
 // ---- the streaming image verifier ------------------------------------------------------
 
 const VER_SIZE: usize = core::mem::size_of::<suit_image_verifier>();

@@ -3,7 +3,9 @@
 //! authentication with real signatures, every query with output buffers of
 //! any size (NULL included), every run function with a C platform whose
 //! callbacks answer from the input, the streaming image verifier fed in
-//! chunks, and misuse (NULL pointers, wrong sizes, use after deinit).
+//! chunks, authentication and a procedure in one call
+//! (`suit_authenticate_and_run`), and misuse (NULL pointers, wrong sizes,
+//! use after deinit).
 //! Three inputs in four also install C crypto callbacks (`suit_ctx_set_crypto`)
 //! that compute real digests and signature checks unless the input makes a
 //! call fail, lie about the digest or its length, or answer garbage; every
@@ -772,6 +774,7 @@ fn run(data: &[u8]) {
     let mut v: suit_verdict = 0;
     let rc = unsafe { suit_run_update(&mut *ctx, &platform, flags, &mut v) };
     check_run(&ctx, rc, v);
+    let rc_update = rc;
     let mut boot = 0u32;
     rewind();
     let rc = unsafe { suit_run_invoke(&mut *ctx, &platform, flags, &mut v, &mut boot) };
@@ -875,6 +878,63 @@ fn run(data: &[u8]) {
             }
             // SAFETY: no library call is running.
             unsafe { (*fc).reset() };
+        }
+    }
+
+    // ---- authentication and a procedure in one call ------------------------------------
+    // The same envelope, keys and policy again, with a procedure the input
+    // picks (an unknown negative one included). The verdict follows the
+    // result; a success leaves the manifest authenticated; without C crypto
+    // callbacks (whose faults the input places per call) the update
+    // procedure ends as the two calls above ended.
+    {
+        let pick = answers.get(2).copied().unwrap_or(0);
+        let procedures = [SUIT_PROCEDURE_UPDATE, SUIT_PROCEDURE_INVOKE, 7, 0, 9, -3];
+        let procedure = procedures[usize::from(pick) % procedures.len()];
+        rewind();
+        // SAFETY: no library call is running.
+        unsafe { (*fc).reset() };
+        let (mut v1, mut b1) = (0u32, 0u32);
+        let rc = unsafe {
+            suit_authenticate_and_run(
+                &mut *ctx,
+                held_ptr,
+                envelope.len(),
+                keys.as_ptr(),
+                keys.len(),
+                floor,
+                required,
+                procedure,
+                &platform,
+                flags,
+                &mut v1,
+                &mut b1,
+            )
+        };
+        assert_ne!(rc, SUIT_RESULT_PANIC);
+        assert_ne!(suit_result_band(rc), 255, "unnamed result {rc:#x}");
+        if rc == SUIT_RESULT_OK {
+            assert_eq!(v1, SUIT_VERDICT_ALLOW);
+        } else {
+            assert_eq!(v1, SUIT_VERDICT_DENY);
+        }
+        if procedure == -3 {
+            assert_eq!(rc, SUIT_RESULT_INVALID_ARGUMENT);
+        }
+        let plain = !digests && !verifies;
+        if plain && authenticated && procedure == SUIT_PROCEDURE_UPDATE {
+            assert_eq!(rc, rc_update, "one call and two calls disagree");
+        }
+        if plain && !authenticated {
+            assert_ne!(rc, SUIT_RESULT_OK, "one call authenticated what one call refused");
+        }
+        // SAFETY: the call has returned; no callback holds `fc`.
+        unsafe { (*fc).judge(rc, true, "suit_authenticate_and_run") };
+        if rc == SUIT_RESULT_OK && !digests {
+            assert_eq!(
+                unsafe { suit_manifest_sequence_number(&mut *ctx, &mut seq) },
+                SUIT_RESULT_OK
+            );
         }
     }
 

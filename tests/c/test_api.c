@@ -504,6 +504,100 @@ static void test_generated_envelopes(void)
     }
 }
 
+/* suit_authenticate_and_run: authentication and a procedure in one call, each algorithm
+ * and context mode; what it refuses, and what the context holds afterwards. */
+static void test_authenticate_and_run(void)
+{
+    static const struct {
+        const uint8_t *env;
+        size_t len;
+        uint32_t required;
+    } cases[] = {
+        {VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, 0},
+        {VEC_ENVELOPE_P256, sizeof VEC_ENVELOPE_P256, 0},
+        {VEC_ENVELOPE_BOTH, sizeof VEC_ENVELOPE_BOTH, 3},
+    };
+    size_t i;
+    int zero_copy;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        for (zero_copy = 0; zero_copy < 2; zero_copy++) {
+            suit_ctx ctx = {0};
+            uint64_t seq = 0;
+            device d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
+            suit_platform p = platform_for(&d);
+            suit_verdict v = 0;
+            uint32_t boot = 99;
+            if (zero_copy) CHECK_RC(suit_ctx_init_zero_copy(&ctx, sizeof ctx, SUIT_ABI_VERSION), SUIT_RESULT_OK);
+            else init_copy(&ctx);
+            CHECK_RC(suit_authenticate_and_run(&ctx, cases[i].env, cases[i].len, both_keys(), 2, VEC_SEQUENCE,
+                                               cases[i].required, SUIT_PROCEDURE_UPDATE, &p, 0, &v, NULL),
+                     SUIT_RESULT_OK);
+            CHECK(v == SUIT_VERDICT_ALLOW && d.fetched == 1 && d.reports > 0);
+            /* The context holds the manifest, as after suit_authenticate. */
+            CHECK_RC(suit_manifest_sequence_number(&ctx, &seq), SUIT_RESULT_OK);
+            CHECK(seq == VEC_SEQUENCE);
+            v = 0;
+            CHECK_RC(suit_authenticate_and_run(&ctx, cases[i].env, cases[i].len, both_keys(), 2, 0, 0,
+                                               SUIT_PROCEDURE_INVOKE, &p, 0, &v, &boot),
+                     SUIT_RESULT_OK);
+            CHECK(v == SUIT_VERDICT_ALLOW && boot == 0 && d.invoked == 0);
+            CHECK_RC(suit_authenticate_and_run(&ctx, cases[i].env, cases[i].len, both_keys(), 2, 0, 0,
+                                               SUIT_SECTION_VALIDATE, &p, 0, &v, NULL),
+                     SUIT_RESULT_OK);
+            CHECK(v == SUIT_VERDICT_ALLOW);
+            CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
+        }
+    }
+    /* Refusals: authentication first (nothing runs, nothing held), then the run (the
+     * manifest stays authenticated). */
+    {
+        suit_ctx ctx = {0};
+        uint64_t seq = 0;
+        device d = new_device(VEC_IMAGE, sizeof VEC_IMAGE);
+        suit_platform p = platform_for(&d);
+        suit_verdict v = SUIT_VERDICT_ALLOW;
+        uint32_t boot = 99;
+        uint8_t *spot;
+        init_copy(&ctx);
+        CHECK_RC(suit_authenticate_and_run(&ctx, VEC_ENVELOPE_P256, sizeof VEC_ENVELOPE_P256, ed_key(), 1, 0, 0,
+                                           SUIT_PROCEDURE_INVOKE, &p, 0, &v, &boot),
+                 SUIT_RESULT_AUTH_UNTRUSTED_KEY);
+        CHECK(v == SUIT_VERDICT_DENY && boot == SUIT_NO_COMPONENT && d.fetched == 0 && d.reports == 0);
+        CHECK_RC(suit_manifest_sequence_number(&ctx, &seq), SUIT_RESULT_BAD_STATE);
+        CHECK_RC(suit_authenticate_and_run(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1,
+                                           VEC_SEQUENCE + 1, 0, SUIT_PROCEDURE_UPDATE, &p, 0, &v, NULL),
+                 SUIT_RESULT_SEQUENCE_ROLLBACK);
+        CHECK(v == SUIT_VERDICT_DENY && d.fetched == 0);
+        CHECK_RC(suit_authenticate_and_run(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1, 0,
+                                           0, -3, &p, 0, &v, NULL),
+                 SUIT_RESULT_INVALID_ARGUMENT);
+        CHECK_RC(suit_authenticate_and_run(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1, 0,
+                                           0, SUIT_PROCEDURE_UPDATE, NULL, 0, &v, NULL),
+                 SUIT_RESULT_NULL_POINTER);
+        CHECK_RC(suit_authenticate_and_run(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1, 0,
+                                           0, SUIT_PROCEDURE_INVOKE, &p, 0, &v, NULL),
+                 SUIT_RESULT_NULL_POINTER);
+        /* An output inside the copy buffer, past the envelope: refused, unwritten. */
+        spot = copy_buf + sizeof copy_buf - 8;
+        spot -= (uintptr_t)spot & 3u; /* aligned: refused for where it is, not how */
+        *spot = 0xA5;
+        CHECK_RC(suit_authenticate_and_run(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1, 0,
+                                           0, SUIT_PROCEDURE_UPDATE, &p, 0, (suit_verdict *)(void *)spot, NULL),
+                 SUIT_RESULT_INVALID_ARGUMENT);
+        CHECK(*spot == 0xA5);
+        CHECK(d.fetched == 0 && d.reports == 0);
+        /* The run fails (an absent section): still authenticated. */
+        CHECK_RC(suit_authenticate_and_run(&ctx, VEC_ENVELOPE_ED25519, sizeof VEC_ENVELOPE_ED25519, ed_key(), 1, 0,
+                                           0, SUIT_SECTION_LOAD, &p, 0, &v, NULL),
+                 SUIT_RESULT_SECTION_ABSENT);
+        CHECK(v == SUIT_VERDICT_DENY);
+        CHECK_RC(suit_manifest_sequence_number(&ctx, &seq), SUIT_RESULT_OK);
+        CHECK_RC(suit_run_update(&ctx, &p, 0, &v), SUIT_RESULT_OK);
+        CHECK(v == SUIT_VERDICT_ALLOW);
+        CHECK_RC(suit_ctx_deinit(&ctx), SUIT_RESULT_OK);
+    }
+}
+
 static void test_queries(void)
 {
     suit_ctx ctx = {0};
@@ -1111,6 +1205,7 @@ int main(int argc, char **argv)
     test_versions_and_names();
     test_ietf_examples();
     test_generated_envelopes();
+    test_authenticate_and_run();
     test_queries();
     test_misuse();
     test_callback_failures();
