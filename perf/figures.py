@@ -76,7 +76,8 @@ def c_abi(f, prefix, i, ed, sha_span):
     """The C ABI figures derived from the region counts `i`, as `prefix`.<name>: the
     stub-primitive authentication per million of an Ed25519 verify (`ed`), authenticate +
     validate with stub primitives (c_rest_<alg>, and per million; c_rest_known_<alg> with a
-    platform that answers component_digest), the image verifier per
+    platform that answers component_digest; c_one_known_<alg>_ppm, the same in one call,
+    suit_authenticate_and_run), the image verifier per
     byte (slope 4 KiB -> 64 KiB) and its ratio to plain sha2's (`sha_span`: sha2's
     instructions from 4 to 64 KiB)."""
     for a in ("eddsa", "es256"):
@@ -96,6 +97,11 @@ def c_abi(f, prefix, i, ed, sha_span):
             # The same in zero-copy mode (no copy of the envelope into a buffer).
             f[f"{prefix}.c_rest_zc_known_{a}"] = zc + zc_known
             f[f"{prefix}.c_rest_zc_known_{a}_ppm"] = round((zc + zc_known) * 1e6 / ed)
+        for mode in ("", "zc_"):
+            # suit_authenticate_and_run: the same work in one call, no re-opening.
+            one = i.get(f"c_one_ex4_{mode}known_{a}")
+            if ed and one is not None:
+                f[f"{prefix}.c_one_{mode}known_{a}_ppm"] = round(one * 1e6 / ed)
     if "c_image_4k" in i and "c_image_64k_eddsa" in i:
         image = i["c_image_64k_eddsa"] - i["c_image_4k"]
         f[f"{prefix}.image_per_byte_milli"] = round(image * 1000 / (65536 - 4096))

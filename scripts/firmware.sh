@@ -137,7 +137,7 @@ for v in $variants; do
         -kernel "$out/$v-$c-tamper.elf" </dev/null > "$out/$v-$c-tamper.log" 2>&1
       rt=$?
       set -e
-      stack="$(sed -n 's/^stack library: keys [0-9]* B, authenticate \([0-9]*\) B, verifier init \([0-9]*\) B, stream \([0-9]*\) B, invoke \([0-9]*\) B$/\1 \2 \3 \4/p' "$out/$v-$c.log" | awk '{m=$1; for(i=2;i<=NF;i++) if($i>m)m=$i; print m}')"
+      stack="$(sed -n 's/^stack library: keys [0-9]* B, authenticate \([0-9]*\) B, verifier init \([0-9]*\) B, stream \([0-9]*\) B, invoke \([0-9]*\) B, one call \([0-9]*\) B$/\1 \2 \3 \4 \5/p' "$out/$v-$c.log" | awk '{m=$1; for(i=2;i<=NF;i++) if($i>m)m=$i; print m}')"
       qemu="accept=$ra tamper=$rt"
       if [ "$ra" != 0 ] || [ "$rt" != 2 ]; then
         fail=1

@@ -328,10 +328,10 @@ out = {}
 for v in ("ed25519", "p256", "both"):
     log = open(f"{sys.argv[1]}/{v}-m4.log").read()
     m = re.search(r"^stack library: keys (\d+) B, authenticate (\d+) B, verifier init (\d+) B, "
-                  r"stream (\d+) B, invoke (\d+) B$", log, re.M)
+                  r"stream (\d+) B, invoke (\d+) B, one call (\d+) B$", log, re.M)
     if not m:
         sys.exit(f"perf: no 'stack library' line in {v}-m4.log")
-    out[v] = dict(zip(("keys", "auth", "image_init", "image_update", "invoke"),
+    out[v] = dict(zip(("keys", "auth", "image_init", "image_update", "invoke", "one_call"),
                       map(int, m.groups())))
 json.dump(out, open(sys.argv[2], "w"), indent=1, sort_keys=True)
 PY

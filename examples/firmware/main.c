@@ -10,7 +10,10 @@
  *   3. runs the invocation procedure (validate: image-match on the slot,
  *      then invoke) and gets the verdict and the component to boot;
  *   4. checks the verdict a second time, as a bootloader should, and
- *      would jump to the image.
+ *      would jump to the image;
+ *   5. at the next start, as a bootloader does, authenticates the envelope
+ *      and runs the invocation procedure in one call
+ *      (suit_authenticate_and_run), which must agree with 1-3.
  * Built with -DFW_TAMPER, one byte of the image is corrupted in transit:
  * both the streaming check and the invocation procedure must deny.
  *
@@ -195,7 +198,10 @@ int main(void)
     suit_result r;
     suit_verdict stream_verdict = SUIT_VERDICT_DENY, boot_verdict = SUIT_VERDICT_DENY;
     uint32_t boot = SUIT_NO_COMPONENT;
-    unsigned long st_keys, st_auth, st_init, st_stream, st_invoke;
+    suit_result r_next;
+    suit_verdict next_verdict = SUIT_VERDICT_DENY;
+    uint32_t next_boot = SUIT_NO_COMPONENT;
+    unsigned long st_keys, st_auth, st_init, st_stream, st_invoke, st_next;
 
     printf("suit-verify %s (ABI %lu), %s, envelope %u bytes, image %u bytes\n", suit_version_string(),
            (unsigned long)suit_abi_version(), ALG_NAME, (unsigned)sizeof ENVELOPE,
@@ -251,9 +257,23 @@ int main(void)
                    (long)d.section, (long)d.command, (unsigned long)d.component);
     }
     suit_ctx_deinit(&ctx);
+
+    /* 5. the next start: the bootloader authenticates the envelope (still in
+     * flash) and runs the invocation procedure in one call, without the
+     * second call's re-opening of the manifest */
+    if (suit_ctx_init_zero_copy(&ctx, sizeof ctx, SUIT_ABI_VERSION) != SUIT_RESULT_OK) return EXIT_UNEXPECTED;
+    LIBRARY_STACK(st_next, r_next = suit_authenticate_and_run(&ctx, ENVELOPE, sizeof ENVELOPE, KEYS,
+                                                              sizeof KEYS / sizeof KEYS[0],
+                                                              INSTALLED_SEQUENCE + 1u, REQUIRED_SIGNERS,
+                                                              SUIT_PROCEDURE_INVOKE, &PLATFORM, 0,
+                                                              &next_verdict, &next_boot));
+    report("next boot, one call", r_next);
+    suit_ctx_deinit(&ctx);
     printf("stack library: keys %lu B, authenticate %lu B, verifier init %lu B, stream %lu B, "
-           "invoke %lu B\n",
-           st_keys, st_auth, st_init, st_stream, st_invoke);
+           "invoke %lu B, one call %lu B\n",
+           st_keys, st_auth, st_init, st_stream, st_invoke, st_next);
+    /* The one call decides as the two did. */
+    if (r_next != r || next_verdict != boot_verdict || next_boot != boot) return EXIT_UNEXPECTED;
 
     /* 4. the bootloader's decision: act only on the hardened verdict, and
      * look again (a single glitched branch must not be enough). */

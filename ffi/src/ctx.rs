@@ -1338,6 +1338,15 @@ impl Run {
     }
 }
 
+/// `body` on the context's manifest, re-opened. Not inlined: the re-opened
+/// manifest's frame is not needed under the authentication of
+/// `suit_authenticate_and_run`, whose signature check is the deepest call.
+#[inline(never)]
+fn reopened(c: &Ctx, body: Then<'_>) -> Result<(), Error> {
+    let crypto = c.crypto();
+    c.with_auth(&crypto, |a| body(a, &crypto))
+}
+
 /// The arguments of `suit_authenticate`, for `suit_authenticate_and_run`.
 struct AuthArgs {
     envelope: *const u8,
@@ -1409,9 +1418,9 @@ unsafe fn run(
             verdict_ok?;
             boot_ok?;
             let which = which.ok_or(ErrorKind::InvalidArgument.here())?;
-            // SAFETY: forwarded contract; copied at once, no reference kept
-            // while the callbacks run.
-            let table = *unsafe { p::get(platform) }?;
+            // Checked now, copied where the run starts (not held in this
+            // frame under the authentication's signature check).
+            p::check(platform)?;
             let options = options(flags)?;
             let procedure = match which {
                 Run::Update => Procedure::Update,
@@ -1426,15 +1435,15 @@ unsafe fn run(
             {
                 // One copy of the run, behind `dyn`, for both sources.
                 let body: Then<'_> = &mut |auth, crypto| {
+                    // SAFETY: forwarded contract (checked above); copied at
+                    // once, no reference kept while the callbacks run.
+                    let table = *unsafe { p::get(platform) }?;
                     b = process(auth, crypto, table, options, &mut detail, go)?;
                     Ok(())
                 };
                 let _busy = c.busy(); // the callbacks run below
                 match auth {
-                    None => {
-                        let crypto = c.crypto();
-                        c.with_auth(&crypto, |a| body(a, &crypto))?;
-                    }
+                    None => reopened(&c, body)?,
                     // SAFETY: forwarded contract.
                     Some(a) => unsafe {
                         authenticate_inner(

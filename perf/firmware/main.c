@@ -25,6 +25,10 @@
  *                           envelope is not copied into a buffer), stub primitives; and
  *                           c_validate_ex4_zc_known_<alg>, c_validate_ex4_known_<alg> (below)
  *                           on that context
+ *   c_one_ex4_known_<alg>   suit_authenticate_and_run(VALIDATE) of example 4, stub primitives,
+ *                           the platform answering component_digest: authenticate + validate
+ *                           in one call, no re-opening (copy mode); c_one_ex4_zc_known_<alg>:
+ *                           the same in zero-copy mode
  *   c_reopen_ex4_<alg>      a later call on that context (suit_manifest_sequence_number):
  *                           every call after suit_authenticate re-hashes and re-decodes the
  *                           held manifest; c_reopen_ex4_stub_<alg>: the same, stub primitives
@@ -71,6 +75,8 @@ REGION(c_auth_ex4_eddsa) REGION(c_auth_ex4_es256)
 REGION(c_auth_ex4_stub_eddsa) REGION(c_auth_ex4_stub_es256)
 REGION(c_auth_ex4_zc_stub_eddsa) REGION(c_auth_ex4_zc_stub_es256)
 REGION(c_validate_ex4_zc_known_eddsa) REGION(c_validate_ex4_zc_known_es256)
+REGION(c_one_ex4_known_eddsa) REGION(c_one_ex4_known_es256)
+REGION(c_one_ex4_zc_known_eddsa) REGION(c_one_ex4_zc_known_es256)
 REGION(c_reopen_ex4_eddsa) REGION(c_reopen_ex4_es256)
 REGION(c_reopen_ex4_stub_eddsa) REGION(c_reopen_ex4_stub_es256)
 REGION(c_validate_ex4_stub_eddsa) REGION(c_validate_ex4_stub_es256)
@@ -344,6 +350,24 @@ static int feed(size_t len)
         check(#region, ok && v_ == SUIT_VERDICT_ALLOW);                                           \
     } while (0)
 
+/* suit_authenticate_and_run(VALIDATE) of example 4 on a fresh context (copy mode unless
+ * ZC), stub primitives and the platform answering component_digest, as a region. */
+#define ONE_EX4(region, ZC, env, env_len, key, ok)                                                \
+    do {                                                                                          \
+        suit_verdict v_ = SUIT_VERDICT_DENY;                                                      \
+        ok = find_claimed_digest(env, env_len);                                                   \
+        ok &= (ZC ? suit_ctx_init_zero_copy(&ctx, sizeof ctx, SUIT_ABI_VERSION)                   \
+                  : suit_ctx_init(&ctx, sizeof ctx, SUIT_ABI_VERSION, copy_buf, sizeof copy_buf)) \
+              == 0;                                                                               \
+        ok &= suit_ctx_set_crypto(&ctx, &STUB_CRYPTO) == SUIT_RESULT_OK;                          \
+        insn_begin_##region();                                                                    \
+        ok &= suit_authenticate_and_run(&ctx, env, env_len, &key, 1, 0, 0, SUIT_SECTION_VALIDATE, \
+                                        &PLATFORM_EX4_KNOWN, 0, &v_, NULL) == SUIT_RESULT_OK;     \
+        insn_end_##region();                                                                      \
+        check(#region, ok && v_ == SUIT_VERDICT_ALLOW);                                           \
+        suit_ctx_deinit(&ctx);                                                                    \
+    } while (0)
+
 #define AUTH_EX4(alg, VENV, VKEY)                                                                 \
     do {                                                                                          \
         const uint8_t *env; size_t env_len; suit_key key = key_of(VKEY); int ok;                  \
@@ -376,6 +400,8 @@ static int feed(size_t len)
         check("auth_ex4_zc_stub_" #alg, ok);                                                      \
         VALIDATE_EX4(c_validate_ex4_zc_known_##alg, &PLATFORM_EX4_KNOWN, ok);                     \
         suit_ctx_deinit(&ctx);                                                                    \
+        ONE_EX4(c_one_ex4_known_##alg, 0, env, env_len, key, ok);                                 \
+        ONE_EX4(c_one_ex4_zc_known_##alg, 1, env, env_len, key, ok);                              \
     } while (0)
 
 int main(void)
