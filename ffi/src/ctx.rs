@@ -731,19 +731,16 @@ pub unsafe extern "C" fn suit_authenticate(
         begin(&c);
         c.forget();
         let busy = c.busy(); // the digest and verify callbacks run below
-        // SAFETY: forwarded contract for `keys` and `envelope`.
-        let r = unsafe {
-            authenticate_inner(
-                &c,
-                envelope,
-                envelope_len,
-                keys,
-                key_count,
-                min_sequence,
-                required_signers,
-                None,
-            )
+        let args = AuthArgs {
+            envelope,
+            envelope_len,
+            keys,
+            key_count,
+            min_sequence,
+            required_signers,
         };
+        // SAFETY: forwarded contract for `keys` and `envelope`.
+        let r = unsafe { authenticate_inner(&c, &args, None) };
         drop(busy);
         finish_with(&c, r, None)
     })
@@ -781,17 +778,15 @@ type Then<'t> = &'t mut dyn FnMut(&Authenticated<'_>, &FfiCrypto) -> Result<(), 
 
 /// # Safety
 /// The contract of `suit_authenticate`.
-#[allow(clippy::too_many_arguments)] // the C function's arguments
-unsafe fn authenticate_inner(
-    c: &Ctx,
-    envelope: *const u8,
-    envelope_len: usize,
-    keys: *const suit_key,
-    key_count: usize,
-    min_sequence: u64,
-    required_signers: u32,
-    then: Option<Then<'_>>,
-) -> Result<(), Error> {
+unsafe fn authenticate_inner(c: &Ctx, a: &AuthArgs, then: Option<Then<'_>>) -> Result<(), Error> {
+    let AuthArgs {
+        envelope,
+        envelope_len,
+        keys,
+        key_count,
+        min_sequence,
+        required_signers,
+    } = *a;
     // SAFETY: forwarded contract.
     let keys = unsafe { p::array(keys, key_count) }?;
     let (mode, buf, cap) = {
@@ -1347,7 +1342,8 @@ fn reopened(c: &Ctx, body: Then<'_>) -> Result<(), Error> {
     c.with_auth(&crypto, |a| body(a, &crypto))
 }
 
-/// The arguments of `suit_authenticate`, for `suit_authenticate_and_run`.
+/// The arguments of `suit_authenticate` (and of `suit_authenticate_and_run`).
+#[derive(Clone, Copy)]
 struct AuthArgs {
     envelope: *const u8,
     envelope_len: usize,
@@ -1445,18 +1441,7 @@ unsafe fn run(
                 match auth {
                     None => reopened(&c, body)?,
                     // SAFETY: forwarded contract.
-                    Some(a) => unsafe {
-                        authenticate_inner(
-                            &c,
-                            a.envelope,
-                            a.envelope_len,
-                            a.keys,
-                            a.key_count,
-                            a.min_sequence,
-                            a.required_signers,
-                            Some(body),
-                        )
-                    }?,
+                    Some(a) => unsafe { authenticate_inner(&c, a, Some(body)) }?,
                 }
             }
             if which == Run::Invoke {
