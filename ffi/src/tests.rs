@@ -1853,6 +1853,43 @@ fn callbacks_cannot_reenter_their_context() {
 
 // ---- one call: authenticate and run ----------------------------------------------------
 
+/// `suit_authenticate_and_run` of `env` with one trusted key and no
+/// required signer.
+///
+/// # Safety
+/// The function's contract: `ctx`, `platform`, `verdict` and `boot` NULL or
+/// live for the call.
+#[allow(clippy::too_many_arguments)] // the C function's, less three
+unsafe fn one_call(
+    ctx: *mut suit_ctx,
+    env: &[u8],
+    key: &suit_key,
+    min_seq: u64,
+    procedure: i64,
+    platform: *const suit_platform,
+    flags: u32,
+    verdict: *mut suit_verdict,
+    boot: *mut u32,
+) -> suit_result {
+    // SAFETY: forwarded contract; `env` and `key` are live.
+    unsafe {
+        suit_authenticate_and_run(
+            ctx,
+            env.as_ptr(),
+            env.len(),
+            key,
+            1,
+            min_seq,
+            0,
+            procedure,
+            platform,
+            flags,
+            verdict,
+            boot,
+        )
+    }
+}
+
 /// `suit_authenticate_and_run` with the fixture's key: the result, the
 /// verdict and the boot component (the outputs start at 0 and 77).
 fn auth_run(
@@ -1866,22 +1903,7 @@ fn auth_run(
     let k = key();
     let (mut v, mut b) = (0u32, 77u32);
     // SAFETY: all pointers live for the call (`p` NULL or live).
-    let r = unsafe {
-        suit_authenticate_and_run(
-            c.p(),
-            env.as_ptr(),
-            env.len(),
-            &k,
-            1,
-            min_seq,
-            0,
-            procedure,
-            p,
-            flags,
-            &mut v,
-            &mut b,
-        )
-    };
+    let r = unsafe { one_call(c.p(), env, &k, min_seq, procedure, p, flags, &mut v, &mut b) };
     (r, v, b)
 }
 
@@ -1918,13 +1940,10 @@ fn one_call_authenticates_and_runs_each_procedure() {
         let mut verdict = 0;
         // SAFETY: live pointers; `boot_component` unused.
         ok(unsafe {
-            suit_authenticate_and_run(
+            one_call(
                 c.p(),
-                v.envelope.as_ptr(),
-                v.envelope.len(),
+                &v.envelope,
                 &k,
-                1,
-                0,
                 0,
                 SUIT_PROCEDURE_UPDATE,
                 &p,
@@ -2013,13 +2032,10 @@ fn one_call_refuses_bad_arguments_before_reading_the_envelope() {
     // SAFETY: live pointers; the NULL outputs are refused.
     unsafe {
         err(
-            suit_authenticate_and_run(
+            one_call(
                 c.p(),
-                v.envelope.as_ptr(),
-                v.envelope.len(),
+                &v.envelope,
                 &k,
-                1,
-                0,
                 0,
                 SUIT_PROCEDURE_UPDATE,
                 &p,
@@ -2030,13 +2046,10 @@ fn one_call_refuses_bad_arguments_before_reading_the_envelope() {
             ErrorKind::NullPointer,
         );
         err(
-            suit_authenticate_and_run(
+            one_call(
                 c.p(),
-                v.envelope.as_ptr(),
-                v.envelope.len(),
+                &v.envelope,
                 &k,
-                1,
-                0,
                 0,
                 SUIT_PROCEDURE_INVOKE,
                 &p,
@@ -2048,13 +2061,10 @@ fn one_call_refuses_bad_arguments_before_reading_the_envelope() {
         );
         assert_eq!(verdict, SUIT_VERDICT_DENY);
         err(
-            suit_authenticate_and_run(
+            one_call(
                 null_mut(),
-                v.envelope.as_ptr(),
-                v.envelope.len(),
+                &v.envelope,
                 &k,
-                1,
-                0,
                 0,
                 SUIT_PROCEDURE_UPDATE,
                 &p,
@@ -2133,14 +2143,11 @@ fn one_call_runs_nothing_when_authentication_fails() {
         let (mut verdict, mut boot) = (0u32, 77u32);
         // SAFETY: live pointers.
         let r = unsafe {
-            suit_authenticate_and_run(
+            one_call(
                 c.p(),
-                env.as_ptr(),
-                env.len(),
+                env,
                 &k,
-                1,
                 min_seq,
-                0,
                 SUIT_PROCEDURE_INVOKE,
                 &p,
                 0,
@@ -2223,22 +2230,7 @@ fn one_call_outputs_where_it_writes_are_refused_unwritten() {
     let k = key();
     let call = |c: &Ctx, env: &[u8], procedure: i64, verdict: *mut u32, boot: *mut u32| {
         // SAFETY: live pointers; outputs in caller storage.
-        unsafe {
-            suit_authenticate_and_run(
-                c.p(),
-                env.as_ptr(),
-                env.len(),
-                &k,
-                1,
-                0,
-                0,
-                procedure,
-                &p,
-                0,
-                verdict,
-                boot,
-            )
-        }
+        unsafe { one_call(c.p(), env, &k, 0, procedure, &p, 0, verdict, boot) }
     };
     let c = Ctx::copy_mode(v.envelope.len() + 64);
     let mut boot = 0u32;
