@@ -16,7 +16,7 @@
 #                            builds, else mapped from the compiler flags:
 #                            -mcpu/-mfloat-abi or
 #                            -march/-mabi (SuitVerifyTargets.cmake).
-#   SUIT_VERIFY_FEATURES     cargo features (default: ed25519,p256,error-messages
+#   SUIT_VERIFY_FEATURES     cargo features (default: ed25519,p256,install,error-messages
 #                            plus panic-handler,opt-size on bare metal).
 #   SUIT_VERIFY_PROFILE      cargo profile (default: release-size on bare
 #                            metal, release on hosts). Size or speed:
@@ -78,9 +78,9 @@ if(EXISTS "${_suit_dir}/../ffi/Cargo.toml")
   endif()
   if(NOT SUIT_VERIFY_FEATURES)
     if(_bare)
-      set(SUIT_VERIFY_FEATURES "ed25519,p256,opt-size,panic-handler,error-messages")
+      set(SUIT_VERIFY_FEATURES "ed25519,p256,install,opt-size,panic-handler,error-messages")
     else()
-      set(SUIT_VERIFY_FEATURES "ed25519,p256,error-messages")
+      set(SUIT_VERIFY_FEATURES "ed25519,p256,install,error-messages")
     endif()
   endif()
   # A no_std static library needs its panic handler; without the feature cargo stops

@@ -12,7 +12,7 @@
 #   PREFIX/lib/pkgconfig/suit-verify.pc
 #   PREFIX/SHA256SUMS
 #
-# Defaults: host target, features "ed25519,p256,error-messages" (bare metal:
+# Defaults: host target, features "ed25519,p256,install,error-messages" (bare metal:
 # plus opt-size,panic-handler), profile release (bare metal: release-size; release-speed for
 # the speed build).
 # CARGO_TARGET_DIR is honoured (default target/package). SUIT_VERIFY_MAX_COMPONENTS /
@@ -26,8 +26,8 @@ prefix="${1:?usage: cmake/package.sh PREFIX [RUST_TARGET] [FEATURES] [PROFILE]}"
 host="$(rustc -vV | sed -n 's/^host: //p')"
 target="${2:-$host}"
 case "$target" in
-  *-none*) def_features="ed25519,p256,opt-size,panic-handler,error-messages"; def_profile=release-size ;;
-  *) def_features="ed25519,p256,error-messages"; def_profile=release ;;
+  *-none*) def_features="ed25519,p256,install,opt-size,panic-handler,error-messages"; def_profile=release-size ;;
+  *) def_features="ed25519,p256,install,error-messages"; def_profile=release ;;
 esac
 features="${3:-$def_features}"
 profile="${4:-$def_profile}"

@@ -577,6 +577,10 @@ def report():
                            for a in ("ed25519", "p256", "both")) + " |")
         w("| chosen, verifier functions only (context, `suit_authenticate`, `suit_run_*`, image verifier, `suit_ctx_last_error`, `suit_result_name`) | "
           + " | ".join(n(f.get(f"flash.boot.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")
+        if "flash.boot.ed25519-noinstall" in f:
+            w("| chosen, verifier functions only, without the feature `install` (boot-only: fetch, write, copy and swap not built) | "
+              + " | ".join(n(f[f'flash.boot.{a}-noinstall']) if f'flash.boot.{a}-noinstall' in f else "-"
+                           for a in ("ed25519", "p256", "both")) + " |")
         if "flash.auth.ed25519" in f:
             w("| chosen, authentication only: no processor, no image verifier (context, `suit_authenticate`, `suit_ctx_last_error`, `suit_result_name`) | "
               + " | ".join(n(f.get(f"flash.auth.{a}", 0)) for a in ("ed25519", "p256", "both")) + " |")

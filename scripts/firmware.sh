@@ -15,7 +15,7 @@
 # Library build: cargo rustc -p suit-verify-ffi --lib --crate-type staticlib --profile release-size
 # (cargo skips LTO for a crate that is both staticlib and rlib; asking for the staticlib alone
 # gets it: 11-33 KB less flash, ~3.5 KB less stack; see PERFORMANCE.md) (opt-level z, fat LTO,
-# panic abort, 1 CGU) --no-default-features --features <alg>,panic-handler[,opt-size]
+# panic abort, 1 CGU) --no-default-features --features <alg>,install,panic-handler[,opt-size]
 # with RUSTFLAGS unset, so that the compact SHA-256 of .cargo/config.toml applies
 # (--no-compact sets RUSTFLAGS empty: the unrolled one, to compare).
 set -euo pipefail
@@ -43,9 +43,9 @@ echo "== vectors"
 
 features_for() {
   case "$1" in
-    ed25519) echo "ed25519,opt-size,panic-handler,error-messages" ;;
-    p256) echo "p256,panic-handler,error-messages" ;;
-    both) echo "ed25519,p256,opt-size,panic-handler,error-messages" ;;
+    ed25519) echo "ed25519,install,opt-size,panic-handler,error-messages" ;;
+    p256) echo "p256,install,panic-handler,error-messages" ;;
+    both) echo "ed25519,p256,install,opt-size,panic-handler,error-messages" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
 }

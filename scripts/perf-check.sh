@@ -23,7 +23,7 @@ for v in ed25519 p256 both ed25519-nomsg; do
   perf_flash "$v" >"$PERF_OUT/flash-$v.txt"
   head -1 "$PERF_OUT/flash-$v.txt"
 done
-for v in ed25519 both; do
+for v in ed25519 both ed25519-noinstall; do
   PERF_FLASH_ROOTS="$PERF_BOOT_ROOTS" PERF_FLASH_LABEL=boot perf_flash "$v" >"$PERF_OUT/flash-$v-boot.txt"
   head -1 "$PERF_OUT/flash-$v-boot.txt"
 done

@@ -76,7 +76,8 @@ perf_board() { # board -> sets PB_TARGET PB_CFLAGS PB_MACHINE
 #   suit_ctx_set_crypto)
 #   levers: fast (ed25519-compact without opt_size), unrolled (sha2's default unrolled
 #   SHA-256 instead of the compact one), nolto (cargo build of the staticlib+rlib crate:
-#   cargo then skips LTO), nomsg (without the error-messages feature), o3 (the crypto crates at opt-level 3 through profile package
+#   cargo then skips LTO), nomsg (without the error-messages feature), noinstall (without the
+#   install feature: the boot-only library), o3 (the crypto crates at opt-level 3 through profile package
 #   overrides given to cargo with --config: the speed build)
 perf_variant() { # variant -> sets PV_FEATURES PV_ENV PV_LTO PV_CONFIG (arrays)
   local algs="${1%%-*}" levers="-${1#*-}"
@@ -90,6 +91,7 @@ perf_variant() { # variant -> sets PV_FEATURES PV_ENV PV_LTO PV_CONFIG (arrays)
   esac
   [[ "$levers" == *-fast* ]] || PV_FEATURES="$PV_FEATURES,opt-size"
   [[ "$levers" == *-nomsg* ]] || PV_FEATURES="$PV_FEATURES,error-messages"
+  [[ "$levers" == *-noinstall* ]] || PV_FEATURES="$PV_FEATURES,install"
   PV_FEATURES="${PV_FEATURES#,}"
   # The compact SHA-256 is the `--cfg` of .cargo/config.toml for bare-metal Arm, which cargo
   # ignores whenever RUSTFLAGS (or CARGO_ENCODED_RUSTFLAGS) is set: unset for compact, set

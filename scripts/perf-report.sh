@@ -52,6 +52,7 @@ if [ "$cortex" = 1 ]; then
     done
     for suf in "" -unrolled -fast; do perf_floor "$a$suf" | head -1 || true; done
     PERF_FLASH_ROOTS="$PERF_BOOT_ROOTS" PERF_FLASH_LABEL=boot perf_flash "$a" | head -1 || true
+    PERF_FLASH_ROOTS="$PERF_BOOT_ROOTS" PERF_FLASH_LABEL=boot perf_flash "$a-noinstall" | head -1 || true
     PERF_FLASH_ROOTS="$PERF_AUTH_ROOTS" PERF_FLASH_LABEL=auth perf_flash "$a" | head -1 || true
   done
   # No signature crate: the firmware's own verify (and digest) through suit_ctx_set_crypto.

@@ -164,7 +164,7 @@ consumer() { # BUILD-DIR SuitVerify_DIR EXTRA-CMAKE-ARGS...
 installed() {
   rm -rf "$out/prefix" &&
     CARGO_TARGET_DIR="$out/package-cargo" cmake/package.sh "$out/prefix" "" "" dev &&
-    grep -qx "ed25519,p256,error-messages" "$out/prefix/lib/cmake/SuitVerify/features.txt" &&
+    grep -qx "ed25519,p256,install,error-messages" "$out/prefix/lib/cmake/SuitVerify/features.txt" &&
     consumer "$out/consumer-installed" "$out/prefix/lib/cmake/SuitVerify"
 }
 step cmake-installed installed

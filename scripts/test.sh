@@ -49,9 +49,10 @@ step "clippy (core, ed25519 only, with tests)" cargo clippy -p suit-verify --no-
 step "clippy (core, thumbv7em-none-eabihf)" cargo clippy -p suit-verify --target thumbv7em-none-eabihf -- -D warnings
 step "cargo test (workspace, default features)" cargo test --workspace
 step "cargo test (core, all features)" cargo test -p suit-verify --all-features
-step "cargo test (core, ed25519 only)" cargo test -p suit-verify --no-default-features --features ed25519 --lib --test features --test processor_rules
+step "cargo test (core, ed25519 only)" cargo test -p suit-verify --no-default-features --features ed25519,install --lib --test features --test processor_rules
+step "cargo test (core, ed25519 only, boot-only: no install)" cargo test -p suit-verify --no-default-features --features ed25519 --lib --test features
 step "cargo test (core, p256 only)" cargo test -p suit-verify --no-default-features --features p256 --lib --test features --test ietf_auth --test processor_ietf
-step "cargo test (C ABI, ed25519 only, no error messages)" cargo test -p suit-verify-ffi --no-default-features --features ed25519 --lib
+step "cargo test (C ABI, ed25519 only, no error messages)" cargo test -p suit-verify-ffi --no-default-features --features ed25519,install --lib
 step "example: update_flow" cargo run -q -p suit-verify --example update_flow
 step "cargo doc (core, warnings denied)" env RUSTDOCFLAGS="-D warnings" cargo doc -p suit-verify --no-deps -q
 

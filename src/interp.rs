@@ -1553,6 +1553,12 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             return Err(Fail::Hard(ErrorKind::DirectiveInSharedSequence.at(at)));
         }
         self.identity_gate(comp.index, at)?;
+        // Without the `install` feature only invoke is built: a bootloader
+        // that validates and boots carries no payload-writing code. The
+        // manifest was still checked whole; only running these fails.
+        if !cfg!(feature = "install") && command != cmd::INVOKE {
+            return Err(Fail::Hard(ErrorKind::PlatformUnsupported.at(at)));
+        }
         let hard_unset = Fail::Hard(ErrorKind::ParameterUnset.at(at));
         let (directive, source) = match command {
             cmd::FETCH => (Directive::Fetch, None),

@@ -206,7 +206,9 @@ pub trait Platform {
         Err(PlatformError::Unsupported)
     }
 
-    /// Fetch `uri` into `component`.
+    /// Fetch `uri` into `component`. This and [`write`](Self::write),
+    /// [`copy`](Self::copy) and [`swap`](Self::swap) are called only in
+    /// builds with the `install` feature (default on).
     fn fetch(
         &mut self,
         component: Component<'_>,

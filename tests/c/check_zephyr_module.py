@@ -73,6 +73,7 @@ DEFAULTS = {
     "CONFIG_SUIT_VERIFY_P256": "y",
     "CONFIG_SUIT_VERIFY_OPT_SIZE": "y",
     "CONFIG_SUIT_VERIFY_ERROR_MESSAGES": "y",
+    "CONFIG_SUIT_VERIFY_INSTALL": "y",
     "CONFIG_SUIT_VERIFY_MAX_COMPONENTS": "4",
     "CONFIG_SUIT_VERIFY_HASH_CTX_WORDS": "32",
     "CONFIG_SUIT_VERIFY_PROFILE": "release-size",
@@ -80,7 +81,7 @@ DEFAULTS = {
     "CONFIG_SUIT_VERIFY_PREBUILT_DIR": "",
 }
 M4F = {"CONFIG_CPU_CORTEX_M": "y", "CONFIG_CPU_CORTEX_M4": "y", "CONFIG_FP_HARDABI": "y"}
-DEFAULT_FEATURES = "ed25519,error-messages,opt-size,p256,panic-handler"
+DEFAULT_FEATURES = "ed25519,error-messages,install,opt-size,p256,panic-handler"
 
 
 def rv(xlen, exts, fpu=None):
@@ -207,11 +208,12 @@ case("unknown CPU: refused", refuses({}, "no Rust target is known for this CPU; 
 # ---- features, profile, capacities, port --------------------------------------------------
 case("every optional feature off: --features panic-handler (the static library needs it)",
      builds(dict(M4F, CONFIG_SUIT_VERIFY_ED25519=None, CONFIG_SUIT_VERIFY_P256=None,
-                 CONFIG_SUIT_VERIFY_OPT_SIZE=None, CONFIG_SUIT_VERIFY_ERROR_MESSAGES=None),
+                 CONFIG_SUIT_VERIFY_OPT_SIZE=None, CONFIG_SUIT_VERIFY_ERROR_MESSAGES=None,
+                 CONFIG_SUIT_VERIFY_INSTALL=None),
             "thumbv7em-none-eabihf", "panic-handler"))
 case("SHA512 on, P256 off", builds(dict(M4F, CONFIG_SUIT_VERIFY_SHA512="y", CONFIG_SUIT_VERIFY_P256=None),
                                    "thumbv7em-none-eabihf",
-                                   "ed25519,error-messages,opt-size,panic-handler,sha512"))
+                                   "ed25519,error-messages,install,opt-size,panic-handler,sha512"))
 
 
 def size_profile(b, log):
@@ -266,7 +268,7 @@ else:
 
 
 # ---- a prebuilt prefix ----------------------------------------------------------------------
-def prefix(name, target="thumbv7em-none-eabihf", features="ed25519,p256,opt-size,panic-handler,error-messages",
+def prefix(name, target="thumbv7em-none-eabihf", features="ed25519,p256,install,opt-size,panic-handler,error-messages",
            header_edit=None, drop=None):
     p = os.path.join(work, name)
     os.makedirs(os.path.join(p, "lib/cmake/SuitVerify"))
@@ -303,8 +305,8 @@ case("prebuilt prefix matching the Kconfig: its library and header, no cargo", p
 case("prebuilt prefix, CPU without a known Rust target: target not compared", prebuilt_ok(good, {}))
 case("prebuilt prefix with other features: refused, names both",
      refuses(dict(M4F, CONFIG_SUIT_VERIFY_P256=None, CONFIG_SUIT_VERIFY_PREBUILT_DIR=good),
-             "features ed25519,error-messages,opt-size,p256,panic-handler, the Kconfig asks for "
-             "ed25519,error-messages,opt-size,panic-handler"))
+             "features ed25519,error-messages,install,opt-size,p256,panic-handler, the Kconfig asks for "
+             "ed25519,error-messages,install,opt-size,panic-handler"))
 case("prebuilt prefix for another CPU: refused, names both",
      refuses({"CONFIG_CPU_CORTEX_M": "y", "CONFIG_CPU_CORTEX_M33": "y", "CONFIG_SUIT_VERIFY_PREBUILT_DIR": good},
              "Rust target thumbv7em-none-eabihf, this CPU needs thumbv8m.main-none-eabi"))
