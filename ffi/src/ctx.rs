@@ -739,8 +739,13 @@ pub unsafe extern "C" fn suit_authenticate(
             min_sequence,
             required_signers,
         };
+        // A body of its own, not `None`: with one body for the shared
+        // function to call, LTO turned the indirect call into a direct one
+        // and linked the whole processor into firmware that only
+        // authenticates (+13.7 KB, flash.auth.ed25519).
+        let nothing: Then<'_> = &mut |_, _| Ok(());
         // SAFETY: forwarded contract for `keys` and `envelope`.
-        let r = unsafe { authenticate_inner(&c, &args, None) };
+        let r = unsafe { authenticate_inner(&c, &args, nothing) };
         drop(busy);
         finish_with(&c, r, None)
     })
@@ -772,13 +777,13 @@ fn in_written_storage(
 }
 
 /// What to do with a manifest just authenticated, before the call returns
-/// (`suit_authenticate_and_run`): no re-opening, the `Authenticated` is used
-/// where it was made.
+/// (`suit_authenticate_and_run`: no re-opening, the `Authenticated` is used
+/// where it was made; `suit_authenticate`: nothing).
 type Then<'t> = &'t mut dyn FnMut(&Authenticated<'_>, &FfiCrypto) -> Result<(), Error>;
 
 /// # Safety
 /// The contract of `suit_authenticate`.
-unsafe fn authenticate_inner(c: &Ctx, a: &AuthArgs, then: Option<Then<'_>>) -> Result<(), Error> {
+unsafe fn authenticate_inner(c: &Ctx, a: &AuthArgs, then: Then<'_>) -> Result<(), Error> {
     let AuthArgs {
         envelope,
         envelope_len,
@@ -847,10 +852,7 @@ unsafe fn authenticate_inner(c: &Ctx, a: &AuthArgs, then: Option<Then<'_>>) -> R
         h.env = ptr;
         h.env_len = len;
         h.receipt = Some(auth.receipt());
-        match then {
-            Some(f) => f(auth, &crypto),
-            None => Ok(()),
-        }
+        then(auth, &crypto)
     })
 }
 
@@ -1441,7 +1443,7 @@ unsafe fn run(
                 match auth {
                     None => reopened(&c, body)?,
                     // SAFETY: forwarded contract.
-                    Some(a) => unsafe { authenticate_inner(&c, a, Some(body)) }?,
+                    Some(a) => unsafe { authenticate_inner(&c, a, body) }?,
                 }
             }
             if which == Run::Invoke {
