@@ -123,6 +123,9 @@ pub struct suit_platform {
     >,
     /// fetch directive: fetch `uri` (`uri_len` bytes, not NUL-terminated)
     /// into the component; `args` is NULL when fetch-arguments is unset.
+    /// This, `write`, `copy` and `swap` are called only by a library built
+    /// with the cargo feature `install` (the default); a boot-only library
+    /// answers those directives with `SUIT_RESULT_PLATFORM_UNSUPPORTED`.
     pub fetch: Option<
         unsafe extern "C" fn(
             user: *mut c_void,
