@@ -92,7 +92,14 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// form cost a compare in each of the ~24 places this is inlined.
     #[must_use]
     pub fn offset(&self) -> usize {
-        self.base.wrapping_add(self.position())
+        self.at(self.position())
+    }
+
+    /// The absolute offset of position `pos` of this reader's slice (a plain
+    /// sum, as in [`Self::offset`]).
+    #[inline(always)]
+    fn at(&self, pos: usize) -> usize {
+        self.base.wrapping_add(pos)
     }
 
     /// Absolute offset of the slice start.
@@ -194,7 +201,7 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// A minicbor error at `start`: the input ended, or something minicbor
     /// refused that [`Self::initial`] did not catch.
     fn mc(&self, start: usize, e: &minicbor::decode::Error) -> Error {
-        let at = self.base.saturating_add(start);
+        let at = self.at(start);
         // A complete string head whose length runs past the input (or past
         // `usize` on a 32-bit target) is not a truncated item but a lie
         // about its size.
@@ -224,7 +231,7 @@ impl<'a, 'b> Reader<'a, 'b> {
         if used == head_len(arg) {
             Ok(())
         } else {
-            Err(ErrorKind::CborNotShortest.at(self.base.saturating_add(start)))
+            Err(ErrorKind::CborNotShortest.at(self.at(start)))
         }
     }
 
@@ -233,10 +240,10 @@ impl<'a, 'b> Reader<'a, 'b> {
     fn fits(&self, start: usize, n: u64) -> Result<usize> {
         let left = u64::try_from(self.remaining()).unwrap_or(u64::MAX);
         if n > left {
-            return Err(ErrorKind::CborLengthExceedsInput.at(self.base.saturating_add(start)));
+            return Err(ErrorKind::CborLengthExceedsInput.at(self.at(start)));
         }
         usize::try_from(n)
-            .map_err(|_| ErrorKind::CborLengthExceedsInput.at(self.base.saturating_add(start)))
+            .map_err(|_| ErrorKind::CborLengthExceedsInput.at(self.at(start)))
     }
 
     /// An unsigned integer.
@@ -267,7 +274,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             if e.is_end_of_input() {
                 self.mc(start, &e)
             } else {
-                ErrorKind::CborIntegerRange.at(self.base.saturating_add(start))
+                ErrorKind::CborIntegerRange.at(self.at(start))
             }
         })?;
         // The argument is v for major 0 and -1 - v for major 1.
@@ -303,7 +310,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             head,
             u64::try_from(content.len()).unwrap_or(u64::MAX),
         )?;
-        let content_off = self.base.saturating_add(start).saturating_add(head);
+        let content_off = self.at(start).wrapping_add(head);
         Ok((self.slice(start, end), content, content_off))
     }
 
@@ -317,7 +324,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             if e.is_end_of_input() {
                 self.mc(start, &e)
             } else {
-                ErrorKind::CborInvalidUtf8.at(self.base.saturating_add(start))
+                ErrorKind::CborInvalidUtf8.at(self.at(start))
             }
         })?;
         let head = self
@@ -557,7 +564,7 @@ impl<'a, 'b> Reader<'a, 'b> {
 
     /// A map key of `level` completed: check its order.
     fn key_done(&self, level: &mut Level) -> Result<()> {
-        let key_at = self.base.saturating_add(level.key_start);
+        let key_at = self.at(level.key_start);
         self.check_key_order(&mut level.prev, level.key_start, key_at)
     }
 }
