@@ -1871,26 +1871,44 @@ fn read_parameters<'a>(
                     _ => return Err(bad),
                 });
             }
-            param::CLASS_ID => p.class = Some(r.bytes()?.try_into().map_err(|_| bad)?),
-            param::DEVICE_ID => p.device = Some(r.bytes()?.try_into().map_err(|_| bad)?),
             param::IMAGE_DIGEST => {
                 let (_, content, off) = r.bytes_with_head()?;
                 p.digest = Some(SuitDigest::decode(content, off, r.budget())?);
             }
-            param::COMPONENT_SLOT => p.slot = Some(r.uint()?),
-            param::STRICT_ORDER => *strict = r.bool()?,
-            param::SOFT_FAILURE => {
-                *soft = r.bool()?;
-                if top {
-                    return Err(ErrorKind::SoftFailureMisplaced.at(key_at));
+            // One read per argument type, not one inlined copy per parameter.
+            param::CLASS_ID
+            | param::DEVICE_ID
+            | param::CONTENT
+            | param::INVOKE_ARGS
+            | param::FETCH_ARGUMENTS => {
+                let b = r.bytes()?;
+                match k {
+                    param::CLASS_ID => p.class = Some(b.try_into().map_err(|_| bad)?),
+                    param::DEVICE_ID => p.device = Some(b.try_into().map_err(|_| bad)?),
+                    param::CONTENT => p.content = Some(b),
+                    param::INVOKE_ARGS => p.invoke_args = Some(b),
+                    _ => p.fetch_args = Some(b),
                 }
             }
-            param::IMAGE_SIZE => p.size = Some(r.uint()?),
-            param::CONTENT => p.content = Some(r.bytes()?),
+            param::COMPONENT_SLOT | param::IMAGE_SIZE | param::SOURCE_COMPONENT => {
+                let v = Some(r.uint()?);
+                match k {
+                    param::COMPONENT_SLOT => p.slot = v,
+                    param::IMAGE_SIZE => p.size = v,
+                    _ => p.source = v,
+                }
+            }
+            param::STRICT_ORDER | param::SOFT_FAILURE => {
+                let v = r.bool()?;
+                if k == param::STRICT_ORDER {
+                    *strict = v;
+                } else if top {
+                    return Err(ErrorKind::SoftFailureMisplaced.at(key_at));
+                } else {
+                    *soft = v;
+                }
+            }
             param::URI => p.uri = Some(r.text()?),
-            param::SOURCE_COMPONENT => p.source = Some(r.uint()?),
-            param::INVOKE_ARGS => p.invoke_args = Some(r.bytes()?),
-            param::FETCH_ARGUMENTS => p.fetch_args = Some(r.bytes()?),
             // Custom (`param_key` let nothing else through). The run skips
             // the whole argument before reading it (`step`), so the map is a
             // level of that skip: the value gets one level less, here too,
