@@ -830,27 +830,27 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 let n = level.nested;
                 let mut r = Reader::new(
                     n.bytes.get(level.nested_pos..).unwrap_or(&[]),
-                    n.offset.saturating_add(level.nested_pos),
+                    n.offset.wrapping_add(level.nested_pos),
                     &mut self.items,
                 );
                 let (_, content, off) = r
                     .bytes_with_head()
                     .map_err(|e| unwrap_fail(malformed(e, n.offset)))?;
-                level.nested_pos = level.nested_pos.saturating_add(r.position());
+                level.nested_pos = level.nested_pos.wrapping_add(r.position());
                 enter = Some((Bstr::new(content, off), level.depth.saturating_add(1)));
                 continue;
             }
             let base = level.seq.start();
             if level.pairs_left == 0 {
                 if level.pos != level.seq.bytes.len() {
-                    return Err(ErrorKind::CborTrailingBytes.at(base.saturating_add(level.pos)));
+                    return Err(ErrorKind::CborTrailingBytes.at(base.wrapping_add(level.pos)));
                 }
                 levels.pop();
                 continue;
             }
             level.pairs_left = level.pairs_left.saturating_sub(1);
             let rest = level.seq.bytes.get(level.pos..).unwrap_or(&[]);
-            let mut r = Reader::new(rest, base.saturating_add(level.pos), &mut self.items);
+            let mut r = Reader::new(rest, base.wrapping_add(level.pos), &mut self.items);
             let cmd_at = r.offset();
             let command = r.int().map_err(|e| unwrap_fail(malformed(e, cmd_at)))?;
             // With more than one component, every sequence starts by
@@ -927,7 +927,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 }
                 c => return Err(unknown_command(c, cmd_at)),
             }
-            level.pos = level.pos.saturating_add(r.position());
+            level.pos = level.pos.wrapping_add(r.position());
         }
     }
 
@@ -1093,11 +1093,11 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                 Ok(())
             } else {
                 Err(Fail::Hard(
-                    ErrorKind::CborTrailingBytes.at(base.saturating_add(level.pos)),
+                    ErrorKind::CborTrailingBytes.at(base.wrapping_add(level.pos)),
                 ))
             });
         }
-        let at = base.saturating_add(level.pos);
+        let at = base.wrapping_add(level.pos);
         let read = {
             let rest = level.seq.bytes.get(level.pos..).unwrap_or(&[]);
             let mut r = Reader::new(rest, at, &mut self.items);
@@ -1115,7 +1115,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             Ok(read) => read,
             Err(f) => return Next::End(Err(f)),
         };
-        level.pos = level.pos.saturating_add(used);
+        level.pos = level.pos.wrapping_add(used);
         let index = u32::try_from(level.started).unwrap_or(u32::MAX);
         level.started = level.started.saturating_add(1);
         self.start_command(level, command, index, at, arg)
@@ -1225,7 +1225,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
                     Fail::Hard(ErrorKind::ComponentIndexOutOfRange.at(level.run.at))
                 })?;
                 level.run.rest = Selection::List {
-                    pos: pos.saturating_add(used),
+                    pos: pos.wrapping_add(used),
                     left: left.saturating_sub(1),
                 };
                 self.index = Index::List(list);
@@ -1353,7 +1353,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
         let read = {
             let mut r = Reader::new(
                 arg.bytes.get(alt_pos..).unwrap_or(&[]),
-                at.saturating_add(alt_pos),
+                at.wrapping_add(alt_pos),
                 &mut self.items,
             );
             r.bytes_with_head()
@@ -1363,7 +1363,7 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             Ok(read) => read,
             Err(e) => return Alt::Done(Err(e.into())),
         };
-        level.run.alt_pos = alt_pos.saturating_add(used);
+        level.run.alt_pos = alt_pos.wrapping_add(used);
         level.run.alts_left = alts_left.saturating_sub(1);
         self.index = Index::One(c);
         Alt::Enter(seq)
