@@ -242,8 +242,7 @@ impl<'a, 'b> Reader<'a, 'b> {
         if n > left {
             return Err(ErrorKind::CborLengthExceedsInput.at(self.at(start)));
         }
-        usize::try_from(n)
-            .map_err(|_| ErrorKind::CborLengthExceedsInput.at(self.at(start)))
+        usize::try_from(n).map_err(|_| ErrorKind::CborLengthExceedsInput.at(self.at(start)))
     }
 
     /// An unsigned integer.
