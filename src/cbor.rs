@@ -87,9 +87,10 @@ impl<'a, 'b> Reader<'a, 'b> {
 
     /// Current position, absolute in the envelope.
     ///
-    /// A plain (wrapping) sum: `base` and the position are both offsets into
-    /// one envelope in memory, so the sum cannot overflow, and the saturating
-    /// form cost a compare in each of the ~24 places this is inlined.
+    /// A plain (wrapping) sum of `base` and the position: for a `base` that
+    /// is an offset into the same envelope it cannot overflow (a saturating
+    /// sum cost a compare in each inlined copy); any other `base` gives a
+    /// wrong offset in an error, never a panic.
     #[must_use]
     pub fn offset(&self) -> usize {
         self.at(self.position())
