@@ -1433,7 +1433,10 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
     /// Conditions, directives and custom commands on component `c`.
     fn simple(&mut self, command: i64, at: usize, arg: Item<'a>, frame: &Frame, c: usize) -> Step {
         let comp = self.component(c)?;
-        let p = *self.params(c)?;
+        // Borrowed, not copied: each arm copies out the field it needs
+        // before the platform is called (a copy of the whole `Params` per
+        // condition was a memcpy on every command).
+        let p = self.params(c)?;
         let cond = |k: ErrorKind| Fail::Condition(k.at(at));
         let unset = Fail::Condition(ErrorKind::ParameterUnset.at(at));
         match command {
@@ -1497,21 +1500,18 @@ impl<'a, 'p, P: Platform, C: Crypto, const N: usize> Processor<'a, 'p, P, C, N> 
             }
             cmd::ABORT => Err(cond(ErrorKind::Aborted)),
             cmd::FETCH | cmd::WRITE | cmd::COPY | cmd::SWAP | cmd::INVOKE => {
+                let p = *p;
                 self.directive(command, at, frame, comp, &p)
             }
             k if k < cmd::CUSTOM_BELOW => {
                 if frame.shared {
                     return Err(Fail::Hard(ErrorKind::CustomInSharedSequence.at(at)));
                 }
+                let entries = p.custom;
                 self.identity_gate(c, at)?;
                 let ok = self
                     .platform
-                    .custom_with_parameters(
-                        comp,
-                        k,
-                        arg.bytes,
-                        CustomParameters { entries: p.custom },
-                    )
+                    .custom_with_parameters(comp, k, arg.bytes, CustomParameters { entries })
                     .map_err(|e| plat(e, at))?;
                 if ok {
                     Ok(())
