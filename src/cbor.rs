@@ -269,8 +269,9 @@ impl<'a, 'b> Reader<'a, 'b> {
     }
 
     /// The head minicbor just read (from `start`) must be the shortest for
-    /// `arg`.
-    #[inline(always)]
+    /// `arg`. Out of line: the general path that needs it is rare (see
+    /// [`Self::short_head`]).
+    #[inline(never)]
     fn shortest(&self, start: usize, used: usize, arg: u64) -> Result<()> {
         if used == head_len(arg) {
             Ok(())
