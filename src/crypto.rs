@@ -396,9 +396,15 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let mut acc: u8 = 0;
-    for (x, y) in a.iter().zip(b) {
-        acc |= x ^ y;
+    // Four bytes at a time (a digest is 32 or 64 bytes), then the rest.
+    let (wa, ta) = a.as_chunks::<4>();
+    let (wb, tb) = b.as_chunks::<4>();
+    let mut acc: u32 = 0;
+    for (x, y) in wa.iter().zip(wb) {
+        acc |= u32::from_ne_bytes(*x) ^ u32::from_ne_bytes(*y);
+    }
+    for (x, y) in ta.iter().zip(tb) {
+        acc |= u32::from(x ^ y);
     }
     // Keep the compiler from turning the fold into an early exit.
     core::hint::black_box(acc) == 0
@@ -431,6 +437,21 @@ mod tests {
         assert!(!ct_eq(b"abc", b"abd"));
         assert!(!ct_eq(b"abc", b"ab"));
         assert!(ct_eq(b"", b""));
+    }
+
+    /// A difference in any byte or bit is seen, in the four-byte words and
+    /// in the tail after them.
+    #[test]
+    fn ct_eq_sees_every_byte_and_bit() {
+        let a: [u8; 37] = core::array::from_fn(|i| i as u8);
+        assert!(ct_eq(&a, &a));
+        for i in 0..a.len() {
+            for bit in 0..8 {
+                let mut b = a;
+                b[i] ^= 1 << bit;
+                assert!(!ct_eq(&a, &b), "byte {i} bit {bit}");
+            }
+        }
     }
 
     #[test]
