@@ -1,8 +1,11 @@
 //! CBOR: a strict, borrowing reader for signed SUIT content.
 //!
 //! A thin layer over minicbor's borrowing [`minicbor::Decoder`]: each item is
-//! decoded once, by minicbor, and the layer refuses everything SUIT's
-//! deterministic encoding (RFC 8949 §4.2.1, draft §8.1) rules out:
+//! decoded once, and the layer refuses everything SUIT's deterministic
+//! encoding (RFC 8949 §4.2.1, draft §8.1) rules out. The heads nearly every
+//! manifest item has (one byte, or two for arguments 24-255) are decoded by
+//! the layer itself for speed; every other head goes through minicbor, which
+//! also reports every error (a test pins both paths to RFC 8949):
 //!
 //! - indefinite lengths, non-shortest integers, lengths and tags;
 //! - floats, `undefined` and unassigned simple values;
@@ -35,11 +38,13 @@ pub(crate) mod major {
 
 /// A strict CBOR reader over one slice of the envelope.
 ///
-/// Every item is decoded once, by minicbor's borrowing [`Decoder`]. Before
-/// minicbor sees an item, [`Reader::initial`] checks its initial byte
-/// (reserved values, indefinite lengths, floats and simple values); after
-/// minicbor decoded it, the bytes it used are compared with the shortest
-/// encoding of the value, and counts with the rest of the input.
+/// Every item is decoded once: [`Reader::initial`] checks its initial byte
+/// (reserved values, indefinite lengths, floats and simple values); a one-
+/// or two-byte head of an integer, byte string, array or map is then read in
+/// place (always the shortest form), and any other goes to minicbor's
+/// borrowing [`Decoder`], after which the bytes it used are compared with
+/// the shortest encoding of the value. Counts are compared with the rest of
+/// the input either way.
 pub struct Reader<'a, 'b> {
     d: Decoder<'a>,
     base: usize,
