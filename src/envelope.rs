@@ -137,7 +137,8 @@ impl<'a> Envelope<'a> {
                     r.check_key_order(&mut prev, key_start, key_at)?;
                     let value_start = r.position();
                     let (whole, content, content_off) = r.bytes_with_head()?;
-                    let head_len = content_off.saturating_sub(r.base().saturating_add(value_start));
+                    // Offsets into one envelope: plain sums, as in the reader.
+                    let head_len = content_off.saturating_sub(r.base().wrapping_add(value_start));
                     match key {
                         label::AUTHENTICATION => {
                             parse_wrapper(&mut env, content, content_off, &limits, r.budget())?;
@@ -302,7 +303,8 @@ impl<'a> Iterator for PayloadIter<'a> {
                 r.skip().ok().map(|_| "")
             };
             let (_, content, off) = r.bytes_with_head().ok()?;
-            self.pos = self.pos.saturating_add(r.position());
+            // Within `self.bytes`: a plain sum, as in the reader.
+            self.pos = self.pos.wrapping_add(r.position());
             if let (true, Some(k)) = (is_text, key) {
                 self.left_payloads = self.left_payloads.saturating_sub(1);
                 return Some((k, Span::of(off, content.len()).ok()?));

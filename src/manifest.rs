@@ -178,7 +178,8 @@ impl<'a> Iterator for SegmentIter<'a> {
         let rest = self.bytes.get(self.pos..)?;
         let mut r = Reader::new(rest, 0, &mut budget);
         let b = r.bytes().ok()?;
-        self.pos = self.pos.saturating_add(r.position());
+        // Within `self.bytes`: a plain sum, as in the reader.
+        self.pos = self.pos.wrapping_add(r.position());
         Some(b)
     }
 }
@@ -351,7 +352,8 @@ impl<'a> Manifest<'a> {
         let encoded = self.components.bytes.get(start..end)?;
         Some((
             ComponentId { encoded },
-            self.components.start().saturating_add(start),
+            // An offset into the envelope: a plain sum, as in the reader.
+            self.components.start().wrapping_add(start),
         ))
     }
 
