@@ -333,6 +333,13 @@ impl<'a, 'b> Reader<'a, 'b> {
                 a
             });
         }
+        self.int_general(start)
+    }
+
+    /// [`Self::int`] for heads of three bytes or more, through minicbor.
+    /// Out of line, so that the common path needs no frame for it.
+    #[inline(never)]
+    fn int_general(&mut self, start: usize) -> Result<i64> {
         // minicbor refuses values beyond i64 (which need a 9-byte head, so
         // they cannot be non-shortest anyway).
         let v = self.d.i64().map_err(|e| {
@@ -372,6 +379,13 @@ impl<'a, 'b> Reader<'a, 'b> {
             let content_off = self.at(start).wrapping_add(h);
             return Ok((self.slice(start, end), content, content_off));
         }
+        self.bytes_general(start)
+    }
+
+    /// [`Self::bytes_with_head`] for longer heads, through minicbor. Out of
+    /// line, so that the common path needs no frame for it.
+    #[inline(never)]
+    fn bytes_general(&mut self, start: usize) -> Result<(&'a [u8], &'a [u8], usize)> {
         let content = self.d.bytes().map_err(|e| self.mc(start, &e))?;
         let end = self.position();
         let head = end.saturating_sub(start).saturating_sub(content.len());
@@ -415,13 +429,20 @@ impl<'a, 'b> Reader<'a, 'b> {
             self.d.set_position(start.wrapping_add(h));
             return self.fits(start, u64::from(n));
         }
-        let n = self
-            .d
-            .array()
+        let n = self.count_general(start, false)?;
+        self.fits(start, n)
+    }
+
+    /// The count of an array or (`map`) a map with a longer head, through
+    /// minicbor. Out of line and shared, so that the common paths need no
+    /// frame for it.
+    #[inline(never)]
+    fn count_general(&mut self, start: usize, map: bool) -> Result<u64> {
+        let n = if map { self.d.map() } else { self.d.array() }
             .map_err(|e| self.mc(start, &e))?
             .unwrap_or(u64::MAX);
         self.shortest(start, self.position().saturating_sub(start), n)?;
-        self.fits(start, n)
+        Ok(n)
     }
 
     /// The entry count of a definite map.
@@ -435,12 +456,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             self.fits(start, u64::from(n).saturating_mul(2))?;
             return Ok(usize::from(n));
         }
-        let n = self
-            .d
-            .map()
-            .map_err(|e| self.mc(start, &e))?
-            .unwrap_or(u64::MAX);
-        self.shortest(start, self.position().saturating_sub(start), n)?;
+        let n = self.count_general(start, true)?;
         self.fits(start, n.saturating_mul(2))?;
         usize::try_from(n).map_err(|_| self.err(ErrorKind::CborLengthExceedsInput))
     }
