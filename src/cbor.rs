@@ -201,11 +201,10 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// [`Self::initial`] accepted the byte at `start`.
     ///
     /// Used by the reads a manifest makes most (integers, byte strings,
-    /// arrays, maps): -5,900 instructions for example 4 through the C ABI
-    /// on Cortex-M4, +354 B of flash. Tags and text strings are rare and
-    /// keep the general path (a fast text path links a second UTF-8
-    /// check, +270 B, for 124 instructions). Inlined: an out-of-line call
-    /// costs 3,700 of the instructions back and saves no flash.
+    /// arrays, maps). Tags and text strings are rare and keep the general
+    /// path (a text short path would link a second UTF-8 check). Inlined:
+    /// out of line it gives back most of what it saves. The figures are in
+    /// PERFORMANCE.md (twentieth revision).
     #[inline(always)]
     fn short_head(&self, start: usize) -> Option<(u8, usize)> {
         let input = self.input();
