@@ -221,20 +221,6 @@ impl<'a, 'b> Reader<'a, 'b> {
         None
     }
 
-    /// The content of the byte or text string at relative `start` when its
-    /// head is short ([`Self::short_head`]) and the content is in the
-    /// input; the reader is moved past it. `None`: use the general path.
-    #[inline(always)]
-    fn short_string(&mut self, start: usize) -> Option<(&'a [u8], usize)> {
-        let (len, h) = self.short_head(start)?;
-        let from = start.wrapping_add(h);
-        // `from` is within the input: no overflow.
-        let end = from.wrapping_add(usize::from(len));
-        let content = self.input().get(from..end)?;
-        self.d.set_position(end);
-        Some((content, h))
-    }
-
     /// Check the initial byte, require `major`, spend budget; return the
     /// item's start position.
     #[inline(always)]
@@ -373,10 +359,14 @@ impl<'a, 'b> Reader<'a, 'b> {
     /// As [`Self::bytes`].
     pub fn bytes_with_head(&mut self) -> Result<(&'a [u8], &'a [u8], usize)> {
         let start = self.begin(major::BYTES)?;
-        if let Some((content, h)) = self.short_string(start) {
-            let end = self.position();
-            let content_off = self.at(start).wrapping_add(h);
-            return Ok((self.slice(start, end), content, content_off));
+        if let Some((len, h)) = self.short_head(start) {
+            // `from` is within the input: no overflow.
+            let from = start.wrapping_add(h);
+            let end = from.wrapping_add(usize::from(len));
+            if let Some(content) = self.input().get(from..end) {
+                self.d.set_position(end);
+                return Ok((self.slice(start, end), content, self.at(from)));
+            }
         }
         self.bytes_general(start)
     }
