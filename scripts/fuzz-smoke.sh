@@ -5,7 +5,8 @@
 #   scripts/fuzz-smoke.sh                  every target, 30 s each
 #   FUZZ_SECONDS=60 scripts/fuzz-smoke.sh  seconds per target
 #   FUZZ_TARGETS="cbor processor" ...      a subset
-#   FUZZ_JOBS=2 ...                        targets run at the same time (default 1)
+#   FUZZ_JOBS=2 ...                        targets run at the same time (default: the
+#                                          CPUs, at most 4; each target has one CPU)
 #   SUIT_IETF_VECTORS=DIR ...              IETF vectors for the seeds
 #
 # scripts/fuzz-long.sh runs the same targets for hours.
@@ -34,7 +35,8 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
 # distinct 30-frame stacks grow without bound (2 GB after 7 minutes). Eight
 # frames of allocation context keep reports useful and memory flat.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-malloc_context_size=8}"
-FUZZ_JOBS="${FUZZ_JOBS:-1}"
+cpus="$(nproc 2>/dev/null || echo 1)"
+FUZZ_JOBS="${FUZZ_JOBS:-$((cpus < 4 ? cpus : 4))}"
 FUZZ_NICE="${FUZZ_NICE:-}"
 NORMAL="cbor envelope auth image structured"
 BYPASS="auth_bypass processor"

@@ -19,13 +19,14 @@
 #               a host project using find_package(SuitVerify) configures, builds, runs
 #               (the capacities case: a package of 8 components and its generated header)
 #   no-libc     the thumb static library needs no native library
-#   miri        cargo +nightly miri test -p suit-verify-ffi (misuse cases included)
+#   miri        cargo +nightly miri test -p suit-verify-ffi (misuse cases included), the
+#               tests shared between MIRI_JOBS processes (default: the CPUs, at most 4)
 #   firmware    examples/firmware on qemu-system-arm mps2-an385 (M3) and
 #               mps2-an386 (M4): accepting run exits 0, tampered run exits 2
 #
 # Prints "N passed, N failed" (steps) last; exit status 1 when any failed.
 # Environment: SUIT_IETF_VECTORS (default ../shared/vectors/ietf beside the
-# checkout), SKIP_MIRI=1, SKIP_FIRMWARE=1.
+# checkout), SKIP_MIRI=1, MIRI_JOBS=N, SKIP_FIRMWARE=1.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -209,9 +210,45 @@ no_libc() {
 step no-libc no_libc
 
 # ---- Miri ----------------------------------------------------------------------------------------
+# Miri interprets one test at a time on one CPU, and the ffi tests take about 11 minutes of
+# it. The tests are dealt round-robin to MIRI_JOBS processes (default: the CPUs, at most 4)
+# that share the one build; the step checks that every listed test ran in some shard.
+miri_sharded() {
+  local cpus jobs i t pid rc=0 passed=0 ignored=0 failed=0 p f g
+  cpus="$(nproc 2>/dev/null || echo 1)"
+  jobs="${MIRI_JOBS:-$((cpus < 4 ? cpus : 4))}"
+  cargo +nightly miri test -q -p suit-verify-ffi --lib --no-run || return 1
+  local tests=()
+  mapfile -t tests < <(cargo +nightly miri test -q -p suit-verify-ffi --lib -- --list \
+    --format terse 2>/dev/null | sed -n 's/: test$//p')
+  [ "${#tests[@]}" -gt 0 ] || { echo "miri: no tests listed"; return 1; }
+  local pids=()
+  for ((i = 0; i < jobs; i++)); do
+    local mine=()
+    for ((t = i; t < ${#tests[@]}; t += jobs)); do mine+=("${tests[t]}"); done
+    [ "${#mine[@]}" -gt 0 ] || continue
+    cargo +nightly miri test -q -p suit-verify-ffi --lib -- --exact "${mine[@]}" \
+      > "$out/miri-$i.log" 2>&1 &
+    pids+=($!)
+  done
+  for pid in "${pids[@]}"; do wait "$pid" || rc=1; done
+  for ((i = 0; i < jobs; i++)); do
+    [ -f "$out/miri-$i.log" ] || continue
+    echo "---- shard $i"; cat "$out/miri-$i.log"
+    read -r p f g < <(sed -n 's/^test result: [a-zA-Z]*\. \([0-9]*\) passed; \([0-9]*\) failed; \([0-9]*\) ignored.*/\1 \2 \3/p' \
+      "$out/miri-$i.log" | tail -1)
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); ignored=$((ignored + ${g:-0}))
+    rm -f "$out/miri-$i.log"
+  done
+  if [ $((passed + failed + ignored)) -ne "${#tests[@]}" ]; then
+    echo "miri: ${#tests[@]} tests listed, $((passed + failed + ignored)) reported"; rc=1
+  fi
+  echo "miri: $passed passed; $failed failed; $ignored ignored ($jobs processes)"
+  return "$rc"
+}
 if [ "${SKIP_MIRI:-0}" != 1 ]; then
-  log "Miri (about 3 minutes)"
-  step miri cargo +nightly miri test -q -p suit-verify-ffi --lib
+  log "Miri (about 6 minutes on 2 CPUs)"
+  step miri miri_sharded
 else
   echo "SKIP miri"
 fi

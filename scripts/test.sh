@@ -7,6 +7,8 @@
 #   scripts/test.sh            everything
 #   SUIT_SKIP_FUZZ=1 ...       skip the fuzz smoke run (local iteration only)
 #   FUZZ_SECONDS=60 ...        seconds per fuzz target (default 30)
+#   FUZZ_JOBS=N, MIRI_JOBS=N   fuzz targets / Miri test processes at a time (default: the
+#                              CPUs, at most 4)
 #   SUIT_IETF_VECTORS=DIR      where the IETF vectors are (default ../shared/vectors/ietf)
 set -uo pipefail
 cd "$(dirname "$0")/.."
