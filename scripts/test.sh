@@ -49,8 +49,16 @@ step "clippy (core, no default features)" cargo clippy -p suit-verify --no-defau
 step "clippy (core, p256 only, with tests)" cargo clippy -p suit-verify --no-default-features --features p256 --all-targets -- -D warnings
 step "clippy (core, ed25519 only, with tests)" cargo clippy -p suit-verify --no-default-features --features ed25519 --all-targets -- -D warnings
 step "clippy (core, thumbv7em-none-eabihf)" cargo clippy -p suit-verify --target thumbv7em-none-eabihf -- -D warnings
-step "cargo test (workspace, default features)" cargo test --workspace
-step "cargo test (core, all features)" cargo test -p suit-verify --all-features
+# The property tests sign and verify hundreds of envelopes, slowly with the crypto crates
+# unoptimized (~100 s with all features). These two runs build those crates at opt-level 2;
+# our crates keep opt-level 0 and every debug check. (Set in Cargo.toml's dev profile instead,
+# it reached every debug build, thumb ones included, and cost more time than it saved.)
+fast_crypto=()
+for c in sha2 ed25519-compact p256 primeorder elliptic-curve crypto-bigint ecdsa; do
+  fast_crypto+=(--config "profile.dev.package.$c.opt-level=2")
+done
+step "cargo test (workspace, default features)" cargo test --workspace "${fast_crypto[@]}"
+step "cargo test (core, all features)" cargo test -p suit-verify --all-features "${fast_crypto[@]}"
 step "cargo test (core, ed25519 only)" cargo test -p suit-verify --no-default-features --features ed25519,install --lib --test features --test processor_rules
 step "cargo test (core, ed25519 only, boot-only: no install)" cargo test -p suit-verify --no-default-features --features ed25519 --lib --test features
 step "cargo test (core, p256 only)" cargo test -p suit-verify --no-default-features --features p256 --lib --test features --test ietf_auth --test processor_ietf
