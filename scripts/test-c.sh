@@ -264,7 +264,7 @@ miri_sharded() {
   return "$rc"
 }
 if [ "${SKIP_MIRI:-0}" != 1 ]; then
-  log "Miri (about 8 minutes on 2 CPUs)"
+  log "Miri (about 7 minutes on 2 CPUs)"
   step miri miri_sharded
 else
   echo "SKIP miri"
