@@ -210,14 +210,14 @@ no_libc() {
 step no-libc no_libc
 
 # ---- Miri ----------------------------------------------------------------------------------------
-# Miri interprets one test at a time on one CPU, and the ffi tests take about 11 minutes of
+# Miri interprets one test at a time on one CPU, and the ffi tests take about 12 minutes of
 # it. The tests are dealt to MIRI_JOBS processes (default: the CPUs, at most 4) that share
 # the one build, longest first, each to the process with the least work so far, by the
-# seconds in scripts/miri-seconds.txt (dealt by name alone, the three tests of over a minute
-# could meet in one process: 418 against 326 s). The step checks that every listed test ran
-# in some shard.
+# seconds in scripts/miri-seconds.txt (dealt round-robin by name, two of the three tests of
+# over a minute met in one process: 376 against 298 s). The step checks that every listed
+# test ran in some shard.
 miri_sharded() {
-  local cpus jobs i t pid rc=0 passed=0 ignored=0 failed=0 p f g
+  local cpus jobs i pid rc=0 passed=0 ignored=0 failed=0 p f g
   cpus="$(nproc 2>/dev/null || echo 1)"
   jobs="${MIRI_JOBS:-$((cpus < 4 ? cpus : 4))}"
   cargo +nightly miri test -q -p suit-verify-ffi --lib --no-run || return 1
@@ -225,20 +225,18 @@ miri_sharded() {
   mapfile -t tests < <(cargo +nightly miri test -q -p suit-verify-ffi --lib -- --list \
     --format terse 2>/dev/null | sed -n 's/: test$//p')
   [ "${#tests[@]}" -gt 0 ] || { echo "miri: no tests listed"; return 1; }
-  # Longest processing time first: "shard test" lines.
+  # Longest processing time first: each test with its seconds, longest first, then each to
+  # the least loaded process ("shard test" lines).
   local dealt
-  dealt="$(printf '%s\n' "${tests[@]}" | awk -v jobs="$jobs" '
-    FNR == NR { if ($0 !~ /^#/ && NF == 2) secs[$2] = $1; next }
-    { n++; name[n] = $0; w[n] = ($0 in secs) ? secs[$0] : 15 }
-    END {
-      for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
-        if (w[j] > w[i]) { t = w[i]; w[i] = w[j]; w[j] = t; t = name[i]; name[i] = name[j]; name[j] = t }
-      for (i = 1; i <= n; i++) {
-        best = 0
-        for (s = 1; s < jobs; s++) if (load[s] < load[best]) best = s
-        load[best] += w[i]; print best, name[i]
-      }
-    }' "$root/scripts/miri-seconds.txt" -)" || return 1
+  dealt="$(printf '%s\n' "${tests[@]}" |
+    awk 'FNR == NR { if ($0 !~ /^#/ && NF == 2) secs[$2] = $1; next }
+         { print (($0 in secs) ? secs[$0] : 15), $0 }' "$root/scripts/miri-seconds.txt" - |
+    sort -k1,1nr |
+    awk -v jobs="$jobs" '{
+      best = 0
+      for (s = 1; s < jobs; s++) if (load[s] < load[best]) best = s
+      load[best] += $1; print best, $2
+    }')" || return 1
   local pids=()
   for ((i = 0; i < jobs; i++)); do
     local mine=()
