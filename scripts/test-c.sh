@@ -162,9 +162,13 @@ consumer() { # BUILD-DIR SuitVerify_DIR EXTRA-CMAKE-ARGS...
       "$vectors/keys/suit-example-p256-public.uncompressed.hex" > "$b/tampered.txt"; } &&
     grep -q ": AUTH_SIGNATURE_INVALID (" "$b/tampered.txt" # refused for the right reason
 }
+# The three host builds below (the package, the package of 8 components, CMake from source)
+# share one cargo target directory: the dependencies are built once, and the switch of
+# capacities in one directory must rebuild what depends on them (a stale header or library
+# fails the consumer), as it would for a user who builds both.
 installed() {
   rm -rf "$out/prefix" &&
-    CARGO_TARGET_DIR="$out/package-cargo" cmake/package.sh "$out/prefix" "" "" dev &&
+    CARGO_TARGET_DIR="$out/host-cargo" cmake/package.sh "$out/prefix" "" "" dev &&
     grep -qx "ed25519,p256,install,error-messages" "$out/prefix/lib/cmake/SuitVerify/features.txt" &&
     consumer "$out/consumer-installed" "$out/prefix/lib/cmake/SuitVerify"
 }
@@ -173,7 +177,7 @@ step cmake-installed installed
 # suit_ctx_init would refuse a header of the defaults.
 installed_capacities() {
   rm -rf "$out/prefix-8" &&
-    SUIT_VERIFY_MAX_COMPONENTS=8 CARGO_TARGET_DIR="$out/package-cargo-8" \
+    SUIT_VERIFY_MAX_COMPONENTS=8 CARGO_TARGET_DIR="$out/host-cargo" \
       cmake/package.sh "$out/prefix-8" "" "" dev &&
     grep -q "^#define SUIT_VERIFY_MAX_COMPONENTS 8$" "$out/prefix-8/include/suit_verify.h" &&
     grep -q "(C ABI 2051, " "$out/prefix-8/lib/pkgconfig/suit-verify.pc" &&
@@ -181,7 +185,7 @@ installed_capacities() {
 }
 step cmake-installed-capacities installed_capacities
 step cmake-source consumer "$out/consumer-source" "$root/cmake" -DSUIT_VERIFY_PROFILE=dev \
-  -DSUIT_VERIFY_CARGO_TARGET_DIR="$out/source-cargo"
+  -DSUIT_VERIFY_CARGO_TARGET_DIR="$out/host-cargo"
 pc() {
   local flags
   flags="$(PKG_CONFIG_PATH="$out/prefix/lib/pkgconfig" pkg-config --cflags --libs --static suit-verify)" &&
