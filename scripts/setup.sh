@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, only when missing: rustup targets and
-# components, Debian packages (host and cross compilers, QEMU, CMake, clang), the pinned
-# cbindgen and cargo-fuzz. Safe to run again: each step is a no-op when done.
+# components, the oldest Rust the crates declare (rust-version), Debian packages (host and
+# cross compilers, QEMU, CMake, clang), the pinned cbindgen and cargo-fuzz. Safe to run
+# again: each step is a no-op when done.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 CBINDGEN_VERSION=0.29.4
@@ -27,6 +28,14 @@ installed_components=$(rustup component list --installed)
 for c in clippy rustfmt llvm-tools; do
   grep -q "^$c" <<<"$installed_components" || rustup component add "$c"
 done
+# The oldest Rust the crates declare (Cargo.toml's rust-version), for the test suite's MSRV
+# check: a minimal toolchain with the Cortex-M4F target.
+msrv="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' "$(dirname "$0")/../Cargo.toml" | head -1)"
+if [ -n "$msrv" ]; then
+  rustup toolchain list | grep -q "^$msrv-" || rustup toolchain install "$msrv" --profile minimal
+  rustup +"$msrv" target list --installed | grep -qx thumbv7em-none-eabihf ||
+    rustup +"$msrv" target add thumbv7em-none-eabihf
+fi
 if rustup toolchain list | grep -q '^nightly'; then
   nightly_components=$(rustup +nightly component list --installed)
   for c in miri rust-src llvm-tools; do

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: the README's second quick-start command and what CI
 # runs (`.ci/run` calls this). It installs what it needs when missing
-# (rustup targets and components, apt packages, cbindgen, cargo-fuzz), then
-# runs every check and ends with one line "N passed, N failed" (steps).
+# (rustup targets and components, the MSRV toolchain, apt packages, cbindgen,
+# cargo-fuzz), then runs every check and ends with one line "N passed, N failed"
+# (steps).
 #
 #   scripts/test.sh            everything
 #   SUIT_SKIP_FUZZ=1 ...       skip the fuzz smoke run (local iteration only)
@@ -49,6 +50,17 @@ step "clippy (core, no default features)" cargo clippy -p suit-verify --no-defau
 step "clippy (core, p256 only, with tests)" cargo clippy -p suit-verify --no-default-features --features p256 --all-targets -- -D warnings
 step "clippy (core, ed25519 only, with tests)" cargo clippy -p suit-verify --no-default-features --features ed25519 --all-targets -- -D warnings
 step "clippy (core, thumbv7em-none-eabihf)" cargo clippy -p suit-verify --target thumbv7em-none-eabihf -- -D warnings
+# The oldest Rust the crates declare (Cargo.toml's rust-version; scripts/setup.sh installs
+# it): every crate, and the C library for Cortex-M4F as firmware builds it. A check, not a
+# build, and no -D warnings: an older compiler's lints differ from the current one's.
+msrv="$(sed -n 's/^rust-version = "\(.*\)"/\1/p' Cargo.toml | head -1)"
+msrv_check() {
+  CARGO_TARGET_DIR=target/msrv cargo +"$msrv" check -q --locked --workspace --all-features &&
+    CARGO_TARGET_DIR=target/msrv cargo +"$msrv" check -q --locked -p suit-verify-ffi \
+      --target thumbv7em-none-eabihf --no-default-features \
+      --features ed25519,p256,install,error-messages,opt-size,panic-handler
+}
+step "MSRV: Rust $msrv (workspace, and the C library for thumbv7em-none-eabihf)" msrv_check
 # The property tests sign and verify hundreds of envelopes, slowly with the crypto crates
 # unoptimized (~100 s with all features). These two runs build those crates at opt-level 2;
 # our crates keep opt-level 0 and every debug check. (Set in Cargo.toml's dev profile instead,

@@ -93,6 +93,7 @@ pub(crate) fn place<S, T>(p: *mut S) -> *mut T {
 
 /// Whether state `T` fits storage `S` wherever [`place`] puts it, given
 /// that the storage is at least 8-byte aligned.
+#[allow(dead_code)] // used only in `const _` assertions, which Rust 1.88 (the MSRV) counts as unused
 pub(crate) const fn fits<S, T>() -> bool {
     let (st, sa) = (core::mem::size_of::<S>(), core::mem::align_of::<S>());
     let (tt, ta) = (core::mem::size_of::<T>(), core::mem::align_of::<T>());
